@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../persistence/prisma.service';
+import type { NormalizedImage } from '../provider-port/normalized-image';
+import { imageContentHash } from './image-content-hash';
+import { deterministicImageId } from './image-id';
+
+/** Columns written by a sync, in the order of the VALUES tuples below. */
+const COLUMNS = [
+  'id', 'provider_name', 'provider_kind', 'region', 'native_id', 'name', 'kind', 'visibility', 'status',
+  'native_status', 'os_type', 'os_family', 'os_distro', 'os_version', 'os_codename', 'architecture', 'gpu',
+  'gpu_vendor', 'gpu_driver', 'gpu_models', 'software_versions', 'size_bytes', 'min_disk_gib', 'min_ram_mib',
+  'disk_format', 'container_format', 'md5', 'sha256', 'sha512', 'tags', 'properties', 'versions', 'protected',
+  'created_at', 'updated_at', 'synced_at', 'native', 'content_hash',
+] as const;
+
+const CASTS: Partial<Record<(typeof COLUMNS)[number], string>> = {
+  id: 'uuid', kind: '"ImageKind"', visibility: '"ImageVisibility"', status: '"ImageStatus"', gpu: 'boolean',
+  gpu_models: 'text[]', software_versions: 'jsonb', size_bytes: 'bigint', min_disk_gib: 'integer',
+  min_ram_mib: 'integer', tags: 'text[]', properties: 'jsonb', versions: 'jsonb', protected: 'boolean',
+  created_at: 'timestamptz', updated_at: 'timestamptz', synced_at: 'timestamptz', native: 'jsonb',
+};
+
+/** Rows per INSERT: 38 parameters each stays far below PostgreSQL's 65,535. */
+export const WRITE_BATCH_SIZE = 500;
+
+/**
+ * Writes what a sync read into the catalogue. One statement per batch; a row
+ * whose content hash is unchanged is not touched, so re-syncing an unchanged
+ * provider writes nothing.
+ */
+@Injectable()
+export class CatalogueWriter {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Upserts one batch; returns how many rows were inserted or changed. */
+  async upsertBatch(providerName: string, providerKind: string, images: NormalizedImage[], now: Date): Promise<number> {
+    if (images.length === 0) return 0;
+    const params: unknown[] = [];
+    const tuples = images.map((image) => {
+      const values = rowValues(providerName, providerKind, image, now);
+      const placeholders = values.map((v, i) => {
+        params.push(v);
+        const cast = CASTS[COLUMNS[i]];
+        return cast ? `$${params.length}::${cast}` : `$${params.length}`;
+      });
+      return `(${placeholders.join(',')})`;
+    });
+    const updates = COLUMNS.filter((c) => c !== 'id' && c !== 'provider_name' && c !== 'region' && c !== 'native_id')
+      .map((c) => `"${c}" = EXCLUDED."${c}"`)
+      .join(', ');
+    const sql = `INSERT INTO images (${COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES ${tuples.join(',')}
+      ON CONFLICT (provider_name, region, native_id) DO UPDATE SET ${updates}
+      WHERE images.content_hash IS DISTINCT FROM EXCLUDED.content_hash`;
+    return this.prisma.$executeRawUnsafe(sql, ...params);
+  }
+
+  /**
+   * Marks as deleted every image of the provider that the finished listing did
+   * not contain. Only called after a listing read to the end.
+   */
+  async markVanished(providerName: string, seen: ReadonlySet<string>, now: Date): Promise<number> {
+    const regions: string[] = [];
+    const nativeIds: string[] = [];
+    for (const key of seen) {
+      const [region, nativeId] = splitSeenKey(key);
+      regions.push(region);
+      nativeIds.push(nativeId);
+    }
+    return this.prisma.$executeRawUnsafe(
+      `UPDATE images SET status = 'deleted', native_status = COALESCE(native_status, 'gone'), synced_at = $2
+       WHERE provider_name = $1 AND status IS DISTINCT FROM 'deleted'
+         AND (region, native_id) NOT IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
+      providerName,
+      now,
+      regions,
+      nativeIds,
+    );
+  }
+}
+
+export function seenKey(image: Pick<NormalizedImage, 'region' | 'nativeId'>): string {
+  return `${image.region}\u0000${image.nativeId}`;
+}
+
+function splitSeenKey(key: string): [string, string] {
+  const i = key.indexOf('\u0000');
+  return [key.slice(0, i), key.slice(i + 1)];
+}
+
+function rowValues(providerName: string, providerKind: string, image: NormalizedImage, now: Date): unknown[] {
+  const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+  return [
+    deterministicImageId(providerName, image.region, image.nativeId),
+    providerName,
+    providerKind,
+    image.region,
+    image.nativeId,
+    image.name,
+    image.kind,
+    image.visibility,
+    image.status,
+    image.nativeStatus,
+    image.os.type,
+    image.os.family,
+    image.os.distro,
+    image.os.version,
+    image.os.codename,
+    image.os.architecture,
+    image.gpu !== null,
+    image.gpu?.vendor ?? null,
+    image.gpu?.driver ?? null,
+    image.gpu?.models ?? [],
+    json(image.softwareVersions),
+    image.sizeBytes === null ? null : String(image.sizeBytes),
+    image.minDiskGiB,
+    image.minRamMiB,
+    image.diskFormat,
+    image.containerFormat,
+    image.checksums.md5,
+    image.checksums.sha256,
+    image.checksums.sha512,
+    image.tags,
+    json(image.properties) ?? '{}',
+    json(image.versions),
+    image.protected,
+    image.createdAt,
+    image.updatedAt,
+    now,
+    json(image.native) ?? '{}',
+    imageContentHash(image),
+  ];
+}

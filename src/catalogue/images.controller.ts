@@ -1,0 +1,32 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequireScope } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
+import { ImageDto, ImageListDto } from './dto/image.dto';
+import { ListImagesQuery } from './dto/list-images.query';
+import { ImagesService } from './images.service';
+
+@ApiTags('images')
+@ApiBearerAuth()
+@Controller('v1/images')
+export class ImagesController {
+  constructor(private readonly images: ImagesService) {}
+
+  @Get()
+  @RequireScope('images:read')
+  @ApiOperation({ operationId: 'listImages', summary: 'The catalogue across providers, filtered, sorted and paged' })
+  @ApiOkResponse({ type: ImageListDto })
+  @ApiProblemResponses(400, 401, 403)
+  list(@Query() query: ListImagesQuery): Promise<ImageListDto> {
+    return this.images.list(query);
+  }
+
+  @Get(':id')
+  @RequireScope('images:read')
+  @ApiOperation({ operationId: 'getImage', summary: 'One image' })
+  @ApiOkResponse({ type: ImageDto })
+  @ApiProblemResponses(401, 403, 404)
+  get(@Param('id') id: string): Promise<ImageDto> {
+    return this.images.get(id);
+  }
+}

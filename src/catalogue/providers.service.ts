@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../persistence/prisma.service';
+import { ProviderRegistry } from '../provider-port/provider-registry.service';
+import { JobService } from '../jobs/job.service';
+import { syncDedupeKey } from '../jobs/processors/sync-schedule.tick';
+import type { Job } from '../persistence/generated/client';
+import type { ProviderDto, ProviderListDto } from './dto/provider.dto';
+
+@Injectable()
+export class ProvidersService {
+  constructor(
+    private readonly registry: ProviderRegistry,
+    private readonly prisma: PrismaService,
+    private readonly jobs: JobService,
+  ) {}
+
+  async list(): Promise<ProviderListDto> {
+    const [rows, counts] = await Promise.all([
+      this.prisma.providerConnection.findMany({ orderBy: { name: 'asc' } }),
+      this.prisma.image.groupBy({
+        by: ['providerName'],
+        where: { status: { not: 'deleted' } },
+        _count: { _all: true },
+      }),
+    ]);
+    const countOf = new Map(counts.map((c) => [c.providerName, c._count._all]));
+    const items: ProviderDto[] = rows
+      .filter((row) => this.registry.has(row.name))
+      .map((row) => {
+        const adapter = this.registry.get(row.name);
+        const failing = row.lastErrorAt && (!row.lastSyncAt || row.lastErrorAt > row.lastSyncAt);
+        return {
+          name: row.name,
+          kind: row.kind,
+          regions: row.regions,
+          capabilities: { ...adapter.capabilities },
+          health: failing ? 'failing' : row.lastSyncAt ? 'ok' : 'unknown',
+          lastSyncAt: row.lastSyncAt?.toISOString() ?? null,
+          lastError: row.lastError,
+          source: row.source,
+          imageCount: countOf.get(row.name) ?? 0,
+        };
+      });
+    return { items, nextCursor: null };
+  }
+
+  /** Queues a sync, or answers the one already queued or running for this provider. */
+  async sync(name: string): Promise<Job> {
+    this.registry.get(name);
+    const { job } = await this.jobs.create(
+      'sync',
+      { provider: name, trigger: 'api' },
+      { providerName: name, dedupeKey: syncDedupeKey(name) },
+    );
+    return job;
+  }
+}

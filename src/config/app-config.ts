@@ -1,0 +1,104 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { parseApiKeys, type ApiKeySeed } from './api-keys.parser';
+import { ConfigurationError } from './config.errors';
+import { EnvironmentVariables } from './env.schema';
+import type { ProviderConnectionConfig } from './provider-connection.types';
+import { loadProvidersFile } from './providers-file.loader';
+import { flattenValidationErrors } from './validation-messages';
+
+export type Role = 'api' | 'worker' | 'all';
+
+export interface StagingConfig {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/**
+ * The broker's configuration, parsed and validated once at boot and injected
+ * everywhere else. This is the only place that reads the environment.
+ */
+export class AppConfig {
+  constructor(
+    readonly role: Role,
+    readonly port: number,
+    readonly host: string,
+    readonly databaseUrl: string,
+    readonly redisUrl: string,
+    readonly redisPrefix: string,
+    readonly providersFile: string | null,
+    readonly providers: readonly ProviderConnectionConfig[],
+    readonly apiKeys: readonly ApiKeySeed[],
+    readonly secretsKey: Buffer | null,
+    readonly syncIntervalSeconds: number,
+    readonly workerConcurrency: number,
+    readonly shutdownTimeoutMs: number,
+    readonly logLevel: string,
+    readonly staging: StagingConfig | null,
+  ) {}
+
+  get runsApi(): boolean {
+    return this.role === 'api' || this.role === 'all';
+  }
+
+  get runsWorker(): boolean {
+    return this.role === 'worker' || this.role === 'all';
+  }
+}
+
+export function loadAppConfig(env: Record<string, string | undefined>): AppConfig {
+  const vars = plainToInstance(EnvironmentVariables, stripEmpty(env), { exposeDefaultValues: true });
+  const errors = flattenValidationErrors(validateSync(vars, { whitelist: true }));
+  if (errors.length > 0) {
+    throw new ConfigurationError(`Invalid environment:\n  - ${errors.map((e) => e.message).join('\n  - ')}`);
+  }
+  const providers = vars.PROVIDERS_FILE ? loadProvidersFile(vars.PROVIDERS_FILE, env) : [];
+  return new AppConfig(
+    vars.ROLE,
+    vars.PORT,
+    vars.HOST,
+    vars.DATABASE_URL,
+    vars.REDIS_URL,
+    vars.REDIS_PREFIX,
+    vars.PROVIDERS_FILE ?? null,
+    providers,
+    parseApiKeys(vars.API_KEYS),
+    parseSecretsKey(vars.SECRETS_KEY),
+    vars.SYNC_INTERVAL_SECONDS,
+    vars.WORKER_CONCURRENCY,
+    vars.SHUTDOWN_TIMEOUT_MS,
+    vars.LOG_LEVEL,
+    parseStaging(vars),
+  );
+}
+
+function stripEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+}
+
+function parseSecretsKey(value: string | undefined): Buffer | null {
+  if (!value) return null;
+  const key = Buffer.from(value, 'base64');
+  if (key.length !== 32) throw new ConfigurationError('SECRETS_KEY must be 32 bytes, base64-encoded');
+  return key;
+}
+
+function parseStaging(vars: EnvironmentVariables): StagingConfig | null {
+  if (!vars.STAGING_S3_ENDPOINT) return null;
+  const missing = (['STAGING_S3_BUCKET', 'STAGING_S3_ACCESS_KEY_ID', 'STAGING_S3_SECRET_ACCESS_KEY'] as const).filter(
+    (k) => !vars[k],
+  );
+  if (missing.length > 0) {
+    throw new ConfigurationError(`STAGING_S3_ENDPOINT is set, so ${missing.join(', ')} must be set too`);
+  }
+  return {
+    endpoint: vars.STAGING_S3_ENDPOINT,
+    bucket: vars.STAGING_S3_BUCKET!,
+    region: vars.STAGING_S3_REGION ?? 'us-east-1',
+    accessKeyId: vars.STAGING_S3_ACCESS_KEY_ID!,
+    secretAccessKey: vars.STAGING_S3_SECRET_ACCESS_KEY!,
+  };
+}

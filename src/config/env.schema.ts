@@ -1,0 +1,96 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+/**
+ * Every environment variable the broker reads, validated at boot with the same
+ * class-validator idiom as request bodies. Defaults follow ../shared/CONTRACT.md.
+ */
+export class EnvironmentVariables {
+  @IsOptional()
+  @IsIn(['api', 'worker', 'all'])
+  ROLE: 'api' | 'worker' | 'all' = 'all';
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsOptional()
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/image_broker';
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every Redis key (BullMQ queues, locks), so several brokers or test runs share one Redis. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'REDIS_PREFIX may hold letters, digits, _ and - only' })
+  REDIS_PREFIX = 'image-broker';
+
+  @IsOptional()
+  @IsString()
+  PROVIDERS_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  API_KEYS?: string;
+
+  @IsOptional()
+  @IsString()
+  SECRETS_KEY?: string;
+
+  /** Seconds between scheduled catalogue syncs of every provider; 0 turns the schedule off. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SYNC_INTERVAL_SECONDS = 900;
+
+  /** Jobs one worker process runs at once. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WORKER_CONCURRENCY = 4;
+
+  /** How long SIGTERM may take before the process exits anyway. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  SHUTDOWN_TIMEOUT_MS = 25000;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @ValidateIf((env: EnvironmentVariables) => env.STAGING_S3_ENDPOINT !== undefined)
+  @IsString()
+  STAGING_S3_ENDPOINT?: string;
+
+  @IsOptional()
+  @IsString()
+  STAGING_S3_BUCKET?: string;
+
+  @IsOptional()
+  @IsString()
+  STAGING_S3_REGION?: string;
+
+  @IsOptional()
+  @IsString()
+  STAGING_S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  STAGING_S3_SECRET_ACCESS_KEY?: string;
+}

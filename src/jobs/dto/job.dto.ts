@@ -1,0 +1,91 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+export const JOB_TYPES = ['sync', 'upload', 'import', 'replicate', 'delete'] as const;
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+
+export class JobProgressDto {
+  @ApiProperty({ type: Number, format: 'int64' })
+  bytesDone!: number;
+  @ApiProperty({ type: Number, format: 'int64', nullable: true })
+  bytesTotal!: number | null;
+}
+
+export class JobErrorDto {
+  @ApiProperty({ example: 'provider_unavailable' })
+  code!: string;
+  @ApiProperty()
+  message!: string;
+}
+
+export class JobDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty({ enum: JOB_TYPES, enumName: 'JobType' })
+  type!: (typeof JOB_TYPES)[number];
+  @ApiProperty({ enum: JOB_STATES, enumName: 'JobState' })
+  state!: (typeof JOB_STATES)[number];
+  @ApiProperty({ type: String, nullable: true, description: 'Provider connection the job works on' })
+  provider!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  imageId!: string | null;
+  @ApiProperty({ type: JobProgressDto })
+  progress!: JobProgressDto;
+  @ApiProperty({ description: 'Attempts started so far' })
+  attempts!: number;
+  @ApiProperty({ type: JobErrorDto, nullable: true, description: 'The last error; kept when a retry is pending' })
+  error!: JobErrorDto | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'What the job produced' })
+  result!: Record<string, unknown> | null;
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  startedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  finishedAt!: string | null;
+}
+
+export class JobListDto {
+  @ApiProperty({ type: [JobDto] })
+  items!: JobDto[];
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor!: string | null;
+}
+
+export class ListJobsQuery {
+  @ApiPropertyOptional({ enum: JOB_TYPES })
+  @IsOptional()
+  @IsIn(JOB_TYPES)
+  type?: string;
+
+  @ApiPropertyOptional({ enum: JOB_STATES })
+  @IsOptional()
+  @IsIn(JOB_STATES)
+  state?: string;
+
+  @ApiPropertyOptional({ description: 'Provider connection name' })
+  @IsOptional()
+  @IsString()
+  provider?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @Matches(/^[0-9a-f-]{36}$/i, { message: 'imageId must be a UUID' })
+  imageId?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a cursor this API issued' })
+  cursor?: string;
+}

@@ -1,0 +1,29 @@
+import type { BrokerJobType, JobPayloads } from './job-types';
+
+export interface JobContext<T extends BrokerJobType> {
+  jobId: string;
+  payload: JobPayloads[T];
+  /** 1 for the first attempt. */
+  attempt: number;
+  signal: AbortSignal;
+  progress(bytesDone: number, bytesTotal: number | null): Promise<void>;
+}
+
+/** One handler per job type, collected under JOB_HANDLERS and checked at start-up. */
+export interface JobHandler<T extends BrokerJobType = BrokerJobType> {
+  readonly type: T;
+  run(context: JobContext<T>): Promise<Record<string, unknown>>;
+}
+
+export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
+
+/** A failure that retrying cannot fix: the job fails at once with this code. */
+export class PermanentJobError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import type { Job, Prisma } from '../persistence/generated/client';
+import { PrismaService } from '../persistence/prisma.service';
+
+/** Writes a job row's state transitions as a worker runs it. */
+@Injectable()
+export class JobRunRecorder {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Marks the row running and counts the attempt; null when the row has already ended (cancelled, say). */
+  async start(jobId: string): Promise<Job | null> {
+    const updated = await this.prisma.job.updateManyAndReturn({
+      where: { id: jobId, state: { in: ['queued', 'running'] } },
+      data: { state: 'running', attempts: { increment: 1 }, startedAt: new Date() },
+    });
+    return updated[0] ?? null;
+  }
+
+  async progress(jobId: string, bytesDone: number, bytesTotal: number | null): Promise<void> {
+    await this.prisma.job.updateMany({
+      where: { id: jobId, state: 'running' },
+      data: { bytesDone: BigInt(Math.round(bytesDone)), bytesTotal: bytesTotal === null ? null : BigInt(Math.round(bytesTotal)) },
+    });
+  }
+
+  async succeed(jobId: string, result: Record<string, unknown>): Promise<void> {
+    await this.prisma.job.updateMany({
+      where: { id: jobId, state: 'running' },
+      data: {
+        state: 'succeeded',
+        result: result as Prisma.InputJsonValue,
+        errorCode: null,
+        errorMessage: null,
+        finishedAt: new Date(),
+      },
+    });
+  }
+
+  /** `final` false: a retry follows, the row goes back to queued and keeps the error for the user to see. */
+  async fail(jobId: string, code: string, message: string, final: boolean): Promise<void> {
+    await this.prisma.job.updateMany({
+      where: { id: jobId, state: 'running' },
+      data: final
+        ? { state: 'failed', errorCode: code, errorMessage: message, finishedAt: new Date() }
+        : { state: 'queued', errorCode: code, errorMessage: message },
+    });
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The job registry: every job type, the queue it runs on, its payload type and
+ * its retry policy, in one place. Producers and handlers are typed by it, so a
+ * payload cannot drift from its producer.
+ */
+export const QUEUES = { catalogue: 'catalogue' } as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface JobPayloads {
+  sync: { provider: string; trigger: 'api' | 'schedule' };
+}
+export type BrokerJobType = keyof JobPayloads;
+export const BROKER_JOB_TYPES: readonly BrokerJobType[] = ['sync'];
+
+export interface JobPolicy {
+  queue: QueueName;
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** First retry delay; doubles each retry. */
+  backoffMs: number;
+}
+
+export const JOB_POLICIES: Record<BrokerJobType, JobPolicy> = {
+  sync: { queue: QUEUES.catalogue, attempts: 3, backoffMs: 5_000 },
+};
+
+/** The internal, repeatable tick that turns the sync schedule into one sync job per provider. */
+export const SYNC_SCHEDULE_TICK = 'sync-schedule-tick';
+
+/** What a BullMQ entry carries: only the id of the job row, the single source of truth. */
+export interface QueuedJobData {
+  jobId: string;
+}

@@ -1,0 +1,102 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { NotFoundError } from '../errors/app.errors';
+import { afterPosition, decodeCursor, encodeCursor } from '../pagination/keyset-cursor';
+import type { Job, Prisma } from '../persistence/generated/client';
+import { PrismaService } from '../persistence/prisma.service';
+import type { JobListDto, ListJobsQuery } from './dto/job.dto';
+import type { BrokerJobType, JobPayloads } from './job-types';
+import { presentJob } from './job.presenter';
+import { JobQueue } from './queue/job-queue';
+
+export interface CreateJobOptions {
+  providerName?: string;
+  imageId?: string;
+  /** At most one queued-or-running job per key: a second create returns the live one. */
+  dedupeKey?: string;
+}
+
+/** The one way a job is created: its row in PostgreSQL first, then its BullMQ entry under the row's id. */
+@Injectable()
+export class JobService {
+  private readonly logger = new Logger(JobService.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly queue: JobQueue,
+  ) {}
+
+  async create<T extends BrokerJobType>(
+    type: T,
+    payload: JobPayloads[T],
+    options: CreateJobOptions = {},
+  ): Promise<{ job: Job; deduplicated: boolean }> {
+    let job: Job;
+    try {
+      job = await this.prisma.job.create({
+        data: {
+          type,
+          payload: payload as unknown as Prisma.InputJsonValue,
+          providerName: options.providerName,
+          imageId: options.imageId,
+          dedupeKey: options.dedupeKey,
+        },
+      });
+    } catch (error) {
+      if (!options.dedupeKey || !isUniqueViolation(error)) throw error;
+      const live = await this.prisma.job.findFirst({
+        where: { dedupeKey: options.dedupeKey, state: { in: ['queued', 'running'] } },
+      });
+      if (live) return { job: live, deduplicated: true };
+      // The live job ended between our insert and our read: try once more.
+      return this.create(type, payload, options);
+    }
+    try {
+      await this.queue.enqueue(type, job.id);
+    } catch (error) {
+      // The row stays queued; the worker's reconciler enqueues it once Redis answers again.
+      this.logger.warn(`job ${job.id} stored but not enqueued yet: ${(error as Error).message}`);
+    }
+    return { job, deduplicated: false };
+  }
+
+  async get(id: string): Promise<Job> {
+    const job = /^[0-9a-f-]{36}$/i.test(id) ? await this.prisma.job.findUnique({ where: { id } }) : null;
+    if (!job) throw new NotFoundError(`No job has the id '${id}'`);
+    return job;
+  }
+
+  async list(query: ListJobsQuery): Promise<JobListDto> {
+    const limit = query.limit ?? 50;
+    const where: Prisma.JobWhereInput[] = [
+      {
+        type: query.type as Prisma.JobWhereInput['type'],
+        state: query.state as Prisma.JobWhereInput['state'],
+        providerName: query.provider,
+        imageId: query.imageId,
+      },
+    ];
+    if (query.cursor) {
+      const position = decodeCursor(query.cursor, '-createdAt');
+      where.push(afterPosition('createdAt', true, false, new Date(String(position.value)), position.id));
+    }
+    const rows = await this.prisma.job.findMany({
+      where: { AND: where },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      take: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(presentJob),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({ sort: '-createdAt', value: last.createdAt.toISOString(), id: last.id })
+          : null,
+    };
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
+  return e?.code === 'P2002' || e?.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation';
+}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { CatalogueWriter } from '../catalogue/catalogue-writer.service';
+import { JOB_HANDLERS, type JobHandler } from './job-handler';
+import { JobReconciler } from './job-reconciler.service';
+import { JobRunRecorder } from './job-run-recorder';
+import { JobWorkerService } from './job-worker.service';
+import { SyncScheduleTick } from './processors/sync-schedule.tick';
+import { SyncProcessor } from './processors/sync.processor';
+import { SyncScheduleInstaller } from './sync-schedule.installer';
+
+/** ROLE=worker: the processors and what keeps the queues honest. */
+@Module({
+  providers: [
+    CatalogueWriter,
+    SyncProcessor,
+    SyncScheduleTick,
+    JobRunRecorder,
+    JobReconciler,
+    SyncScheduleInstaller,
+    {
+      provide: JOB_HANDLERS,
+      useFactory: (...handlers: JobHandler[]) => handlers,
+      inject: [SyncProcessor],
+    },
+    JobWorkerService,
+  ],
+})
+export class JobsWorkerModule {}

@@ -1,0 +1,61 @@
+/**
+ * Typed failures of a provider call. Adapters throw these; the problem+json
+ * filter (src/errors) is the one place that turns them into HTTP, and job
+ * processors use `transient` to decide between retry and fail-fast.
+ */
+export abstract class ProviderError extends Error {
+  abstract readonly code: string;
+  /** True when trying again later may succeed (timeouts, 5xx, 429, connection errors). */
+  abstract readonly transient: boolean;
+  constructor(
+    readonly provider: string,
+    message: string,
+    readonly upstreamStatus?: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The provider could not be reached or answered 5xx/429 after every retry. */
+export class ProviderUnavailableError extends ProviderError {
+  readonly code = 'provider_unavailable';
+  readonly transient = true;
+}
+
+/** Credentials refused (401/403 after re-authenticating). */
+export class ProviderAuthError extends ProviderError {
+  readonly code = 'provider_auth_failed';
+  readonly transient = false;
+}
+
+/** The provider says the thing does not exist. */
+export class ProviderNotFoundError extends ProviderError {
+  readonly code = 'provider_not_found';
+  readonly transient = false;
+}
+
+/** The provider refused the request as invalid or conflicting (4xx other than auth/404). */
+export class ProviderRejectedError extends ProviderError {
+  readonly code = 'provider_rejected';
+  readonly transient = false;
+}
+
+/** The provider answered something the adapter cannot read. */
+export class ProviderProtocolError extends ProviderError {
+  readonly code = 'provider_protocol_error';
+  readonly transient = false;
+}
+
+/** The adapter has no such operation: 501. */
+export class OperationNotSupportedError extends ProviderError {
+  readonly code = 'operation_not_supported';
+  readonly transient = false;
+  constructor(
+    provider: string,
+    readonly kind: string,
+    readonly operation: string,
+  ) {
+    super(provider, `Provider '${provider}' (${kind}) does not support the '${operation}' operation`);
+  }
+}
