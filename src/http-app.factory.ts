@@ -11,7 +11,10 @@ import { toProblem } from './errors/problem-mapper';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 
 /** Builds the Nest application on Fastify, with the validation, error and spec conventions of every route. */
-export async function createHttpApp(config: AppConfig, options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
+export async function createHttpApp(
+  config: AppConfig,
+  options: { logger?: boolean } = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 1024 * 1024 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: options.logger === false ? false : ['error', 'warn', 'log'],
@@ -31,7 +34,6 @@ export async function createHttpApp(config: AppConfig, options: { logger?: boole
   installFastifyErrorHandler(app);
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
-  app.enableShutdownHooks();
   return app;
 }
 

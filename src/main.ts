@@ -28,6 +28,14 @@ async function main(): Promise<void> {
         logger.error('shutdown deadline passed; exiting');
         process.exit(1);
       }, deadline).unref();
+      // Nest's own hooks would re-raise the signal; closing here lets a clean stop exit 0.
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
     });
   }
   await app.listen({ port: config.port, host: config.host });

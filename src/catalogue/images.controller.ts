@@ -14,7 +14,13 @@ export class ImagesController {
 
   @Get()
   @RequireScope('images:read')
-  @ApiOperation({ operationId: 'listImages', summary: 'The catalogue across providers, filtered, sorted and paged' })
+  @ApiOperation({
+    operationId: 'listImages',
+    summary: 'The catalogue across providers, filtered, sorted and paged',
+    description:
+      'Every filter combines with AND. Images marked deleted (gone upstream) are left out unless `status=deleted`. ' +
+      'Pages are keyset-based: pass `nextCursor` back as `cursor` with the same sort until it is null.',
+  })
   @ApiOkResponse({ type: ImageListDto })
   @ApiProblemResponses(400, 401, 403)
   list(@Query() query: ListImagesQuery): Promise<ImageListDto> {
@@ -23,7 +29,11 @@ export class ImagesController {
 
   @Get(':id')
   @RequireScope('images:read')
-  @ApiOperation({ operationId: 'getImage', summary: 'One image' })
+  @ApiOperation({
+    operationId: 'getImage',
+    summary: 'One image',
+    description: 'An image of the catalogue by its broker id, deleted ones included.',
+  })
   @ApiOkResponse({ type: ImageDto })
   @ApiProblemResponses(401, 403, 404)
   get(@Param('id') id: string): Promise<ImageDto> {

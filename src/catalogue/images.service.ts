@@ -64,7 +64,9 @@ export class ImagesService {
       providerName: q.provider,
       region: q.region,
       kind: q.kind ? (KIND_TO_DB[q.kind] as Prisma.ImageWhereInput['kind']) : undefined,
-      status: q.status ? (q.status as Prisma.EnumImageStatusNullableFilter['equals']) : { not: 'deleted' },
+      status: q.status ? (q.status as Prisma.EnumImageStatusNullableFilter['equals']) : undefined,
+      // `<> 'deleted'` alone would also drop images whose status is unknown (null).
+      OR: q.status ? undefined : [{ status: null }, { status: { not: 'deleted' } }],
       visibility: q.visibility as Prisma.ImageWhereInput['visibility'],
       osDistro: q.osDistro ? ci(q.osDistro) : undefined,
       osVersion: q.osVersion,

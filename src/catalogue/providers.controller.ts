@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/auth.decorators';
@@ -6,6 +6,7 @@ import { JobDto } from '../jobs/dto/job.dto';
 import { presentJob } from '../jobs/job.presenter';
 import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
 import { ProviderListDto } from './dto/provider.dto';
+import { SyncRequestDto } from './dto/sync-request.dto';
 import { ProvidersService } from './providers.service';
 
 @ApiTags('providers')
@@ -16,7 +17,11 @@ export class ProvidersController {
 
   @Get()
   @RequireScope('images:read')
-  @ApiOperation({ operationId: 'listProviders', summary: 'Provider connections, their capabilities and sync health' })
+  @ApiOperation({
+    operationId: 'listProviders',
+    summary: 'Provider connections, their capabilities and sync health',
+    description: 'Each connection with the operations its provider supports and the outcome of its last sync.',
+  })
   @ApiOkResponse({ type: ProviderListDto })
   @ApiProblemResponses(401, 403)
   list(): Promise<ProviderListDto> {
@@ -33,7 +38,11 @@ export class ProvidersController {
   })
   @ApiAcceptedResponse({ type: JobDto, description: 'The sync job; `Location` points at it' })
   @ApiProblemResponses(401, 403, 404)
-  async sync(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<JobDto> {
+  async sync(
+    @Param('name') name: string,
+    @Body() _body: SyncRequestDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<JobDto> {
     const job = await this.providers.sync(name);
     void reply.header('Location', `/v1/jobs/${job.id}`);
     return presentJob(job);

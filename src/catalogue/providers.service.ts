@@ -19,7 +19,7 @@ export class ProvidersService {
       this.prisma.providerConnection.findMany({ orderBy: { name: 'asc' } }),
       this.prisma.image.groupBy({
         by: ['providerName'],
-        where: { status: { not: 'deleted' } },
+        where: { OR: [{ status: null }, { status: { not: 'deleted' } }] },
         _count: { _all: true },
       }),
     ]);

@@ -76,7 +76,9 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
 }
 
 function stripEmpty(env: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
+  );
 }
 
 function parseSecretsKey(value: string | undefined): Buffer | null {

@@ -22,7 +22,9 @@ import { PROVIDER_KINDS } from './provider-connection.types';
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 export class ConnectionBaseDto {
-  @Matches(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'name must match [a-z0-9-] (1-63 characters, no leading or trailing -)' })
+  @Matches(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+    message: 'name must match [a-z0-9-] (1-63 characters, no leading or trailing -)',
+  })
   name!: string;
 
   @IsIn(PROVIDER_KINDS)

@@ -19,7 +19,10 @@ export class JobRunRecorder {
   async progress(jobId: string, bytesDone: number, bytesTotal: number | null): Promise<void> {
     await this.prisma.job.updateMany({
       where: { id: jobId, state: 'running' },
-      data: { bytesDone: BigInt(Math.round(bytesDone)), bytesTotal: bytesTotal === null ? null : BigInt(Math.round(bytesTotal)) },
+      data: {
+        bytesDone: BigInt(Math.round(bytesDone)),
+        bytesTotal: bytesTotal === null ? null : BigInt(Math.round(bytesTotal)),
+      },
     });
   }
 

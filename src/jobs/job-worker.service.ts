@@ -4,7 +4,14 @@ import type IORedis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { ProviderError } from '../provider-port/provider.errors';
 import { JOB_HANDLERS, PermanentJobError, type JobHandler } from './job-handler';
-import { BROKER_JOB_TYPES, JOB_POLICIES, QUEUES, SYNC_SCHEDULE_TICK, type BrokerJobType, type QueuedJobData } from './job-types';
+import {
+  BROKER_JOB_TYPES,
+  JOB_POLICIES,
+  QUEUES,
+  SYNC_SCHEDULE_TICK,
+  type BrokerJobType,
+  type QueuedJobData,
+} from './job-types';
 import { JobRunRecorder } from './job-run-recorder';
 import { createRedisConnection } from './queue/redis-connection';
 import { SyncScheduleTick } from './processors/sync-schedule.tick';
@@ -51,7 +58,9 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
       worker.on('error', (error) => this.logger.warn(`queue ${queue}: ${error.message}`));
       this.workers.push(worker);
     }
-    this.logger.log(`worker started on queues ${[...queues].join(', ')} (concurrency ${this.config.workerConcurrency})`);
+    this.logger.log(
+      `worker started on queues ${[...queues].join(', ')} (concurrency ${this.config.workerConcurrency})`,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

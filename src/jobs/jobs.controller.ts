@@ -14,7 +14,11 @@ export class JobsController {
 
   @Get()
   @RequireScope('images:read')
-  @ApiOperation({ operationId: 'listJobs', summary: 'Jobs, newest first' })
+  @ApiOperation({
+    operationId: 'listJobs',
+    summary: 'Jobs, newest first',
+    description: 'Filter by type, state, provider or image; keyset-paged like the catalogue.',
+  })
   @ApiOkResponse({ type: JobListDto })
   @ApiProblemResponses(400, 401, 403)
   list(@Query() query: ListJobsQuery): Promise<JobListDto> {
@@ -23,7 +27,11 @@ export class JobsController {
 
   @Get(':id')
   @RequireScope('images:read')
-  @ApiOperation({ operationId: 'getJob', summary: 'One job' })
+  @ApiOperation({
+    operationId: 'getJob',
+    summary: 'One job',
+    description: 'State, progress, attempts and the last error of a job.',
+  })
   @ApiOkResponse({ type: JobDto })
   @ApiProblemResponses(401, 403, 404)
   async get(@Param('id') id: string): Promise<JobDto> {

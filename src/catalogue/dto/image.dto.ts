@@ -99,6 +99,10 @@ export class ImageDto {
 export class ImageListDto {
   @ApiProperty({ type: [ImageDto] })
   items!: ImageDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  })
   nextCursor!: string | null;
 }

@@ -33,7 +33,10 @@ export class ProviderDto {
   lastSyncAt!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Why the last sync attempt failed' })
   lastError!: string | null;
-  @ApiProperty({ enum: ['file', 'api'], description: 'file: from PROVIDERS_FILE (read-only); api: managed at run time' })
+  @ApiProperty({
+    enum: ['file', 'api'],
+    description: 'file: from PROVIDERS_FILE (read-only); api: managed at run time',
+  })
   source!: 'file' | 'api';
   @ApiProperty({ description: 'Images in the catalogue, deleted ones excluded' })
   imageCount!: number;

@@ -2,7 +2,14 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
-import { JOB_POLICIES, QUEUES, SYNC_SCHEDULE_TICK, type BrokerJobType, type QueueName, type QueuedJobData } from '../job-types';
+import {
+  JOB_POLICIES,
+  QUEUES,
+  SYNC_SCHEDULE_TICK,
+  type BrokerJobType,
+  type QueueName,
+  type QueuedJobData,
+} from '../job-types';
 import { createRedisConnection } from './redis-connection';
 
 /**
@@ -42,7 +49,7 @@ export class JobQueue implements OnModuleDestroy {
   /** Enqueues a row again, dropping a finished BullMQ entry that would make the add a no-op. */
   async requeue(type: BrokerJobType, jobId: string): Promise<void> {
     const existing = await this.queue(JOB_POLICIES[type].queue).getJob(jobId);
-    if (existing && (await existing.isCompleted() || await existing.isFailed())) await existing.remove();
+    if (existing && ((await existing.isCompleted()) || (await existing.isFailed()))) await existing.remove();
     await this.enqueue(type, jobId);
   }
 

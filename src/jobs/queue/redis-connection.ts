@@ -11,7 +11,7 @@ export function createRedisConnection(config: AppConfig, purpose: 'worker' | 'pr
     purpose === 'worker'
       ? { maxRetriesPerRequest: null, enableReadyCheck: true }
       : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5_000 };
-  const client = new IORedis(config.redisUrl, { ...options, lazyConnect: false });
+  const client = new IORedis(config.redisUrl, { ...options, lazyConnect: purpose === 'producer' });
   // Without a listener ioredis prints every reconnect failure as an unhandled error.
   client.on('error', () => undefined);
   return client;

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sendUnauthorized } from './glance-errors';
+
+/** A token the emulator will accept, and the project it acts for. */
+export interface AcceptedToken {
+  token: string;
+  /** null for unscoped Keystone tokens, which the image API refuses. */
+  projectId: string | null;
+  /** Epoch ms after which the token is dead; null never expires (static tokens). */
+  expiresAtMs: number | null;
+  issuedAtMs: number;
+}
+
+/**
+ * Static X-Auth-Token values plus tokens issued by the Keystone routes. When
+ * nothing at all is configured, any non-empty token is taken as the owner's, so
+ * a bare `createGlanceEmulator({ dialect })` is usable; a missing header still gets 401.
+ */
+export class GlanceTokenRegistry {
+  private readonly tokens = new Map<string, AcceptedToken>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly fallbackProjectId: string | null,
+  ) {}
+
+  addStatic(token: string, projectId: string): void {
+    this.tokens.set(token, { token, projectId, expiresAtMs: null, issuedAtMs: this.now() });
+  }
+
+  issue(projectId: string | null, ttlSeconds: number): AcceptedToken {
+    // Fernet tokens start with gAAAAA; keep the look so log-redaction code can be tested on it.
+    const token = `gAAAAA${randomBytes(90).toString('base64url')}`;
+    const issuedAtMs = this.now();
+    const accepted = { token, projectId, issuedAtMs, expiresAtMs: issuedAtMs + ttlSeconds * 1000 };
+    this.tokens.set(token, accepted);
+    return accepted;
+  }
+
+  /** The live token, or undefined when unknown, revoked or expired. */
+  resolve(token: string | undefined): AcceptedToken | undefined {
+    if (!token) return undefined;
+    const known = this.tokens.get(token);
+    if (known) {
+      if (known.expiresAtMs !== null && this.now() >= known.expiresAtMs) return undefined;
+      return known;
+    }
+    if (this.fallbackProjectId !== null) {
+      return { token, projectId: this.fallbackProjectId, expiresAtMs: null, issuedAtMs: this.now() };
+    }
+    return undefined;
+  }
+
+  revoke(token: string): boolean {
+    return this.tokens.delete(token);
+  }
+
+  /** Makes every issued (non-static) token expire now; lets tests force a renewal. */
+  expireIssuedTokens(): void {
+    const now = this.now();
+    for (const accepted of this.tokens.values()) {
+      if (accepted.expiresAtMs !== null) accepted.expiresAtMs = now;
+    }
+  }
+}
+
+const callerProjects = new WeakMap<FastifyRequest, string>();
+
+/** Project id of the authenticated caller; only valid inside `/v2` routes. */
+export function callerProject(request: FastifyRequest): string {
+  const project = callerProjects.get(request);
+  if (project === undefined) throw new Error('callerProject() used on a request that did not go through auth');
+  return project;
+}
+
+/** keystonemiddleware in front of `/v2/*`: 401 unless X-Auth-Token is live and project-scoped. */
+export function installGlanceAuth(app: FastifyInstance, registry: GlanceTokenRegistry): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/v2/') && request.url !== '/v2') return;
+    const header = request.headers['x-auth-token'];
+    const accepted = registry.resolve(Array.isArray(header) ? header[0] : header);
+    if (!accepted || accepted.projectId === null) {
+      return sendUnauthorized(reply, `http://${request.headers.host ?? '127.0.0.1'}/v3`);
+    }
+    callerProjects.set(request, accepted.projectId);
+  });
+}

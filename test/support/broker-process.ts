@@ -1,0 +1,176 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from './free-port';
+import { deleteRedisPrefix, dropDatabase, isolatedNames, REDIS_URL } from './isolated-resources';
+
+export const ADMIN_SECRET = 'admin-secret-0123456789abcdef';
+export const READER_SECRET = 'reader-secret-0123456789abcdef';
+export const WRITER_SECRET = 'writer-secret-0123456789abcdef';
+
+export interface BrokerOptions {
+  label: string;
+  providersYaml?: string;
+  env?: Record<string, string>;
+  role?: 'api' | 'worker' | 'all';
+}
+
+/**
+ * The built broker (dist/src/main.js) as a real child process on its own
+ * database and Redis prefix, the way it runs in production.
+ */
+export class BrokerProcess {
+  readonly url: string;
+  output = '';
+  private child?: ChildProcess;
+  private exited?: Promise<number | null>;
+
+  private constructor(
+    readonly port: number,
+    readonly database: string,
+    readonly databaseUrl: string,
+    readonly redisPrefix: string,
+    readonly env: Record<string, string>,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  static async start(options: BrokerOptions): Promise<BrokerProcess> {
+    const broker = await BrokerProcess.prepare(options);
+    await broker.launch();
+    await broker.waitUntilReady();
+    return broker;
+  }
+
+  /** Everything but the launch: for tests that expect the start to fail. */
+  static async prepare(options: BrokerOptions): Promise<BrokerProcess> {
+    const names = isolatedNames(options.label);
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'ib-test-'));
+    const env: Record<string, string> = {
+      ROLE: options.role ?? 'all',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: names.databaseUrl,
+      REDIS_URL,
+      REDIS_PREFIX: names.redisPrefix,
+      API_KEYS: [
+        `admin:${ADMIN_SECRET}:admin`,
+        `reader:${READER_SECRET}:images:read`,
+        `writer:${WRITER_SECRET}:images:read+images:write+jobs:write`,
+      ].join(','),
+      SYNC_INTERVAL_SECONDS: '0',
+      SHUTDOWN_TIMEOUT_MS: '10000',
+      ...options.env,
+    };
+    if (options.providersYaml !== undefined) {
+      const file = join(dir, 'providers.yaml');
+      writeFileSync(file, options.providersYaml);
+      env.PROVIDERS_FILE = file;
+    }
+    return new BrokerProcess(port, names.database, names.databaseUrl, names.redisPrefix, env);
+  }
+
+  launch(): void {
+    const main = resolve(__dirname, '../../dist/src/main.js');
+    const child = spawn(process.execPath, [main], {
+      env: { PATH: process.env.PATH ?? '', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
+    this.exited = new Promise((res) => child.once('exit', (code) => res(code)));
+    this.child = child;
+  }
+
+  /** Resolves with the exit code once the process ends. */
+  waitForExit(timeoutMs = 30_000): Promise<number | null> {
+    return Promise.race([
+      this.exited ?? Promise.resolve(null),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`broker did not exit:\n${this.output}`)), timeoutMs).unref(),
+      ),
+    ]);
+  }
+
+  async waitUntilReady(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let exitCode: number | null | undefined;
+    void this.exited?.then((c) => (exitCode = c));
+    while (Date.now() < deadline) {
+      if (exitCode !== undefined) throw new Error(`broker exited with ${exitCode}:\n${this.output}`);
+      try {
+        const res = await fetch(`${this.url}/health/ready`);
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`broker not ready after ${timeoutMs} ms:\n${this.output}`);
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
+  /** Stops the process (SIGTERM, then SIGKILL) and removes its database and Redis keys. */
+  async stop(): Promise<void> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child?.kill('SIGKILL'), 15_000);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    await dropDatabase(this.database).catch(() => undefined);
+    await deleteRedisPrefix(this.redisPrefix).catch(() => undefined);
+  }
+
+  async api<T = unknown>(
+    path: string,
+    init: { method?: string; body?: unknown; secret?: string | null; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; headers: Headers; body: T }> {
+    const headers: Record<string, string> = { ...init.headers };
+    const secret = init.secret === undefined ? ADMIN_SECRET : init.secret;
+    if (secret) headers.authorization = `Bearer ${secret}`;
+    if (init.body !== undefined) headers['content-type'] = headers['content-type'] ?? 'application/json';
+    const res = await fetch(`${this.url}${path}`, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON
+    }
+    return { status: res.status, headers: res.headers, body: body as T };
+  }
+
+  /** Polls a job until it ends. */
+  async waitForJob(
+    id: string,
+    timeoutMs = 60_000,
+  ): Promise<{
+    state: string;
+    error: { code: string; message: string } | null;
+    result: Record<string, unknown> | null;
+    attempts: number;
+  }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { body } = await this.api<{
+        state: string;
+        error: { code: string; message: string } | null;
+        result: Record<string, unknown> | null;
+        attempts: number;
+      }>(`/v1/jobs/${id}`);
+      if (['succeeded', 'failed', 'cancelled'].includes(body.state)) return body;
+      if (Date.now() > deadline) throw new Error(`job ${id} still ${body.state} after ${timeoutMs} ms\n${this.output}`);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+}
