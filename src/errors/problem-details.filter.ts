@@ -14,7 +14,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const problem = toProblem(error);
     if (problem.status >= 500) {
-      this.logger.error(`${request.method} ${request.url} → ${problem.status}: ${(error as Error)?.stack ?? String(error)}`);
+      this.logger.error(
+        `${request.method} ${request.url} → ${problem.status}: ${(error as Error)?.stack ?? String(error)}`,
+      );
     }
     if (problem.status === 401) reply.header('WWW-Authenticate', 'Bearer');
     void reply

@@ -68,16 +68,40 @@ function providerProblem(error: ProviderError): ProblemDetails {
     };
   }
   if (error instanceof ProviderNotFoundError) {
-    return { type: problemType('provider-not-found'), title: 'Not found at the provider', status: 404, detail: error.message, ...base };
+    return {
+      type: problemType('provider-not-found'),
+      title: 'Not found at the provider',
+      status: 404,
+      detail: error.message,
+      ...base,
+    };
   }
   if (error instanceof ProviderRejectedError) {
     const status = error.upstreamStatus === 409 ? 409 : 422;
-    return { type: problemType('provider-rejected'), title: 'Provider refused the request', status, detail: error.message, ...base };
+    return {
+      type: problemType('provider-rejected'),
+      title: 'Provider refused the request',
+      status,
+      detail: error.message,
+      ...base,
+    };
   }
   if (error instanceof ProviderAuthError) {
-    return { type: problemType('provider-auth-failed'), title: 'Provider refused our credentials', status: 502, detail: error.message, ...base };
+    return {
+      type: problemType('provider-auth-failed'),
+      title: 'Provider refused our credentials',
+      status: 502,
+      detail: error.message,
+      ...base,
+    };
   }
-  return { type: problemType('provider-unavailable'), title: 'Provider unavailable', status: 503, detail: error.message, ...base };
+  return {
+    type: problemType('provider-unavailable'),
+    title: 'Provider unavailable',
+    status: 503,
+    detail: error.message,
+    ...base,
+  };
 }
 
 function httpStatusOf(error: unknown): number | undefined {
