@@ -1,4 +1,4 @@
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -6,8 +6,6 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { flattenValidationErrors } from './config/validation-messages';
 import { BadRequestError } from './errors/app.errors';
-import { PROBLEM_CONTENT_TYPE } from './errors/problem-details';
-import { toProblem } from './errors/problem-mapper';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 
 /** Builds the Nest application on Fastify, with the validation, error and spec conventions of every route. */
@@ -31,20 +29,7 @@ export async function createHttpApp(
       },
     }),
   );
-  installFastifyErrorHandler(app);
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   return app;
-}
-
-/** Errors Fastify raises before Nest sees the request (bad JSON, wrong media type, too large) get problem+json too. */
-function installFastifyErrorHandler(app: INestApplication): void {
-  const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
-  fastify.setErrorHandler((error, request, reply) => {
-    const problem = toProblem(error);
-    void reply
-      .status(problem.status)
-      .header('Content-Type', PROBLEM_CONTENT_TYPE)
-      .send(JSON.stringify({ ...problem, instance: request.url }));
-  });
 }

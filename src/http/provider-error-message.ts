@@ -5,6 +5,7 @@
  *   Glance/Keystone  {"error": {"code": 400, "title": "Bad Request", "message": "…"}}
  *   Nova style       {"badRequest": {"code": 400, "message": "…"}}
  *   plain            {"message": "…"} / {"code": "…", "message": "…"} / {"detail": "…"}
+ *   Genesis Cloud    {"code": "02035", "message": "…"}
  *   webob (Glance)   {"code": "400 Bad Request", "title": "Bad Request", "message": "…<br /><br />…"}
  *   OAuth2           {"error": "invalid_client", "error_description": "…", "trace_id": "…"}
  *   text / HTML      "400 Bad Request\n\nProvided object does not match schema …"
@@ -50,8 +51,9 @@ function fromOAuth(record: Record<string, unknown>): string | null {
 
 function withCode(code: unknown, message: string): string {
   // Numeric codes merely repeat the HTTP status; symbolic ones ("ImageNotFound") add meaning.
-  // webob's "400 Bad Request" style codes repeat it too.
-  const symbolic = typeof code === 'string' && /^[A-Za-z]/.test(code) ? code : null;
+  // webob's "400 Bad Request" style codes repeat it too. Digit strings of four or more
+  // (Genesis Cloud's "02035") are the provider's own error numbers, not the status.
+  const symbolic = typeof code === 'string' && /^(?:[A-Za-z]|\d{4,}$)/.test(code) ? code : null;
   return symbolic === null || message.includes(symbolic) ? message : `${symbolic}: ${message}`;
 }
 

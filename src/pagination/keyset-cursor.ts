@@ -35,7 +35,10 @@ export function decodeCursor(cursor: string, expectedSort: string): KeysetPositi
   }
   if (parsed[0] !== expectedSort) {
     throw new BadRequestError(`cursor belongs to sort '${parsed[0]}', not '${expectedSort}'`, [
-      { field: 'cursor', message: `cursor belongs to sort '${parsed[0]}'; repeat the query with that sort or drop the cursor` },
+      {
+        field: 'cursor',
+        message: `cursor belongs to sort '${parsed[0]}'; repeat the query with that sort or drop the cursor`,
+      },
     ]);
   }
   return { sort: parsed[0], value: parsed[1] as string | number | null, id: parsed[2] };

@@ -19,7 +19,10 @@ export interface MigrationResult {
  * wherever the engine is available. A PostgreSQL advisory lock makes concurrent
  * replicas apply each migration exactly once.
  */
-export async function bootstrapDatabase(databaseUrl: string, log: (msg: string) => void = () => {}): Promise<MigrationResult> {
+export async function bootstrapDatabase(
+  databaseUrl: string,
+  log: (msg: string) => void = () => {},
+): Promise<MigrationResult> {
   const created = await createDatabaseIfMissing(databaseUrl, log);
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();

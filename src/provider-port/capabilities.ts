@@ -16,8 +16,5 @@ export type Capabilities = Readonly<Record<ProviderOperation, boolean>>;
 
 export function capabilities(supported: readonly ProviderOperation[]): Capabilities {
   const set = new Set(supported);
-  return Object.fromEntries(PROVIDER_OPERATIONS.map((op) => [op, set.has(op)])) as Record<
-    ProviderOperation,
-    boolean
-  >;
+  return Object.fromEntries(PROVIDER_OPERATIONS.map((op) => [op, set.has(op)])) as Record<ProviderOperation, boolean>;
 }

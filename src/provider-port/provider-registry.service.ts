@@ -52,7 +52,9 @@ export class ProviderRegistry implements OnModuleInit {
   private register(connection: ProviderConnectionConfig): void {
     const factory = this.factories.get(connection.kind);
     if (!factory) {
-      this.logger.warn(`provider '${connection.name}': kind ${connection.kind} has no adapter in this version; skipped`);
+      this.logger.warn(
+        `provider '${connection.name}': kind ${connection.kind} has no adapter in this version; skipped`,
+      );
       return;
     }
     this.adapters.set(connection.name, factory.create(connection));
