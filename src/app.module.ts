@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdaptersModule } from './adapters/adapters.module';
 import { AuthModule } from './auth/auth.module';
+import { CatalogueCoreModule } from './catalogue/catalogue-core.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -28,6 +29,7 @@ export class AppModule {
         PersistenceModule,
         AdaptersModule,
         JobsCoreModule,
+        CatalogueCoreModule,
         AuthModule,
         HealthModule,
         ...apiModules,

@@ -101,6 +101,11 @@ export class CatalogueWriter {
     return this.prisma.$executeRawUnsafe(sql, ...params);
   }
 
+  /** Refreshes the planner's statistics of the images table (cheap; sampled). */
+  async refreshStatistics(): Promise<void> {
+    await this.prisma.$executeRawUnsafe('ANALYZE images');
+  }
+
   /**
    * Marks as deleted every image of the provider that the finished listing did
    * not contain. Only called after a listing read to the end.

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { CatalogueWriter } from '../catalogue/catalogue-writer.service';
 import { JOB_HANDLERS, type JobHandler } from './job-handler';
 import { JobReconciler } from './job-reconciler.service';
 import { JobRunRecorder } from './job-run-recorder';
@@ -11,7 +10,6 @@ import { SyncScheduleInstaller } from './sync-schedule.installer';
 /** ROLE=worker: the processors and what keeps the queues honest. */
 @Module({
   providers: [
-    CatalogueWriter,
     SyncProcessor,
     SyncScheduleTick,
     JobRunRecorder,

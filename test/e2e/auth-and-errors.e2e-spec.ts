@@ -1,4 +1,4 @@
-import { ADMIN_SECRET, BrokerProcess, READER_SECRET } from '../support/broker-process';
+import { ADMIN_SECRET, BrokerProcess, READER_SECRET } from '../../harness/broker-process';
 
 interface Problem {
   type: string;
@@ -50,7 +50,7 @@ describe('API keys, scopes and problem+json errors', () => {
   });
 
   it('stores only hashes of the API keys', async () => {
-    const { connectDatabase } = await import('../support/isolated-resources');
+    const { connectDatabase } = await import('../../harness/isolated-resources');
     const db = await connectDatabase(broker.databaseUrl);
     try {
       const rows = await db.query<{ id: string; secret_hash: string }>(

@@ -1,4 +1,4 @@
-import { BrokerProcess, READER_SECRET } from '../support/broker-process';
+import { BrokerProcess, READER_SECRET } from '../../harness/broker-process';
 import {
   glanceProvidersYaml,
   keystoneToken,

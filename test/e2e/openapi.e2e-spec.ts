@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import createClient from 'openapi-fetch';
 import type { paths } from '../generated/openapi';
-import { BrokerProcess, READER_SECRET, WRITER_SECRET } from '../support/broker-process';
+import { BrokerProcess, READER_SECRET, WRITER_SECRET } from '../../harness/broker-process';
 import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
 
 const ROOT = resolve(__dirname, '../..');

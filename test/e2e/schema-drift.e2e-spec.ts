@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Client } from 'pg';
 import { bootstrapDatabase } from '../../src/persistence/database-bootstrap';
-import { connectDatabase, dropDatabase, isolatedNames } from '../support/isolated-resources';
+import { connectDatabase, dropDatabase, isolatedNames } from '../../harness/isolated-resources';
 import { readPrismaSchema, type SchemaColumn } from '../support/prisma-schema-reader';
 
 const schema = readPrismaSchema(join(resolve(__dirname, '../..'), 'prisma/schema.prisma'));

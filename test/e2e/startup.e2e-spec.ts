@@ -1,5 +1,5 @@
-import { BrokerProcess } from '../support/broker-process';
-import { connectDatabase } from '../support/isolated-resources';
+import { BrokerProcess } from '../../harness/broker-process';
+import { connectDatabase } from '../../harness/isolated-resources';
 
 describe('start-up and shutdown', () => {
   it('refuses to start on a bad providers file, naming the file, the entry and the field', async () => {
@@ -25,16 +25,21 @@ describe('start-up and shutdown', () => {
 
   it('creates its missing database, migrates it, and exits cleanly on SIGTERM', async () => {
     const broker = await BrokerProcess.start({ label: 'lifecycle' });
-    const db = await connectDatabase(broker.databaseUrl);
     try {
-      const migrations = await db.query('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL');
-      expect(migrations.rowCount).toBeGreaterThanOrEqual(1);
+      const db = await connectDatabase(broker.databaseUrl);
+      try {
+        const migrations = await db.query(
+          'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL',
+        );
+        expect(migrations.rowCount).toBeGreaterThanOrEqual(1);
+      } finally {
+        await db.end();
+      }
+      broker.signal('SIGTERM');
+      expect(await broker.waitForExit(15_000)).toBe(0);
     } finally {
-      await db.end();
+      await broker.stop();
     }
-    broker.signal('SIGTERM');
-    expect(await broker.waitForExit(15_000)).toBe(0);
-    await broker.stop();
   });
 
   it('runs as a worker alone, serving only its health probes', async () => {

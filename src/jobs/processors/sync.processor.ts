@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CatalogueVersion } from '../../catalogue/catalogue-version';
 import { CatalogueWriter, WRITE_BATCH_SIZE, seenKey } from '../../catalogue/catalogue-writer.service';
 import { PrismaService } from '../../persistence/prisma.service';
 import type { NormalizedImage } from '../../provider-port/normalized-image';
@@ -10,6 +11,9 @@ import type { JobContext, JobHandler } from '../job-handler';
  * changed, marks what vanished upstream as deleted, and records the outcome on
  * the provider connection. A failed listing deletes nothing.
  */
+/** Rows changed by one sync above which table statistics are refreshed. */
+const ANALYZE_THRESHOLD = 1_000;
+
 @Injectable()
 export class SyncProcessor implements JobHandler<'sync'> {
   readonly type = 'sync' as const;
@@ -18,6 +22,7 @@ export class SyncProcessor implements JobHandler<'sync'> {
     private readonly registry: ProviderRegistry,
     private readonly writer: CatalogueWriter,
     private readonly prisma: PrismaService,
+    private readonly version: CatalogueVersion,
   ) {}
 
   async run({ payload, signal }: JobContext<'sync'>): Promise<Record<string, unknown>> {
@@ -42,6 +47,8 @@ export class SyncProcessor implements JobHandler<'sync'> {
       }
       await flush();
       const deleted = await this.writer.markVanished(adapter.name, seen, startedAt);
+      // After a bulk load the planner's statistics are stale; refresh them before readers notice.
+      if (written + deleted > ANALYZE_THRESHOLD) await this.writer.refreshStatistics();
       await this.prisma.providerConnection.update({
         where: { name: adapter.name },
         data: { lastSyncAt: startedAt, lastError: null, lastErrorAt: null },
@@ -53,6 +60,9 @@ export class SyncProcessor implements JobHandler<'sync'> {
         data: { lastError: error instanceof Error ? error.message : String(error), lastErrorAt: new Date() },
       });
       throw error;
+    } finally {
+      // Rows may have changed even when the listing failed halfway; lastSyncAt changed when it did not.
+      await this.version.bump();
     }
   }
 }

@@ -73,7 +73,7 @@ export class BrokerProcess {
   }
 
   launch(): void {
-    const main = resolve(__dirname, '../../dist/src/main.js');
+    const main = resolve(__dirname, '..', __dirname.includes('/dist/') ? '..' : '.', 'dist/src/main.js');
     const child = spawn(process.execPath, [main], {
       env: { PATH: process.env.PATH ?? '', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,21 @@
+import { catalogueBenchmark } from './catalogue.bench';
+
+/** `npm run bench`: every benchmark in turn; each ends with its figure and ratio on one line. */
+const BENCHMARKS: Array<[string, () => Promise<string>]> = [['catalogue', catalogueBenchmark]];
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  for (const [name, run] of BENCHMARKS) {
+    if (only && only !== name) continue;
+    console.log(`\n== ${name}`);
+    console.log(await run());
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
