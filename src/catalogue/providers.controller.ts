@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/auth.decorators';
 import { JobDto } from '../jobs/dto/job.dto';
@@ -36,6 +36,7 @@ export class ProvidersController {
     summary: 'Queue a catalogue sync',
     description: 'While a sync of this provider is queued or running, answers that job instead of queueing another.',
   })
+  @ApiBody({ type: SyncRequestDto, required: false, description: 'Nothing to set yet; may be omitted' })
   @ApiAcceptedResponse({ type: JobDto, description: 'The sync job; `Location` points at it' })
   @ApiProblemResponses(401, 403, 404)
   async sync(

@@ -3,6 +3,7 @@ import {
   ProviderAuthError,
   ProviderError,
   ProviderNotFoundError,
+  ProviderProtocolError,
   ProviderRejectedError,
 } from '../provider-port/provider.errors';
 import { AppError } from './app.errors';
@@ -90,6 +91,15 @@ function providerProblem(error: ProviderError): ProblemDetails {
     return {
       type: problemType('provider-auth-failed'),
       title: 'Provider refused our credentials',
+      status: 502,
+      detail: error.message,
+      ...base,
+    };
+  }
+  if (error instanceof ProviderProtocolError) {
+    return {
+      type: problemType('provider-protocol-error'),
+      title: 'Provider answered something unreadable',
       status: 502,
       detail: error.message,
       ...base,

@@ -636,7 +636,8 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        /** @description Nothing to set yet; may be omitted */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["SyncRequestDto"];
             };
