@@ -7,13 +7,7 @@ import {
 } from '../provider-port/provider.errors';
 import { extractProviderMessage } from './provider-error-message';
 import { type AuthHeaderSource, ProviderHttpClient, type ProviderHttpClientOptions } from './provider-http-client';
-import {
-  dropConnection,
-  neverAnswer,
-  replyJson,
-  replyText,
-  ScriptedHttpServer,
-} from './testing/scripted-http-server';
+import { dropConnection, neverAnswer, replyJson, replyText, ScriptedHttpServer } from './testing/scripted-http-server';
 
 describe('ProviderHttpClient', () => {
   let server: ScriptedHttpServer;
@@ -171,7 +165,7 @@ describe('ProviderHttpClient', () => {
       };
     }
 
-    it('sends the source\'s headers with every request', async () => {
+    it("sends the source's headers with every request", async () => {
       server.reply(replyJson(200, {}));
 
       await client({ authenticate: tokenSource(['token-one-123']) }).request({ method: 'GET', path: '/x' });
@@ -220,7 +214,7 @@ describe('ProviderHttpClient', () => {
       expect((error as Error).message).not.toContain('secret-token');
     });
 
-    it('never sends credentials to an origin other than the connection\'s', async () => {
+    it("never sends credentials to an origin other than the connection's", async () => {
       const elsewhere = await ScriptedHttpServer.start();
       try {
         elsewhere.reply(replyJson(200, {}));
@@ -355,7 +349,11 @@ describe('ProviderHttpClient', () => {
 
 describe('extractProviderMessage', () => {
   it.each([
-    ['Glance/Keystone', { error: { code: 400, title: 'Bad Request', message: 'Invalid disk format' } }, 'Invalid disk format'],
+    [
+      'Glance/Keystone',
+      { error: { code: 400, title: 'Bad Request', message: 'Invalid disk format' } },
+      'Invalid disk format',
+    ],
     ['plain message', { message: 'quota exceeded' }, 'quota exceeded'],
     ['symbolic code', { code: 'ImageNotFound', message: 'no such image' }, 'ImageNotFound: no such image'],
     ['webob', { code: '400 Bad Request', title: 'Bad Request', message: 'Bad<br /><br />\nvalue' }, 'Bad value'],

@@ -8,7 +8,13 @@ import {
   ProviderUnavailableError,
 } from '../provider-port/provider.errors';
 import { extractProviderMessage } from './provider-error-message';
-import { isIdempotentMethod, isRetryableStatus, isTransientNetworkError, parseRetryAfter, retryDelay } from './retry-policy';
+import {
+  isIdempotentMethod,
+  isRetryableStatus,
+  isTransientNetworkError,
+  parseRetryAfter,
+  retryDelay,
+} from './retry-policy';
 
 /**
  * Where the client gets its auth headers from. After a 401 the client calls
@@ -209,7 +215,8 @@ export class ProviderHttpClient {
     );
     if (raw.status === 401 || raw.status === 403) return new ProviderAuthError(this.provider, message, raw.status);
     if (raw.status === 404) return new ProviderNotFoundError(this.provider, message, raw.status);
-    if (raw.status === 429 || raw.status >= 500) return new ProviderUnavailableError(this.provider, message, raw.status);
+    if (raw.status === 429 || raw.status >= 500)
+      return new ProviderUnavailableError(this.provider, message, raw.status);
     if (raw.status >= 400) return new ProviderRejectedError(this.provider, message, raw.status);
     // 1xx/3xx the caller did not expect: we cannot interpret it.
     return new ProviderProtocolError(this.provider, message, raw.status);

@@ -93,7 +93,11 @@ describe('what is worth retrying', () => {
     beforeAll(async () => (server = await ScriptedHttpServer.start()));
     afterAll(() => server.close());
 
-    const failureOf = (promise: Promise<unknown>) => promise.then(() => new Error('did not fail'), (error: unknown) => error);
+    const failureOf = (promise: Promise<unknown>) =>
+      promise.then(
+        () => new Error('did not fail'),
+        (error: unknown) => error,
+      );
 
     it("classifies fetch's error for a dropped connection as transient", async () => {
       server.reply(dropConnection());

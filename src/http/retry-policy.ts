@@ -80,7 +80,7 @@ const TRANSIENT_MESSAGES = ['socket hang up', 'fetch failed', 'terminated', 'oth
  */
 export function isTransientNetworkError(error: unknown): boolean {
   const seen = new Set<unknown>();
-  for (let current = error; current != null && !seen.has(current); ) {
+  for (let current = error; current != null && !seen.has(current);) {
     seen.add(current);
     if (typeof current !== 'object') return false;
     const { name, code, message } = current as { name?: unknown; code?: unknown; message?: unknown };

@@ -1,3 +1,9 @@
+import { createFptEmulator } from './emulators/fpt-metal-cloud/fpt.emulator';
+import { generateFptSeed } from './emulators/fpt-metal-cloud/fpt-seed';
+import { createGenesisEmulator } from './emulators/genesis-cloud/genesis.emulator';
+import { generateGenesisSeed } from './emulators/genesis-cloud/genesis-seed';
+import { createNscaleEmulator } from './emulators/nscale/nscale.emulator';
+import { generateNscaleSeed } from './emulators/nscale/nscale-seed';
 import { createGlanceEmulator } from './emulators/openstack-glance/glance.emulator';
 import { generateGlanceSeed } from './emulators/openstack-glance/glance-seed';
 
@@ -12,6 +18,9 @@ export interface SandboxEmulators {
 
 const NHN_PROJECT = 'c289b99209ca4e189095cdecebbd092d';
 const VIETNIX_PROJECT = 'f33507157a634f1cac71e06a70fb558e';
+const FPT_VPC = '0f6c1f2e-3b4a-4d5e-8f90-123456789abc';
+const NSCALE_ORG = '9f1c2d3e-aaaa-bbbb-cccc-0123456789ab';
+const NSCALE_REGIONS = ['2b3a9b56-4c2f-4a6b-9a55-7a8e4c1b9d01', '7d1e2f3a-1111-4222-8333-444455556666'];
 
 /** One emulator per provider connection of the sandbox, each seeded with a realistic catalogue. */
 export async function startSandboxEmulators(): Promise<SandboxEmulators> {
@@ -29,7 +38,31 @@ export async function startSandboxEmulators(): Promise<SandboxEmulators> {
     owner: VIETNIX_PROJECT,
     images: generateGlanceSeed({ dialect: 'standard', count: 130, seed: 2, owner: VIETNIX_PROJECT, region: 'hcm1' }),
   });
-  const [nhnUrl, vietnixUrl] = await Promise.all([nhn.listen(), vietnix.listen()]);
+  const fptToken = 'sandbox-fpt-token';
+  const fpt = createFptEmulator({
+    vpcId: FPT_VPC,
+    tokens: [fptToken],
+    ...generateFptSeed({ count: 150, seed: 3, vpcId: FPT_VPC }),
+  });
+  const genesisToken = 'sandbox-genesis-token';
+  const genesis = createGenesisEmulator({
+    tokens: [genesisToken],
+    images: generateGenesisSeed({ count: 80, seed: 4 }),
+  });
+  const nscaleClient = { clientId: 'image-broker-sandbox', clientSecret: 'sandbox-nscale-secret' };
+  const nscale = createNscaleEmulator({
+    organizationId: NSCALE_ORG,
+    regionIds: NSCALE_REGIONS,
+    oauth2: { ...nscaleClient, tokenTtlSeconds: 300 },
+    images: generateNscaleSeed({ count: 200, seed: 5, regionIds: NSCALE_REGIONS, organizationId: NSCALE_ORG }),
+  });
+  const [nhnUrl, vietnixUrl, fptUrl, genesisUrl, nscaleUrl] = await Promise.all([
+    nhn.listen(),
+    vietnix.listen(),
+    fpt.listen(),
+    genesis.listen(),
+    nscale.listen(),
+  ]);
   const providersYaml = `# Written by npm run dev: the sandbox's emulated clouds.
 providers:
   - name: nhn-kr1
@@ -49,17 +82,46 @@ providers:
       username: ${keystone.username}
       password: "\${env:SANDBOX_VIETNIX_PASSWORD}"
       projectId: ${VIETNIX_PROJECT}
+  - name: fpt-hcm
+    kind: fpt-metal-cloud
+    endpoint: ${fptUrl}
+    vpcId: ${FPT_VPC}
+    region: hcm
+    auth: { type: bearer, token: "\${env:SANDBOX_FPT_TOKEN}" }
+  - name: genesis
+    kind: genesis-cloud
+    endpoint: ${genesisUrl}
+    auth: { type: bearer, token: "\${env:SANDBOX_GENESIS_TOKEN}" }
+  - name: nscale-eu
+    kind: nscale
+    endpoint: ${nscaleUrl}
+    regions: [${NSCALE_REGIONS.join(', ')}]
+    organizationId: ${NSCALE_ORG}
+    auth:
+      type: oauth2-client-credentials
+      tokenUrl: ${nscaleUrl}/oauth2/v2/token
+      clientId: ${nscaleClient.clientId}
+      clientSecret: "\${env:SANDBOX_NSCALE_CLIENT_SECRET}"
 `;
   return {
     providersYaml,
-    env: { SANDBOX_NHN_TOKEN: nhnToken, SANDBOX_VIETNIX_PASSWORD: keystone.password },
-    providerNames: ['nhn-kr1', 'vietnix-hcm'],
+    env: {
+      SANDBOX_NHN_TOKEN: nhnToken,
+      SANDBOX_VIETNIX_PASSWORD: keystone.password,
+      SANDBOX_FPT_TOKEN: fptToken,
+      SANDBOX_GENESIS_TOKEN: genesisToken,
+      SANDBOX_NSCALE_CLIENT_SECRET: nscaleClient.clientSecret,
+    },
+    providerNames: ['nhn-kr1', 'vietnix-hcm', 'fpt-hcm', 'genesis', 'nscale-eu'],
     describe: () => [
       `nhn-kr1      openstack-glance (nhn dialect)       ${nhnUrl}`,
       `vietnix-hcm  openstack-glance (standard, keystone) ${vietnixUrl}`,
+      `fpt-hcm      fpt-metal-cloud                      ${fptUrl}`,
+      `genesis      genesis-cloud                        ${genesisUrl}`,
+      `nscale-eu    nscale (OAuth2 client credentials)   ${nscaleUrl}`,
     ],
     close: async () => {
-      await Promise.all([nhn.close(), vietnix.close()]);
+      await Promise.all([nhn.close(), vietnix.close(), fpt.close(), genesis.close(), nscale.close()]);
     },
   };
 }

@@ -104,7 +104,14 @@ describe('GlanceImageTranslator', () => {
         visibility: 'public',
         status: 'active',
         nativeStatus: 'active',
-        os: { type: 'linux', family: 'rhel', distro: 'centos', version: '6.10', codename: null, architecture: 'x86_64' },
+        os: {
+          type: 'linux',
+          family: 'rhel',
+          distro: 'centos',
+          version: '6.10',
+          codename: null,
+          architecture: 'x86_64',
+        },
         gpu: null,
         softwareVersions: null,
         sizeBytes: 1778843648,
@@ -172,7 +179,11 @@ describe('GlanceImageTranslator', () => {
 
     it("reads NHN's nested properties object, the top level winning on conflict", () => {
       const normalized = nhn(
-        image({ visibility: 'private', os_distro: 'Rocky', properties: { os_distro: 'centos', os_architecture: 'x86_64' } }),
+        image({
+          visibility: 'private',
+          os_distro: 'Rocky',
+          properties: { os_distro: 'centos', os_architecture: 'x86_64' },
+        }),
       );
 
       expect(normalized.properties).toEqual({ os_distro: 'Rocky', os_architecture: 'x86_64' });
@@ -254,7 +265,7 @@ describe('GlanceImageTranslator', () => {
       expect(standard(image({ gpu_models: ['l40s', 'H200'] })).gpu?.models).toEqual(['L40S', 'H200']);
     });
 
-    it("maps a Nova snapshot (image_type=snapshot) to kind snapshot whatever its visibility", () => {
+    it('maps a Nova snapshot (image_type=snapshot) to kind snapshot whatever its visibility', () => {
       const normalized = standard(image({ visibility: 'private', image_type: 'snapshot', instance_uuid: 'abc' }));
       expect(normalized.kind).toBe('snapshot');
       expect(normalized.properties).toEqual({ image_type: 'snapshot', instance_uuid: 'abc' });
@@ -340,7 +351,9 @@ describe('GlanceImageTranslator', () => {
 
   describe('everything else', () => {
     it('collects only *_version properties other than os_version as software versions', () => {
-      const normalized = standard(image({ os_version: '22.04', driver_version: '550', rocm_version: 6.1, hw_firmware: 'x' }));
+      const normalized = standard(
+        image({ os_version: '22.04', driver_version: '550', rocm_version: 6.1, hw_firmware: 'x' }),
+      );
       expect(normalized.softwareVersions).toEqual({ driver: '550', rocm: '6.1' });
     });
 

@@ -140,7 +140,8 @@ function toOs(properties: Record<string, unknown>, dialect: GlanceTranslationCon
   const type = text(properties.os_type)?.toLowerCase() ?? null;
   const distro = toDistro(properties.os_distro);
   // Each dialect has its own key; the other is read too, as some clouds set both.
-  const [ownKey, otherKey] = dialect === 'nhn' ? ['os_architecture', 'architecture'] : ['architecture', 'os_architecture'];
+  const [ownKey, otherKey] =
+    dialect === 'nhn' ? ['os_architecture', 'architecture'] : ['architecture', 'os_architecture'];
   return {
     type: type === 'linux' || type === 'windows' ? type : null,
     family: distro !== null && Object.hasOwn(DISTRO_FAMILIES, distro) ? DISTRO_FAMILIES[distro] : null,

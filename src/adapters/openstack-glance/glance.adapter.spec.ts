@@ -74,7 +74,10 @@ describe('GlanceAdapter', () => {
 
   it('follows next links under an endpoint with a path prefix', async () => {
     glance.reply(
-      replyJson(200, { images: [glanceImage('a')], next: '/v2/images?marker=a&limit=1&sort_key=created_at&sort_dir=asc' }),
+      replyJson(200, {
+        images: [glanceImage('a')],
+        next: '/v2/images?marker=a&limit=1&sort_key=created_at&sort_dir=asc',
+      }),
       replyJson(200, { images: [] }),
     );
 

@@ -115,9 +115,7 @@ export class GlanceAdapter implements ProviderAdapter {
 function isImageListPage(body: unknown): body is GlanceImageListPayload {
   if (typeof body !== 'object' || body === null) return false;
   const { images, next } = body as { images?: unknown; next?: unknown };
-  return (
-    Array.isArray(images) && images.every(isGlanceImagePayload) && (next == null || typeof next === 'string')
-  );
+  return Array.isArray(images) && images.every(isGlanceImagePayload) && (next == null || typeof next === 'string');
 }
 
 export function createGlanceAdapter(conn: GlanceConnection): GlanceAdapter {

@@ -1,11 +1,14 @@
 import type { KeystonePasswordAuth } from '../../config/provider-connection.types';
 import { replyJson, type ScriptedReply, ScriptedHttpServer } from '../../http/testing/scripted-http-server';
 import { ProviderAuthError, ProviderProtocolError } from '../../provider-port/provider.errors';
-import { createGlanceAuthSource, KeystoneTokenSource, passwordAuthRequest, StaticTokenSource } from './keystone-auth';
+import { StaticHeaderSource } from '../../http/static-header-source';
+import { createGlanceAuthSource, KeystoneTokenSource, passwordAuthRequest } from './keystone-auth';
 
-describe('StaticTokenSource', () => {
+describe('a static X-Auth-Token', () => {
   it('sends the configured token as X-Auth-Token', async () => {
-    await expect(new StaticTokenSource('abc').headers()).resolves.toEqual({ 'X-Auth-Token': 'abc' });
+    await expect(new StaticHeaderSource({ 'X-Auth-Token': 'abc' }).headers()).resolves.toEqual({
+      'X-Auth-Token': 'abc',
+    });
   });
 });
 
@@ -50,11 +53,11 @@ describe('KeystoneTokenSource', () => {
   const issueToken =
     (expiresAt = '2025-10-22T09:00:00Z'): ScriptedReply =>
     (req, res, request) =>
-      replyJson(201, { token: { expires_at: expiresAt, methods: ['password'] } }, { 'x-subject-token': `tok-${++issued}` })(
-        req,
-        res,
-        request,
-      );
+      replyJson(
+        201,
+        { token: { expires_at: expiresAt, methods: ['password'] } },
+        { 'x-subject-token': `tok-${++issued}` },
+      )(req, res, request);
 
   function source(): KeystoneTokenSource {
     return new KeystoneTokenSource(
@@ -117,10 +120,14 @@ describe('KeystoneTokenSource', () => {
 
   it("reports refused credentials as ProviderAuthError with Keystone's reason but not the password", async () => {
     keystone.otherwise(
-      replyJson(401, { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } }),
+      replyJson(401, {
+        error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' },
+      }),
     );
 
-    const error = await source().headers().catch((e: unknown) => e);
+    const error = await source()
+      .headers()
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ProviderAuthError);
     expect((error as Error).message).toContain('requires authentication');
@@ -136,7 +143,9 @@ describe('KeystoneTokenSource', () => {
 
 describe('createGlanceAuthSource', () => {
   it('picks the source the connection config names', () => {
-    expect(createGlanceAuthSource({ name: 'a', auth: { type: 'token', token: 't' } })).toBeInstanceOf(StaticTokenSource);
+    expect(createGlanceAuthSource({ name: 'a', auth: { type: 'token', token: 't' } })).toBeInstanceOf(
+      StaticHeaderSource,
+    );
     expect(
       createGlanceAuthSource({
         name: 'b',

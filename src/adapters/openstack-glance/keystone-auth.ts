@@ -1,23 +1,16 @@
+import { StaticHeaderSource } from '../../http/static-header-source';
 import type { GlanceConnection, KeystonePasswordAuth } from '../../config/provider-connection.types';
-import { type AuthHeaderSource, ProviderHttpClient, type ProviderHttpClientOptions } from '../../http/provider-http-client';
+import {
+  type AuthHeaderSource,
+  ProviderHttpClient,
+  type ProviderHttpClientOptions,
+} from '../../http/provider-http-client';
 import { ProviderProtocolError } from '../../provider-port/provider.errors';
 
 const AUTH_HEADER = 'X-Auth-Token';
 const DEFAULT_DOMAIN = 'Default';
 /** Refresh this long before Keystone's expires_at, so a token never dies mid-request. */
 const DEFAULT_REFRESH_MARGIN_MS = 60_000;
-
-/** A fixed token from the connection's config (NHN Cloud's usual setup). */
-export class StaticTokenSource implements AuthHeaderSource {
-  constructor(private readonly token: string) {}
-
-  headers(): Promise<Record<string, string>> {
-    return Promise.resolve({ [AUTH_HEADER]: this.token });
-  }
-
-  /** Nothing to refresh: a refused static token surfaces as ProviderAuthError. */
-  invalidate(): void {}
-}
 
 export interface KeystoneTokenSourceOptions {
   /** Connection name, for errors. */
@@ -107,7 +100,11 @@ export class KeystoneTokenSource implements AuthHeaderSource {
 /** The Keystone v3 `POST /auth/tokens` body for password auth, project-scoped when a project is set. */
 export function passwordAuthRequest(auth: KeystonePasswordAuth): Record<string, unknown> {
   const domain = { name: auth.domain ?? DEFAULT_DOMAIN };
-  const project = auth.projectId ? { id: auth.projectId } : auth.projectName ? { name: auth.projectName, domain } : null;
+  const project = auth.projectId
+    ? { id: auth.projectId }
+    : auth.projectName
+      ? { name: auth.projectName, domain }
+      : null;
   return {
     auth: {
       identity: {
@@ -125,6 +122,6 @@ export function createGlanceAuthSource(
   http?: KeystoneTokenSourceOptions['http'],
 ): AuthHeaderSource {
   return conn.auth.type === 'token'
-    ? new StaticTokenSource(conn.auth.token)
+    ? new StaticHeaderSource({ [AUTH_HEADER]: conn.auth.token })
     : new KeystoneTokenSource(conn.auth, { provider: conn.name, http });
 }

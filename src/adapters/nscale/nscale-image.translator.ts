@@ -1,0 +1,177 @@
+import type {
+  ImageGpu,
+  ImageKind,
+  ImageOs,
+  ImageStatus,
+  ImageVisibility,
+  NormalizedImage,
+} from '../../provider-port/normalized-image';
+import type { NscaleImagePayload, NscaleImageSpecPayload, NscaleImageMetadataPayload } from './nscale-image.payload';
+
+/**
+ * Who an image belongs to. The payload does not say; the adapter learns it from
+ * which `scope` listed the image (`owned` → organization, `available` but not
+ * `owned` → global). null when unknown, and then kind and visibility are null too.
+ */
+export type NscaleImageOwnership = 'organization' | 'global' | null;
+
+export interface NscaleTranslationContext {
+  /** The regionID the image was listed under. */
+  region: string;
+  ownership: NscaleImageOwnership;
+}
+
+const GIB = 2 ** 30;
+
+const STATUSES: Readonly<Record<string, ImageStatus>> = {
+  pending: 'pending',
+  creating: 'uploading',
+  ready: 'active',
+  failed: 'failed',
+};
+
+/**
+ * nscale image → NormalizedImage. The rules are tabulated in docs/providers/nscale.md;
+ * keep the two in step. Only what the payload (or the scope it was listed under)
+ * states is filled in; everything else is null.
+ */
+export class NscaleImageTranslator {
+  toNormalized(raw: NscaleImagePayload, ctx: NscaleTranslationContext): NormalizedImage {
+    const metadata = raw.metadata;
+    const spec: NscaleImageSpecPayload = isObject(raw.spec) ? raw.spec : {};
+    const softwareVersions = toSoftwareVersions(spec.softwareVersions);
+    const sizeGiB = count(spec.sizeGiB);
+    const state = text(isObject(raw.status) ? raw.status.state : undefined);
+    return {
+      nativeId: metadata.id,
+      region: ctx.region,
+      name: text(metadata.name),
+      kind: toKind(ctx.ownership, softwareVersions),
+      visibility: toVisibility(ctx.ownership),
+      status: state !== null && Object.hasOwn(STATUSES, state) ? STATUSES[state] : null,
+      nativeStatus: state,
+      os: toOs(spec),
+      gpu: toGpu(spec.gpu),
+      softwareVersions,
+      sizeBytes: sizeGiB === null ? null : sizeGiB * GIB,
+      minDiskGiB: sizeGiB,
+      minRamMiB: null,
+      diskFormat: null,
+      containerFormat: null,
+      checksums: { md5: null, sha256: null, sha512: null },
+      tags: toTags(metadata.tags),
+      properties: toProperties(metadata, spec),
+      versions: null,
+      protected: null,
+      createdAt: toDate(metadata.creationTime),
+      updatedAt: toDate(metadata.modifiedTime),
+      native: raw,
+    };
+  }
+}
+
+/** An organization's own image is custom; nscale's global ones are preconfigured when they list preinstalled software. */
+function toKind(ownership: NscaleImageOwnership, softwareVersions: Record<string, string> | null): ImageKind | null {
+  if (ownership === 'organization') return 'custom';
+  if (ownership === 'global') return softwareVersions === null ? 'base-os' : 'preconfigured';
+  return null;
+}
+
+function toVisibility(ownership: NscaleImageOwnership): ImageVisibility | null {
+  if (ownership === 'organization') return 'private';
+  if (ownership === 'global') return 'public';
+  return null;
+}
+
+function toOs(spec: NscaleImageSpecPayload): ImageOs {
+  const os = isObject(spec.os) ? spec.os : {};
+  const kernel = text(os.kernel)?.toLowerCase() ?? null;
+  return {
+    // The kernel is the only OS type the seed has (`linux`); nothing else is a type of ours.
+    type: kernel === 'linux' ? 'linux' : null,
+    // nscale states the family itself, so it is taken as given rather than derived from the distro.
+    family: text(os.family)?.toLowerCase() ?? null,
+    distro: text(os.distro)?.toLowerCase() ?? null,
+    version: text(os.version),
+    codename: text(os.codename),
+    // The seed's enum (x86_64, aarch64) already uses the broker's names.
+    architecture: text(spec.architecture)?.toLowerCase() ?? null,
+  };
+}
+
+function toGpu(gpu: unknown): ImageGpu | null {
+  if (!isObject(gpu)) return null;
+  const models = Array.isArray(gpu.models) ? gpu.models : [];
+  return {
+    // Lower-cased like every other adapter's vendor, so `gpuVendor=nvidia` finds images across providers.
+    vendor: text(gpu.vendor)?.toLowerCase() ?? null,
+    driver: text(gpu.driver),
+    models: models.flatMap((model) => {
+      const name = text(model)?.toUpperCase();
+      return name === undefined ? [] : [name];
+    }),
+  };
+}
+
+/** The seed's `softwareVersions` map as given (`{kubernetes: "v1.25.6"}`); null when absent or empty. */
+function toSoftwareVersions(value: unknown): Record<string, string> | null {
+  if (!isObject(value)) return null;
+  const versions: Record<string, string> = {};
+  let any = false;
+  for (const key in value) {
+    const version = text(value[key]);
+    if (key === '' || version === null) continue;
+    versions[key] = version;
+    any = true;
+  }
+  return any ? versions : null;
+}
+
+/** nscale tags are name/value pairs; the broker's tags are strings, so each becomes `name=value`. */
+function toTags(tags: unknown): string[] {
+  if (!Array.isArray(tags)) return [];
+  const out: string[] = [];
+  for (const tag of tags) {
+    if (!isObject(tag)) continue;
+    const name = text(tag.name);
+    if (name === null) continue;
+    out.push(`${name}=${typeof tag.value === 'string' ? tag.value : ''}`);
+  }
+  return out;
+}
+
+/** What the payload says that has no field of its own in the broker's image. */
+function toProperties(metadata: NscaleImageMetadataPayload, spec: NscaleImageSpecPayload): Record<string, unknown> {
+  const os = isObject(spec.os) ? spec.os : {};
+  const candidates: Array<[string, string | null]> = [
+    ['virtualization', text(spec.virtualization)],
+    ['osVariant', text(os.variant)],
+    ['description', text(metadata.description)],
+    ['createdBy', text(metadata.createdBy)],
+    ['modifiedBy', text(metadata.modifiedBy)],
+  ];
+  const properties: Record<string, unknown> = {};
+  for (const [key, value] of candidates) if (value !== null) properties[key] = value;
+  return properties;
+}
+
+function toDate(value: unknown): Date | null {
+  if (typeof value !== 'string') return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function count(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+}
+
+/** A trimmed non-empty string, else null. */
+function text(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
