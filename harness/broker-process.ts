@@ -14,6 +14,8 @@ export interface BrokerOptions {
   providersYaml?: string;
   env?: Record<string, string>;
   role?: 'api' | 'worker' | 'all';
+  /** Another replica of the same deployment: its database and Redis prefix, which it keeps owning. */
+  shareWith?: BrokerProcess;
 }
 
 /**
@@ -32,6 +34,7 @@ export class BrokerProcess {
     readonly databaseUrl: string,
     readonly redisPrefix: string,
     readonly env: Record<string, string>,
+    private readonly ownsResources: boolean,
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
@@ -45,7 +48,13 @@ export class BrokerProcess {
 
   /** Everything but the launch: for tests that expect the start to fail. */
   static async prepare(options: BrokerOptions): Promise<BrokerProcess> {
-    const names = isolatedNames(options.label);
+    const names = options.shareWith
+      ? {
+          database: options.shareWith.database,
+          databaseUrl: options.shareWith.databaseUrl,
+          redisPrefix: options.shareWith.redisPrefix,
+        }
+      : isolatedNames(options.label);
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'ib-test-'));
     const env: Record<string, string> = {
@@ -62,6 +71,7 @@ export class BrokerProcess {
       ].join(','),
       SYNC_INTERVAL_SECONDS: '0',
       SHUTDOWN_TIMEOUT_MS: '10000',
+      ...(options.shareWith ? pick(options.shareWith.env, ['API_KEYS', 'SECRETS_KEY', 'PROVIDERS_FILE']) : {}),
       ...options.env,
     };
     if (options.providersYaml !== undefined) {
@@ -69,7 +79,7 @@ export class BrokerProcess {
       writeFileSync(file, options.providersYaml);
       env.PROVIDERS_FILE = file;
     }
-    return new BrokerProcess(port, names.database, names.databaseUrl, names.redisPrefix, env);
+    return new BrokerProcess(port, names.database, names.databaseUrl, names.redisPrefix, env, !options.shareWith);
   }
 
   launch(): void {
@@ -123,6 +133,7 @@ export class BrokerProcess {
       await this.exited;
       clearTimeout(timer);
     }
+    if (!this.ownsResources) return;
     await dropDatabase(this.database).catch(() => undefined);
     await deleteRedisPrefix(this.redisPrefix).catch(() => undefined);
   }
@@ -173,4 +184,8 @@ export class BrokerProcess {
       await new Promise((r) => setTimeout(r, 150));
     }
   }
+}
+
+function pick(env: Record<string, string>, keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
 }

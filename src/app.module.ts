@@ -6,6 +6,7 @@ import { CatalogueCoreModule } from './catalogue/catalogue-core.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { CoordinationModule } from './coordination/coordination.module';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { HealthModule } from './health/health.module';
 import { JobsApiModule } from './jobs/jobs-api.module';
@@ -27,6 +28,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule,
+        CoordinationModule,
         AdaptersModule,
         JobsCoreModule,
         CatalogueCoreModule,

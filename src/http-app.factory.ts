@@ -29,6 +29,18 @@ export async function createHttpApp(
       },
     }),
   );
+  // PATCH bodies are JSON merge patches (RFC 7396); parse them as JSON.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch (error) {
+        (error as { statusCode?: number }).statusCode = 400;
+        done(error as Error, undefined);
+      }
+    });
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   return app;

@@ -4,26 +4,28 @@ import type {
   GenesisConnection,
   GlanceConnection,
   NscaleConnection,
-  ProviderConnectionConfig,
 } from '../config/provider-connection.types';
+import { ProviderConnectionsModule } from '../provider-connections/provider-connections.module';
 import { ADAPTER_FACTORIES, type AdapterFactory } from '../provider-port/adapter-factory';
+import { AdapterRuntimeFactory } from '../provider-port/adapter-runtime.factory';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
-import { createFptAdapter } from './fpt-metal-cloud/fpt.adapter';
-import { createGenesisAdapter } from './genesis-cloud/genesis.adapter';
-import { createNscaleAdapter } from './nscale/nscale.adapter';
-import { createGlanceAdapter } from './openstack-glance/glance.adapter';
+import { FptAdapter } from './fpt-metal-cloud/fpt.adapter';
+import { GenesisAdapter } from './genesis-cloud/genesis.adapter';
+import { NscaleAdapter } from './nscale/nscale.adapter';
+import { GlanceAdapter } from './openstack-glance/glance.adapter';
 
 /** One factory per provider kind; adding a cloud adds a line here and a folder beside this file. */
 const FACTORIES: AdapterFactory[] = [
-  { kind: 'openstack-glance', create: (c: ProviderConnectionConfig) => createGlanceAdapter(c as GlanceConnection) },
-  { kind: 'fpt-metal-cloud', create: (c: ProviderConnectionConfig) => createFptAdapter(c as FptConnection) },
-  { kind: 'genesis-cloud', create: (c: ProviderConnectionConfig) => createGenesisAdapter(c as GenesisConnection) },
-  { kind: 'nscale', create: (c: ProviderConnectionConfig) => createNscaleAdapter(c as NscaleConnection) },
+  { kind: 'openstack-glance', create: (c, http) => new GlanceAdapter(c as GlanceConnection, { http }) },
+  { kind: 'fpt-metal-cloud', create: (c, http) => new FptAdapter(c as FptConnection, { http }) },
+  { kind: 'genesis-cloud', create: (c, http) => new GenesisAdapter(c as GenesisConnection, { http }) },
+  { kind: 'nscale', create: (c, http) => new NscaleAdapter(c as NscaleConnection, { http }) },
 ];
 
 @Global()
 @Module({
-  providers: [{ provide: ADAPTER_FACTORIES, useValue: FACTORIES }, ProviderRegistry],
+  imports: [ProviderConnectionsModule],
+  providers: [{ provide: ADAPTER_FACTORIES, useValue: FACTORIES }, AdapterRuntimeFactory, ProviderRegistry],
   exports: [ProviderRegistry],
 })
 export class AdaptersModule {}

@@ -1,8 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { CatalogueVersion } from './catalogue-version';
 import { CatalogueWriter } from './catalogue-writer.service';
 
-/** What both roles need of the catalogue: the writer (worker) and the version its readers cache by (API). */
+/** The catalogue writer, used by sync (worker) and, later, by API writes. */
 @Global()
-@Module({ providers: [CatalogueVersion, CatalogueWriter], exports: [CatalogueVersion, CatalogueWriter] })
+@Module({ providers: [CatalogueWriter], exports: [CatalogueWriter] })
 export class CatalogueCoreModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogueVersion } from './catalogue-version';
+import { CatalogueVersion } from '../coordination/coordination.module';
 
 const MAX_ENTRIES = 512;
 const MAX_BYTES = 64 * 1024 * 1024;

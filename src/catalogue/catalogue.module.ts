@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ProviderConnectionsModule } from '../provider-connections/provider-connections.module';
 import { CatalogueResponseCache } from './catalogue-response-cache';
 import { ImagesController } from './images.controller';
 import { ImagesService } from './images.service';
@@ -7,6 +8,7 @@ import { ProvidersService } from './providers.service';
 
 /** The catalogue API: images and provider connections. */
 @Module({
+  imports: [ProviderConnectionsModule],
   controllers: [ImagesController, ProvidersController],
   providers: [ImagesService, ProvidersService, CatalogueResponseCache],
 })

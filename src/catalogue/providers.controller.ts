@@ -1,11 +1,26 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/auth.decorators';
 import { JobDto } from '../jobs/dto/job.dto';
 import { presentJob } from '../jobs/job.presenter';
 import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
-import { ProviderListDto } from './dto/provider.dto';
+import {
+  CreateProviderRequestDto,
+  UpdateProviderRequestDto,
+} from '../provider-connections/provider-connection-request.dto';
+import { ProviderConnectionsService } from '../provider-connections/provider-connections.service';
+import { ProviderDto, ProviderListDto } from './dto/provider.dto';
 import { SyncRequestDto } from './dto/sync-request.dto';
 import { ProvidersService } from './providers.service';
 
@@ -13,7 +28,10 @@ import { ProvidersService } from './providers.service';
 @ApiBearerAuth()
 @Controller('v1/providers')
 export class ProvidersController {
-  constructor(private readonly providers: ProvidersService) {}
+  constructor(
+    private readonly providers: ProvidersService,
+    private readonly connections: ProviderConnectionsService,
+  ) {}
 
   @Get()
   @RequireScope('images:read')
@@ -47,5 +65,55 @@ export class ProvidersController {
     const job = await this.providers.sync(name);
     void reply.header('Location', `/v1/jobs/${job.id}`);
     return presentJob(job);
+  }
+
+  @Post()
+  @RequireScope('admin')
+  @ApiOperation({
+    operationId: 'createProvider',
+    summary: 'Add a provider connection at run time',
+    description:
+      'The body is an entry of PROVIDERS_FILE. Credentials are encrypted at rest with SECRETS_KEY and never returned. ' +
+      'Every replica picks the connection up within a second.',
+  })
+  @ApiCreatedResponse({ type: ProviderDto, description: 'The connection; `Location` points at the provider list' })
+  @ApiProblemResponses(400, 401, 403, 409, 503)
+  async create(
+    @Body() body: CreateProviderRequestDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ProviderDto> {
+    await this.connections.create(body);
+    void reply.header('Location', `/v1/providers/${body.name}`);
+    return this.providers.describe(body.name);
+  }
+
+  @Patch(':name')
+  @RequireScope('admin')
+  @ApiConsumes('application/merge-patch+json', 'application/json')
+  @ApiOperation({
+    operationId: 'updateProvider',
+    summary: 'Change a connection created through the API',
+    description:
+      'A JSON merge patch of its settings; `auth`, when given, replaces the whole block. File connections are read-only (409).',
+  })
+  @ApiOkResponse({ type: ProviderDto })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 503)
+  async update(@Param('name') name: string, @Body() patch: UpdateProviderRequestDto): Promise<ProviderDto> {
+    await this.connections.update(name, patch);
+    return this.providers.describe(name);
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @RequireScope('admin')
+  @ApiOperation({
+    operationId: 'deleteProvider',
+    summary: 'Remove a connection created through the API',
+    description: 'Its images leave the catalogue with it. File connections are read-only (409).',
+  })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiProblemResponses(401, 403, 404, 409)
+  async delete(@Param('name') name: string): Promise<void> {
+    await this.connections.delete(name);
   }
 }

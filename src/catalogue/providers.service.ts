@@ -4,6 +4,7 @@ import { ProviderRegistry } from '../provider-port/provider-registry.service';
 import { JobService } from '../jobs/job.service';
 import { syncDedupeKey } from '../jobs/processors/sync-schedule.tick';
 import type { Job } from '../persistence/generated/client';
+import { NotFoundError } from '../errors/app.errors';
 import type { ProviderDto, ProviderListDto } from './dto/provider.dto';
 
 @Injectable()
@@ -24,10 +25,11 @@ export class ProvidersService {
       }),
     ]);
     const countOf = new Map(counts.map((c) => [c.providerName, c._count._all]));
+    const adapters = new Map((await this.registry.all()).map((a) => [a.name, a]));
     const items: ProviderDto[] = rows
-      .filter((row) => this.registry.has(row.name))
+      .filter((row) => adapters.has(row.name))
       .map((row) => {
-        const adapter = this.registry.get(row.name);
+        const adapter = adapters.get(row.name)!;
         const failing = row.lastErrorAt && (!row.lastSyncAt || row.lastErrorAt > row.lastSyncAt);
         return {
           name: row.name,
@@ -44,9 +46,16 @@ export class ProvidersService {
     return { items, nextCursor: null };
   }
 
+  /** One connection as GET /v1/providers shows it. */
+  async describe(name: string): Promise<ProviderDto> {
+    const found = (await this.list()).items.find((p) => p.name === name);
+    if (!found) throw new NotFoundError(`No provider connection is named '${name}'`);
+    return found;
+  }
+
   /** Queues a sync, or answers the one already queued or running for this provider. */
   async sync(name: string): Promise<Job> {
-    this.registry.get(name);
+    await this.registry.resolve(name);
     const { job } = await this.jobs.create(
       'sync',
       { provider: name, trigger: 'api' },

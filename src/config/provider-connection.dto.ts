@@ -44,6 +44,12 @@ export class ConnectionBaseDto {
   @Min(0)
   @Max(10)
   maxRetries?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  maxConcurrentCalls?: number;
 }
 
 export class GlanceConnectionDto extends ConnectionBaseDto {

@@ -42,6 +42,8 @@ export type ProviderAuth = StaticTokenAuth | BearerAuth | KeystonePasswordAuth |
 export interface HttpTuning {
   timeoutMs?: number;
   maxRetries?: number;
+  /** Calls in flight to this connection at once, across every replica. */
+  maxConcurrentCalls?: number;
 }
 
 interface ConnectionBase extends HttpTuning {

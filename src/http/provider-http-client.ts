@@ -1,4 +1,6 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import type { CircuitBreaker } from './circuit-breaker';
+import type { ConcurrencyLimiter } from './concurrency-limiter';
 import {
   ProviderAuthError,
   type ProviderError,
@@ -39,6 +41,10 @@ export interface ProviderHttpClientOptions {
   authenticate?: AuthHeaderSource;
   /** Injected by tests to record or skip backoff waits. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Fails calls at once while the provider is judged down (one breaker per connection). */
+  breaker?: CircuitBreaker;
+  /** Bounds the calls in flight to the provider (shared by every replica when Redis-backed). */
+  limiter?: ConcurrencyLimiter;
   /** Injected by tests to pin the jitter; a value in [0, 1). */
   random?: () => number;
 }
@@ -96,6 +102,8 @@ export class ProviderHttpClient {
   private readonly backoff: { baseDelayMs: number; maxDelayMs: number; random: () => number };
   private readonly auth: AuthHeaderSource | undefined;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly breaker: CircuitBreaker | undefined;
+  private readonly limiter: ConcurrencyLimiter | undefined;
 
   constructor(options: ProviderHttpClientOptions) {
     this.provider = options.provider;
@@ -109,6 +117,8 @@ export class ProviderHttpClient {
     };
     this.auth = options.authenticate;
     this.sleep = options.sleep ?? ((ms, signal) => sleepFor(ms, undefined, { signal }));
+    this.breaker = options.breaker;
+    this.limiter = options.limiter;
   }
 
   async request<T = unknown>(request: ProviderRequest): Promise<ProviderResponse<T>> {
@@ -127,7 +137,7 @@ export class ProviderHttpClient {
       const authHeaders = auth ? await auth.headers() : {};
       let raw: RawResponse;
       try {
-        raw = await this.attempt(request, url, authHeaders);
+        raw = await this.guardedAttempt(request, url, authHeaders, target);
       } catch (error) {
         if (request.signal?.aborted) throw request.signal.reason;
         if (!isTransientNetworkError(error)) throw error;
@@ -152,6 +162,42 @@ export class ProviderHttpClient {
         continue;
       }
       throw this.statusError(raw, target, Object.values(authHeaders));
+    }
+  }
+
+  /** One attempt under the breaker and the concurrency limit, its outcome recorded. */
+  private async guardedAttempt(
+    request: ProviderRequest,
+    url: URL,
+    authHeaders: Record<string, string>,
+    target: string,
+  ): Promise<RawResponse> {
+    const refusal = this.breaker?.refusalMs() ?? 0;
+    if (refusal > 0) {
+      throw new ProviderUnavailableError(
+        this.provider,
+        `${target} not sent: ${this.provider} failed most recent calls (circuit open); next trial in ${Math.ceil(refusal / 1000)} s`,
+      );
+    }
+    let release: (() => void) | undefined;
+    if (this.limiter) {
+      try {
+        release = await this.limiter.acquire(request.signal);
+      } catch (error) {
+        if (request.signal?.aborted) throw request.signal.reason;
+        throw new ProviderUnavailableError(this.provider, `${target} not sent: ${(error as Error).message}`);
+      }
+    }
+    this.breaker?.begin();
+    try {
+      const raw = await this.attempt(request, url, authHeaders);
+      this.breaker?.record(!isRetryableStatus(raw.status));
+      return raw;
+    } catch (error) {
+      if (!request.signal?.aborted) this.breaker?.record(!isTransientNetworkError(error));
+      throw error;
+    } finally {
+      release?.();
     }
   }
 

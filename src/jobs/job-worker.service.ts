@@ -13,7 +13,7 @@ import {
   type QueuedJobData,
 } from './job-types';
 import { JobRunRecorder } from './job-run-recorder';
-import { createRedisConnection } from './queue/redis-connection';
+import { createRedisConnection } from '../coordination/redis-connection';
 import { SyncScheduleTick } from './processors/sync-schedule.tick';
 
 /**

@@ -1,10 +1,18 @@
 import type { ProviderConnectionConfig } from '../config/provider-connection.types';
+import type { CircuitBreaker } from '../http/circuit-breaker';
+import type { ConcurrencyLimiter } from '../http/concurrency-limiter';
 import type { ProviderAdapter } from './provider.port';
+
+/** What the broker hands every adapter's HTTP client for one connection. */
+export interface AdapterRuntime {
+  breaker: CircuitBreaker;
+  limiter: ConcurrencyLimiter;
+}
 
 /** Builds the adapter of one provider kind from a validated connection. */
 export interface AdapterFactory {
   readonly kind: ProviderConnectionConfig['kind'];
-  create(connection: ProviderConnectionConfig): ProviderAdapter;
+  create(connection: ProviderConnectionConfig, runtime: AdapterRuntime): ProviderAdapter;
 }
 
 /** Injection token under which every adapter factory is collected. */

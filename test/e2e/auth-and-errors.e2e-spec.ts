@@ -111,6 +111,17 @@ describe('API keys, scopes and problem+json errors', () => {
     expectProblem(await broker.api('/v1/providers/x/sync', { method: 'POST', body: '{"broken":' }), 400);
   });
 
+  it('answers 503 naming SECRETS_KEY when connections cannot be stored encrypted', async () => {
+    const body = expectProblem(
+      await broker.api('/v1/providers', {
+        method: 'POST',
+        body: { name: 'g', kind: 'genesis-cloud', endpoint: 'https://api.example', auth: { type: 'bearer', token: 't' } },
+      }),
+      503,
+    );
+    expect(body.detail).toContain('SECRETS_KEY');
+  });
+
   it('serves the health probes, the spec and the docs without a key', async () => {
     expect((await broker.api('/health/live', { secret: null })).status).toBe(200);
     const ready = await broker.api<{ checks: Record<string, string> }>('/health/ready', { secret: null });

@@ -97,7 +97,11 @@ export interface paths {
          */
         get: operations["listProviders"];
         put?: never;
-        post?: never;
+        /**
+         * Add a provider connection at run time
+         * @description The body is an entry of PROVIDERS_FILE. Credentials are encrypted at rest with SECRETS_KEY and never returned. Every replica picks the connection up within a second.
+         */
+        post: operations["createProvider"];
         delete?: never;
         options?: never;
         head?: never;
@@ -122,6 +126,30 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a connection created through the API
+         * @description Its images leave the catalogue with it. File connections are read-only (409).
+         */
+        delete: operations["deleteProvider"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a connection created through the API
+         * @description A JSON merge patch of its settings; `auth`, when given, replaces the whole block. File connections are read-only (409).
+         */
+        patch: operations["updateProvider"];
         trace?: never;
     };
     "/v1/jobs": {
@@ -392,6 +420,89 @@ export interface components {
             /** Format: date-time */
             finishedAt: string | null;
         };
+        ProviderAuthRequestDto: {
+            /** @enum {string} */
+            type: "token" | "bearer" | "keystone" | "oauth2-client-credentials";
+            /** @description token, bearer */
+            token?: string;
+            /** @description keystone: Keystone v3 URL */
+            authUrl?: string;
+            /** @description keystone */
+            username?: string;
+            /** @description keystone */
+            password?: string;
+            /** @description keystone: projectId or projectName */
+            projectId?: string;
+            /** @description keystone */
+            projectName?: string;
+            /** @description keystone: user and project domain, 'Default' when omitted */
+            domain?: string;
+            /** @description oauth2-client-credentials */
+            tokenUrl?: string;
+            /** @description oauth2-client-credentials */
+            clientId?: string;
+            /** @description oauth2-client-credentials */
+            clientSecret?: string;
+            /** @description oauth2-client-credentials */
+            scope?: string;
+        };
+        CreateProviderRequestDto: {
+            /** @enum {string} */
+            kind?: "openstack-glance" | "fpt-metal-cloud" | "genesis-cloud" | "nscale";
+            /** @example https://api.genesiscloud.com */
+            endpoint?: string;
+            /**
+             * @description openstack-glance
+             * @enum {string}
+             */
+            dialect?: "nhn" | "standard";
+            /** @description openstack-glance, fpt-metal-cloud */
+            region?: string;
+            /** @description fpt-metal-cloud */
+            vpcId?: string;
+            /** @description nscale: region ids */
+            regions?: string[];
+            /** @description nscale */
+            organizationId?: string;
+            /** @description Per attempt */
+            timeoutMs?: number;
+            maxRetries?: number;
+            /** @description Calls in flight at once, across every replica */
+            maxConcurrentCalls?: number;
+            /** @description Replaced whole; never returned by any route */
+            auth?: components["schemas"]["ProviderAuthRequestDto"];
+            /**
+             * @description Unique, [a-z0-9-]
+             * @example genesis-eu
+             */
+            name: string;
+        };
+        UpdateProviderRequestDto: {
+            /** @enum {string} */
+            kind?: "openstack-glance" | "fpt-metal-cloud" | "genesis-cloud" | "nscale";
+            /** @example https://api.genesiscloud.com */
+            endpoint?: string;
+            /**
+             * @description openstack-glance
+             * @enum {string}
+             */
+            dialect?: "nhn" | "standard";
+            /** @description openstack-glance, fpt-metal-cloud */
+            region?: string;
+            /** @description fpt-metal-cloud */
+            vpcId?: string;
+            /** @description nscale: region ids */
+            regions?: string[];
+            /** @description nscale */
+            organizationId?: string;
+            /** @description Per attempt */
+            timeoutMs?: number;
+            maxRetries?: number;
+            /** @description Calls in flight at once, across every replica */
+            maxConcurrentCalls?: number;
+            /** @description Replaced whole; never returned by any route */
+            auth?: components["schemas"]["ProviderAuthRequestDto"];
+        };
         JobListDto: {
             items: components["schemas"]["JobDto"][];
             nextCursor: string | null;
@@ -627,6 +738,75 @@ export interface operations {
             };
         };
     };
+    createProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProviderRequestDto"];
+            };
+        };
+        responses: {
+            /** @description The connection; `Location` points at the provider list */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderDto"];
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     syncProvider: {
         parameters: {
             query?: never;
@@ -672,6 +852,142 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    deleteProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    updateProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["UpdateProviderRequestDto"];
+                "application/json": components["schemas"]["UpdateProviderRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderDto"];
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,7 +14,7 @@ export class SyncScheduleTick {
 
   async run(): Promise<{ queued: number }> {
     let queued = 0;
-    for (const adapter of this.registry.all()) {
+    for (const adapter of await this.registry.all()) {
       const { deduplicated } = await this.jobs.create(
         'sync',
         { provider: adapter.name, trigger: 'schedule' },

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogueVersion } from '../../catalogue/catalogue-version';
+import { CatalogueVersion } from '../../coordination/coordination.module';
 import { CatalogueWriter, WRITE_BATCH_SIZE, seenKey } from '../../catalogue/catalogue-writer.service';
 import { PrismaService } from '../../persistence/prisma.service';
 import type { NormalizedImage } from '../../provider-port/normalized-image';
 import { ProviderRegistry } from '../../provider-port/provider-registry.service';
-import type { JobContext, JobHandler } from '../job-handler';
+import { PermanentJobError, type JobContext, type JobHandler } from '../job-handler';
 
 /**
  * Catalogue sync of one provider: reads the whole listing, upserts what
@@ -26,7 +26,9 @@ export class SyncProcessor implements JobHandler<'sync'> {
   ) {}
 
   async run({ payload, signal }: JobContext<'sync'>): Promise<Record<string, unknown>> {
-    const adapter = this.registry.get(payload.provider);
+    const adapter = await this.registry.resolve(payload.provider).catch(() => {
+      throw new PermanentJobError('unknown_provider', `Provider connection '${payload.provider}' no longer exists`);
+    });
     const startedAt = new Date();
     const seen = new Set<string>();
     let batch = new Map<string, NormalizedImage>();

@@ -10,7 +10,7 @@ import {
   type QueueName,
   type QueuedJobData,
 } from '../job-types';
-import { createRedisConnection } from './redis-connection';
+import { createRedisConnection } from '../../coordination/redis-connection';
 
 /**
  * The producer side of the queues. The rest of the broker enqueues through

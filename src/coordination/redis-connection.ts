@@ -1,5 +1,5 @@
 import IORedis, { type RedisOptions } from 'ioredis';
-import type { AppConfig } from '../../config/app-config';
+import type { AppConfig } from '../config/app-config';
 
 /**
  * Redis connections for BullMQ and the broker's own keys. Workers block on

@@ -1,0 +1,102 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Allow } from 'class-validator';
+import { PROVIDER_KINDS } from '../config/provider-connection.types';
+
+/**
+ * The body of POST /v1/providers: the same shape as an entry of
+ * PROVIDERS_FILE. These classes document it and let its fields through the
+ * global whitelist; the kind-specific rules are checked by
+ * validateProviderConnection, exactly as for the file.
+ */
+export class ProviderAuthRequestDto {
+  @ApiProperty({ enum: ['token', 'bearer', 'keystone', 'oauth2-client-credentials'] })
+  @Allow()
+  type!: string;
+  @ApiPropertyOptional({ description: 'token, bearer', writeOnly: true })
+  @Allow()
+  token?: string;
+  @ApiPropertyOptional({ description: 'keystone: Keystone v3 URL' })
+  @Allow()
+  authUrl?: string;
+  @ApiPropertyOptional({ description: 'keystone' })
+  @Allow()
+  username?: string;
+  @ApiPropertyOptional({ description: 'keystone', writeOnly: true })
+  @Allow()
+  password?: string;
+  @ApiPropertyOptional({ description: 'keystone: projectId or projectName' })
+  @Allow()
+  projectId?: string;
+  @ApiPropertyOptional({ description: 'keystone' })
+  @Allow()
+  projectName?: string;
+  @ApiPropertyOptional({ description: "keystone: user and project domain, 'Default' when omitted" })
+  @Allow()
+  domain?: string;
+  @ApiPropertyOptional({ description: 'oauth2-client-credentials' })
+  @Allow()
+  tokenUrl?: string;
+  @ApiPropertyOptional({ description: 'oauth2-client-credentials' })
+  @Allow()
+  clientId?: string;
+  @ApiPropertyOptional({ description: 'oauth2-client-credentials', writeOnly: true })
+  @Allow()
+  clientSecret?: string;
+  @ApiPropertyOptional({ description: 'oauth2-client-credentials' })
+  @Allow()
+  scope?: string;
+}
+
+class ProviderSettingsDto {
+  @ApiPropertyOptional({ enum: PROVIDER_KINDS })
+  @Allow()
+  kind?: string;
+  @ApiPropertyOptional({ example: 'https://api.genesiscloud.com' })
+  @Allow()
+  endpoint?: string;
+  @ApiPropertyOptional({ enum: ['nhn', 'standard'], description: 'openstack-glance' })
+  @Allow()
+  dialect?: string;
+  @ApiPropertyOptional({ description: 'openstack-glance, fpt-metal-cloud' })
+  @Allow()
+  region?: string;
+  @ApiPropertyOptional({ description: 'fpt-metal-cloud' })
+  @Allow()
+  vpcId?: string;
+  @ApiPropertyOptional({ type: [String], description: 'nscale: region ids' })
+  @Allow()
+  regions?: string[];
+  @ApiPropertyOptional({ description: 'nscale' })
+  @Allow()
+  organizationId?: string;
+  @ApiPropertyOptional({ minimum: 100, maximum: 600000, description: 'Per attempt' })
+  @Allow()
+  timeoutMs?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 10 })
+  @Allow()
+  maxRetries?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 256, description: 'Calls in flight at once, across every replica' })
+  @Allow()
+  maxConcurrentCalls?: number;
+  @ApiPropertyOptional({ type: ProviderAuthRequestDto, description: 'Replaced whole; never returned by any route' })
+  @Allow()
+  auth?: ProviderAuthRequestDto;
+}
+
+export class CreateProviderRequestDto extends ProviderSettingsDto {
+  @ApiProperty({ example: 'genesis-eu', description: 'Unique, [a-z0-9-]' })
+  @Allow()
+  name!: string;
+  @ApiProperty({ enum: PROVIDER_KINDS })
+  @Allow()
+  declare kind: string;
+  @ApiProperty()
+  @Allow()
+  declare endpoint: string;
+  @ApiProperty({ type: ProviderAuthRequestDto })
+  @Allow()
+  declare auth: ProviderAuthRequestDto;
+}
+
+/** PATCH /v1/providers/{name}: a merge patch of the settings; `auth`, when given, replaces the whole block. */
+export class UpdateProviderRequestDto extends ProviderSettingsDto {}
