@@ -1,3 +1,4 @@
+import type { FaultInjector } from './emulators/fault-injection';
 import { createFptEmulator } from './emulators/fpt-metal-cloud/fpt.emulator';
 import { generateFptSeed } from './emulators/fpt-metal-cloud/fpt-seed';
 import { createGenesisEmulator } from './emulators/genesis-cloud/genesis.emulator';
@@ -12,6 +13,8 @@ export interface SandboxEmulators {
   /** Secrets the providers file references as ${env:NAME}. */
   env: Record<string, string>;
   providerNames: string[];
+  /** Each connection's fault injector, to make a cloud slow, flaky or down at run time. */
+  faults: Record<string, FaultInjector>;
   describe(): string[];
   close(): Promise<void>;
 }
@@ -113,6 +116,13 @@ providers:
       SANDBOX_NSCALE_CLIENT_SECRET: nscaleClient.clientSecret,
     },
     providerNames: ['nhn-kr1', 'vietnix-hcm', 'fpt-hcm', 'genesis', 'nscale-eu'],
+    faults: {
+      'nhn-kr1': nhn.faults,
+      'vietnix-hcm': vietnix.faults,
+      'fpt-hcm': fpt.faults,
+      genesis: genesis.faults,
+      'nscale-eu': nscale.faults,
+    },
     describe: () => [
       `nhn-kr1      openstack-glance (nhn dialect)       ${nhnUrl}`,
       `vietnix-hcm  openstack-glance (standard, keystone) ${vietnixUrl}`,
