@@ -38,7 +38,9 @@ export async function catalogueBenchmark(): Promise<string> {
     const syncSeconds = (Date.now() - started) / 1000;
     if (done.state !== 'succeeded') throw new Error(`sync ${done.state}: ${done.error?.message}`);
     const listed = Number(done.result?.listed ?? 0);
-    console.log(`catalogue: synced ${listed} images in ${syncSeconds.toFixed(1)} s (${Math.round(listed / syncSeconds)} images/s)`);
+    console.log(
+      `catalogue: synced ${listed} images in ${syncSeconds.toFixed(1)} s (${Math.round(listed / syncSeconds)} images/s)`,
+    );
 
     const path = '/v1/images?limit=100';
     const headers = { authorization: `Bearer ${READER_SECRET}` };
@@ -52,9 +54,14 @@ export async function catalogueBenchmark(): Promise<string> {
     const brokerRun = await load(`${broker.url}${path}`, headers, SECONDS);
     await load(`http://127.0.0.1:${barePort}${path}`, {}, 2);
     const bareRun = await load(`http://127.0.0.1:${barePort}${path}`, {}, SECONDS);
-    if (brokerRun.errors + brokerRun.non2xx > 0) throw new Error(`broker answered ${brokerRun.non2xx} non-2xx, ${brokerRun.errors} errors`);
-    console.log(`catalogue: broker GET ${path}: ${brokerRun.requestsPerSecond.toFixed(0)} req/s, p99 ${brokerRun.p99Ms} ms`);
-    console.log(`catalogue: bare Fastify, same JSON from memory: ${bareRun.requestsPerSecond.toFixed(0)} req/s, p99 ${bareRun.p99Ms} ms`);
+    if (brokerRun.errors + brokerRun.non2xx > 0)
+      throw new Error(`broker answered ${brokerRun.non2xx} non-2xx, ${brokerRun.errors} errors`);
+    console.log(
+      `catalogue: broker GET ${path}: ${brokerRun.requestsPerSecond.toFixed(0)} req/s, p99 ${brokerRun.p99Ms} ms`,
+    );
+    console.log(
+      `catalogue: bare Fastify, same JSON from memory: ${bareRun.requestsPerSecond.toFixed(0)} req/s, p99 ${bareRun.p99Ms} ms`,
+    );
     const ratio = brokerRun.requestsPerSecond / bareRun.requestsPerSecond;
     return `catalogue: broker ${brokerRun.requestsPerSecond.toFixed(0)} req/s (p99 ${brokerRun.p99Ms} ms) vs bare ${bareRun.requestsPerSecond.toFixed(0)} req/s (p99 ${bareRun.p99Ms} ms): ratio ${ratio.toFixed(2)} (goal ≥ 0.5)`;
   } finally {

@@ -8,7 +8,12 @@ export interface LoadResult {
 }
 
 /** Bounded load: a fixed number of connections for a fixed time, loopback only. */
-export async function load(url: string, headers: Record<string, string>, seconds: number, connections = 32): Promise<LoadResult> {
+export async function load(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+  connections = 32,
+): Promise<LoadResult> {
   const result = await autocannon({ url, headers, connections, duration: seconds, pipelining: 1 });
   return {
     requestsPerSecond: result.requests.average,

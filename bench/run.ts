@@ -1,7 +1,11 @@
 import { catalogueBenchmark } from './catalogue.bench';
+import { syncBenchmark } from './sync.bench';
 
 /** `npm run bench`: every benchmark in turn; each ends with its figure and ratio on one line. */
-const BENCHMARKS: Array<[string, () => Promise<string>]> = [['catalogue', catalogueBenchmark]];
+const BENCHMARKS: Array<[string, () => Promise<string>]> = [
+  ['catalogue', catalogueBenchmark],
+  ['sync', syncBenchmark],
+];
 
 async function main(): Promise<void> {
   const only = process.argv[2];

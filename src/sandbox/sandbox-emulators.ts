@@ -26,38 +26,56 @@ const NSCALE_ORG = '9f1c2d3e-aaaa-bbbb-cccc-0123456789ab';
 const NSCALE_REGIONS = ['2b3a9b56-4c2f-4a6b-9a55-7a8e4c1b9d01', '7d1e2f3a-1111-4222-8333-444455556666'];
 
 /** One emulator per provider connection of the sandbox, each seeded with a realistic catalogue. */
-export async function startSandboxEmulators(): Promise<SandboxEmulators> {
+/** Seed images per emulated connection. */
+export interface SandboxSizes {
+  nhn: number;
+  vietnix: number;
+  fpt: number;
+  genesis: number;
+  nscale: number;
+}
+
+/** A catalogue a newcomer can browse: a few hundred images, every kind of image on show. */
+export const SANDBOX_SIZES: SandboxSizes = { nhn: 120, vietnix: 130, fpt: 150, genesis: 80, nscale: 200 };
+
+export async function startSandboxEmulators(sizes: SandboxSizes = SANDBOX_SIZES): Promise<SandboxEmulators> {
   const nhnToken = 'sandbox-nhn-token';
   const nhn = createGlanceEmulator({
     dialect: 'nhn',
     tokens: [nhnToken],
     owner: NHN_PROJECT,
-    images: generateGlanceSeed({ dialect: 'nhn', count: 120, seed: 1, owner: NHN_PROJECT, region: 'kr1' }),
+    images: generateGlanceSeed({ dialect: 'nhn', count: sizes.nhn, seed: 1, owner: NHN_PROJECT, region: 'kr1' }),
   });
   const keystone = { username: 'image-broker', password: 'sandbox-password', projectId: VIETNIX_PROJECT };
   const vietnix = createGlanceEmulator({
     dialect: 'standard',
     keystone,
     owner: VIETNIX_PROJECT,
-    images: generateGlanceSeed({ dialect: 'standard', count: 130, seed: 2, owner: VIETNIX_PROJECT, region: 'hcm1' }),
+    images: generateGlanceSeed({
+      dialect: 'standard',
+      count: sizes.vietnix,
+      seed: 2,
+      owner: VIETNIX_PROJECT,
+      region: 'hcm1',
+    }),
   });
   const fptToken = 'sandbox-fpt-token';
   const fpt = createFptEmulator({
     vpcId: FPT_VPC,
     tokens: [fptToken],
-    ...generateFptSeed({ count: 150, seed: 3, vpcId: FPT_VPC }),
+    ...generateFptSeed({ count: sizes.fpt, seed: 3, vpcId: FPT_VPC }),
   });
   const genesisToken = 'sandbox-genesis-token';
   const genesis = createGenesisEmulator({
     tokens: [genesisToken],
-    images: generateGenesisSeed({ count: 80, seed: 4 }),
+    images: generateGenesisSeed({ count: sizes.genesis, seed: 4 }),
   });
   const nscaleClient = { clientId: 'image-broker-sandbox', clientSecret: 'sandbox-nscale-secret' };
   const nscale = createNscaleEmulator({
     organizationId: NSCALE_ORG,
     regionIds: NSCALE_REGIONS,
     oauth2: { ...nscaleClient, tokenTtlSeconds: 300 },
-    images: generateNscaleSeed({ count: 200, seed: 5, regionIds: NSCALE_REGIONS, organizationId: NSCALE_ORG }),
+    images: generateNscaleSeed({ count: sizes.nscale, seed: 5, regionIds: NSCALE_REGIONS, organizationId: NSCALE_ORG }),
   });
   const [nhnUrl, vietnixUrl, fptUrl, genesisUrl, nscaleUrl] = await Promise.all([
     nhn.listen(),
