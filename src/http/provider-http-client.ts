@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { ConcurrencyLimiter } from './concurrency-limiter';
@@ -68,7 +69,19 @@ export interface ProviderRequest {
   expectedStatus?: readonly number[];
   /** Allow retrying POST/PATCH, for calls the caller knows are safe to repeat (e.g. token requests). */
   retryNonIdempotent?: boolean;
+  /**
+   * Overrides the connection's per-attempt timeout; null for none, when a
+   * transfer of many GiB is bounded by the caller's own signal instead.
+   */
+  timeoutMs?: number | null;
   signal?: AbortSignal;
+}
+
+/** An answer whose body is left unread, to be streamed by the caller. */
+export interface ProviderStreamResponse {
+  status: number;
+  headers: Headers;
+  body: Readable;
 }
 
 export interface ProviderResponse<T> {
@@ -84,6 +97,8 @@ interface RawResponse {
   statusText: string;
   headers: Headers;
   text: string;
+  /** Set in stream mode when the status was expected: the unread body. */
+  stream?: Readable;
 }
 
 const DEFAULTS = { timeoutMs: 30_000, maxRetries: 4, baseDelayMs: 200, maxDelayMs: 10_000 } as const;
@@ -122,6 +137,21 @@ export class ProviderHttpClient {
   }
 
   async request<T = unknown>(request: ProviderRequest): Promise<ProviderResponse<T>> {
+    const raw = await this.send(request, false);
+    const target = `${request.method} ${this.resolveUrl(request.path, request.query).pathname}`;
+    return { status: raw.status, headers: raw.headers, text: raw.text, body: this.parseBody<T>(raw, target) };
+  }
+
+  /**
+   * Like request(), but an expected answer's body is handed over unread (image
+   * downloads). Retries and the timeout cover the wait for the headers only.
+   */
+  async openStream(request: ProviderRequest): Promise<ProviderStreamResponse> {
+    const raw = await this.send(request, true);
+    return { status: raw.status, headers: raw.headers, body: raw.stream ?? Readable.from([]) };
+  }
+
+  private async send(request: ProviderRequest, stream: boolean): Promise<RawResponse> {
     const url = this.resolveUrl(request.path, request.query);
     // Path only: queries hold markers and filters that bloat messages and are where secrets would hide.
     const target = `${request.method} ${url.pathname}`;
@@ -137,7 +167,7 @@ export class ProviderHttpClient {
       const authHeaders = auth ? await auth.headers() : {};
       let raw: RawResponse;
       try {
-        raw = await this.guardedAttempt(request, url, authHeaders, target);
+        raw = await this.guardedAttempt(request, url, authHeaders, target, stream);
       } catch (error) {
         if (request.signal?.aborted) throw request.signal.reason;
         if (!isTransientNetworkError(error)) throw error;
@@ -148,9 +178,7 @@ export class ProviderHttpClient {
         throw new ProviderUnavailableError(this.provider, `${target} failed: ${this.describeNetworkError(error)}`);
       }
 
-      if (isExpected(raw.status, request.expectedStatus)) {
-        return { status: raw.status, headers: raw.headers, text: raw.text, body: this.parseBody<T>(raw, target) };
-      }
+      if (isExpected(raw.status, request.expectedStatus)) return raw;
       if (raw.status === 401 && auth && replayable && !reauthenticated) {
         reauthenticated = true;
         auth.invalidate();
@@ -171,6 +199,7 @@ export class ProviderHttpClient {
     url: URL,
     authHeaders: Record<string, string>,
     target: string,
+    stream: boolean,
   ): Promise<RawResponse> {
     const refusal = this.breaker?.refusalMs() ?? 0;
     if (refusal > 0) {
@@ -190,7 +219,7 @@ export class ProviderHttpClient {
     }
     this.breaker?.begin();
     try {
-      const raw = await this.attempt(request, url, authHeaders);
+      const raw = await this.attempt(request, url, authHeaders, stream);
       this.breaker?.record(!isRetryableStatus(raw.status));
       return raw;
     } catch (error) {
@@ -201,7 +230,12 @@ export class ProviderHttpClient {
     }
   }
 
-  private async attempt(request: ProviderRequest, url: URL, authHeaders: Record<string, string>): Promise<RawResponse> {
+  private async attempt(
+    request: ProviderRequest,
+    url: URL,
+    authHeaders: Record<string, string>,
+    stream: boolean,
+  ): Promise<RawResponse> {
     const headers = new Headers({ accept: 'application/json' });
     let body = request.body;
     if (request.json !== undefined) {
@@ -211,15 +245,30 @@ export class ProviderHttpClient {
     for (const [name, value] of Object.entries(request.headers ?? {})) headers.set(name, value);
     for (const [name, value] of Object.entries(authHeaders)) headers.set(name, value);
 
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const timeoutMs = request.timeoutMs === undefined ? this.timeoutMs : request.timeoutMs;
+    const timeout = new AbortController();
+    const timer =
+      timeoutMs === null ? undefined : setTimeout(() => timeout.abort(new TimeoutError(timeoutMs)), timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
     const init: RequestInit = { method: request.method, headers, body, signal };
     if (isStreamingBody(body)) init.duplex = 'half';
 
-    const response = await fetch(url, init);
-    // Read inside the same signal so a provider that stalls mid-body also times out.
-    const text = await response.text();
-    return { status: response.status, statusText: response.statusText, headers: response.headers, text };
+    try {
+      const response = await fetch(url, init);
+      const meta = { status: response.status, statusText: response.statusText, headers: response.headers };
+      if (stream && isExpected(response.status, request.expectedStatus) && response.body) {
+        clearTimeout(timer);
+        return {
+          ...meta,
+          text: '',
+          stream: Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
+        };
+      }
+      // Read inside the same timeout so a provider that stalls mid-body also times out.
+      return { ...meta, text: await response.text() };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -331,4 +380,12 @@ function redact(message: string, secrets: string[]): string {
 
 function hasName(error: unknown, name: string): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
+}
+
+/** Raised when an attempt outlives its timeout; the retry policy treats it like a dropped connection. */
+class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+  constructor(ms: number) {
+    super(`timed out after ${ms} ms`);
+  }
 }

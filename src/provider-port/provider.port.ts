@@ -1,13 +1,14 @@
 import type { Capabilities, ProviderOperation } from './capabilities';
 import type { NormalizedImage } from './normalized-image';
 import { OperationNotSupportedError } from './provider.errors';
+import type { ProviderWrites } from './provider-writes';
 
 /**
  * The single seam every backend implements. The broker's services talk to
  * clouds only through this interface; an adapter declares what it can do in
  * `capabilities`, and the API answers 501 for the rest.
  */
-export interface ProviderAdapter {
+export interface ProviderAdapter extends ProviderWrites {
   readonly name: string;
   readonly kind: string;
   readonly capabilities: Capabilities;
@@ -26,4 +27,19 @@ export function requireCapability(adapter: ProviderAdapter, operation: ProviderO
   if (!adapter.capabilities[operation]) {
     throw new OperationNotSupportedError(adapter.name, adapter.kind, operation);
   }
+}
+
+/**
+ * The adapter's method for a write operation, bound, or the 501 error when
+ * the provider lacks the capability (or this version has not implemented it).
+ */
+export function operation<K extends keyof ProviderWrites>(
+  adapter: ProviderAdapter,
+  capability: ProviderOperation,
+  method: K,
+): NonNullable<ProviderWrites[K]> {
+  requireCapability(adapter, capability);
+  const fn = adapter[method];
+  if (typeof fn !== 'function') throw new OperationNotSupportedError(adapter.name, adapter.kind, capability);
+  return fn.bind(adapter) as NonNullable<ProviderWrites[K]>;
 }

@@ -1,0 +1,116 @@
+import type { Readable } from 'node:stream';
+import type { ImageVisibility, NormalizedImage } from './normalized-image';
+
+/**
+ * The write side of the provider port: what an adapter implements for each
+ * capability it declares. Every method is optional; the broker reaches them
+ * only through `operation()` (provider.port.ts), which answers 501 when the
+ * adapter lacks one.
+ */
+
+/** A custom image to register, before its bytes are uploaded. */
+export interface CreateImageSpec {
+  name: string;
+  /** '' when the connection has no regions. */
+  region: string;
+  diskFormat: string | null;
+  containerFormat: string | null;
+  visibility: ImageVisibility | null;
+  minDiskGiB: number | null;
+  minRamMiB: number | null;
+  protected: boolean | null;
+  tags: string[];
+  /** Extra properties; providers that keep only strings get strings. */
+  properties: Record<string, string>;
+  os: { type: string | null; distro: string | null; version: string | null; architecture: string | null };
+  /** Needed up front by providers that register size and checksum (FPT). */
+  sizeBytes: number | null;
+  sha256: string | null;
+}
+
+/** The staged bytes an upload reads: verified by the broker, readable any number of times, by range. */
+export interface ImageBytesSource {
+  sizeBytes: number;
+  sha256: string;
+  sha512: string;
+  md5: string;
+  /** A fresh stream of bytes start..end (inclusive), or of the whole object. */
+  open(range?: { start: number; end: number }, signal?: AbortSignal): Promise<Readable>;
+}
+
+/**
+ * Where an upload keeps what it must not redo after a crash: the provider's
+ * upload handle and each finished part. Stored in PostgreSQL by the broker.
+ */
+export interface UploadCheckpoint {
+  state(): Promise<Record<string, unknown> | null>;
+  saveState(state: Record<string, unknown>): Promise<void>;
+  /** Finished parts: part number → ETag. */
+  parts(): Promise<Map<number, string>>;
+  recordPart(partNumber: number, etag: string, sizeBytes: number): Promise<void>;
+}
+
+export interface UploadContext {
+  signal: AbortSignal;
+  /** Bytes the provider has accepted so far (may be called often; the broker throttles writes). */
+  progress(bytesDone: number): void;
+  checkpoint: UploadCheckpoint;
+}
+
+export interface DownloadRange {
+  start: number;
+  /** Inclusive; open-ended when absent. */
+  end?: number;
+}
+
+export interface ImageDownload {
+  stream: Readable;
+  status: 200 | 206;
+  /** Length of what `stream` carries, when the provider says. */
+  contentLength: number | null;
+  contentRange: string | null;
+  contentType: string;
+  md5: string | null;
+}
+
+/** The normalized fields PATCH /v1/images/{id} may change; a null property value removes it. */
+export interface ImagePatch {
+  name?: string;
+  tags?: string[];
+  properties?: Record<string, string | null>;
+  visibility?: ImageVisibility;
+  protected?: boolean;
+  minDiskGiB?: number;
+  minRamMiB?: number;
+}
+
+export const MEMBER_STATUSES = ['pending', 'accepted', 'rejected'] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+
+export interface ImageMember {
+  memberId: string;
+  status: MemberStatus;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+}
+
+export interface ProviderWrites {
+  createImage?(spec: CreateImageSpec, signal?: AbortSignal): Promise<NormalizedImage>;
+  /**
+   * Pushes staged bytes to an image created by createImage, resuming from the
+   * checkpoint, and checks the provider's checksum against the source's.
+   * Returns the image as the provider now describes it.
+   */
+  uploadImage?(nativeId: string, source: ImageBytesSource, context: UploadContext): Promise<NormalizedImage>;
+  /** Best effort: releases what a cancelled upload left at the provider (e.g. a multipart upload). */
+  abortUpload?(nativeId: string, checkpoint: UploadCheckpoint): Promise<void>;
+  downloadImage?(nativeId: string, range: DownloadRange | null, signal?: AbortSignal): Promise<ImageDownload>;
+  updateImage?(nativeId: string, patch: ImagePatch): Promise<NormalizedImage>;
+  deleteImage?(nativeId: string): Promise<void>;
+  addTag?(nativeId: string, tag: string): Promise<void>;
+  removeTag?(nativeId: string, tag: string): Promise<void>;
+  listMembers?(nativeId: string): Promise<ImageMember[]>;
+  addMember?(nativeId: string, memberId: string): Promise<ImageMember>;
+  updateMember?(nativeId: string, memberId: string, status: MemberStatus): Promise<ImageMember>;
+  removeMember?(nativeId: string, memberId: string): Promise<void>;
+}
