@@ -1,3 +1,5 @@
+import { isPlainObject } from '../shared/payload-values';
+
 /**
  * FPT Metal Cloud image items. The seed's OpenAPI leaves the item schema empty
  * (`items: {type: object, properties: {}}`), so these fields are the documented
@@ -79,12 +81,7 @@ export function fptImageId(item: FptImageItemPayload): string | null {
 }
 
 export function isFptImageItem(value: unknown): value is FptImageItemPayload {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    fptImageId(value as FptImageItemPayload) !== null
-  );
+  return isPlainObject(value) && fptImageId(value) !== null;
 }
 
 export function isFptImageList(value: unknown): value is FptImageListPayload {

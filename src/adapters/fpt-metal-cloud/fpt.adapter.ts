@@ -1,10 +1,11 @@
 import type { FptConnection } from '../../config/provider-connection.types';
 import { bearerTokenSource } from '../../http/static-header-source';
-import { ProviderHttpClient, type ProviderHttpClientOptions } from '../../http/provider-http-client';
+import type { ProviderHttpClient } from '../../http/provider-http-client';
 import { capabilities } from '../../provider-port/capabilities';
 import type { NormalizedImage } from '../../provider-port/normalized-image';
 import { ProviderProtocolError } from '../../provider-port/provider.errors';
 import type { ProviderAdapter } from '../../provider-port/provider.port';
+import { type AdapterHttpOverrides, createConnectionHttpClient } from '../shared/connection-http-client';
 import { type FptImageItemPayload, fptImageId, isFptImageList } from './fpt-image.payload';
 import { type FptImageSource, FptImageTranslator } from './fpt-image.translator';
 
@@ -12,7 +13,7 @@ export const FPT_KIND = 'fpt-metal-cloud';
 
 export interface FptAdapterOptions {
   /** Client overrides (tests: sleep, random, short timeouts, more retries). */
-  http?: Partial<Omit<ProviderHttpClientOptions, 'provider' | 'baseUrl' | 'authenticate'>>;
+  http?: Omit<AdapterHttpOverrides, 'authenticate'>;
 }
 
 /** The list path of each source, under `/api/v2/vmware/vpc/{vpc_id}/hpc/`. */
@@ -41,14 +42,7 @@ export class FptAdapter implements ProviderAdapter {
     this.region = conn.region ?? '';
     this.regions = conn.region ? [conn.region] : [];
     this.vpcPath = `/api/v2/vmware/vpc/${encodeURIComponent(conn.vpcId)}/hpc`;
-    this.http = new ProviderHttpClient({
-      timeoutMs: conn.timeoutMs,
-      maxRetries: conn.maxRetries,
-      ...options.http,
-      provider: conn.name,
-      baseUrl: conn.endpoint,
-      authenticate: bearerTokenSource(conn.auth.token),
-    });
+    this.http = createConnectionHttpClient(conn, options.http, () => bearerTokenSource(conn.auth.token));
   }
 
   /** FPT's public images first, then the VPC's custom images; each list is one response. */

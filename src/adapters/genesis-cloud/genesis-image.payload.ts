@@ -1,3 +1,5 @@
+import { isPlainObject } from '../shared/payload-values';
+
 /**
  * A Genesis Cloud image as `GET /compute/v1/images` returns it (Genesis
  * "Images" reference, Image Schema and List Images example). The documented
@@ -55,17 +57,9 @@ export function isGenesisImageType(value: unknown): value is GenesisImageType {
 }
 
 export function isGenesisImagePayload(value: unknown): value is GenesisImagePayload {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    typeof (value as { id?: unknown }).id === 'string' &&
-    (value as { id: string }).id !== ''
-  );
+  return isPlainObject(value) && typeof value.id === 'string' && value.id !== '';
 }
 
 export function isGenesisImageListPayload(value: unknown): value is GenesisImageListPayload {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { images } = value as { images?: unknown };
-  return Array.isArray(images) && images.every(isGenesisImagePayload);
+  return isPlainObject(value) && Array.isArray(value.images) && value.images.every(isGenesisImagePayload);
 }

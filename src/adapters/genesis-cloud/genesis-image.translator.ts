@@ -1,4 +1,6 @@
 import type { ImageKind, ImageOs, ImageVisibility, NormalizedImage } from '../../provider-port/normalized-image';
+import { type KnownDistro, knownDistro, osType } from '../shared/os-normalization';
+import { lowerCaseText, parseDate, trimmedText } from '../shared/payload-values';
 import { GENESIS_MAPPED_ATTRIBUTES, type GenesisImagePayload, isGenesisImageType } from './genesis-image.payload';
 
 /**
@@ -40,13 +42,13 @@ interface SharedFields {
 }
 
 function sharedFields(raw: GenesisImagePayload): SharedFields {
-  const type = text(raw.type);
+  const type = trimmedText(raw.type);
   return {
     kind: isGenesisImageType(type) ? type : null,
     visibility: toVisibility(type),
     os: toOs(raw),
-    createdAt: toDate(raw.created_at),
-    updatedAt: toDate(raw.updated_at),
+    createdAt: parseDate(raw.created_at),
+    updatedAt: parseDate(raw.updated_at),
     properties: unmappedProperties(raw),
   };
 }
@@ -88,35 +90,13 @@ function toVisibility(type: string | null): ImageVisibility | null {
   return null;
 }
 
-/** Keyed by the lower-cased distro word. */
-const DISTRO_IDS: Readonly<Record<string, string>> = {
-  ubuntu: 'ubuntu',
-  debian: 'debian',
-  centos: 'centos',
-  rocky: 'rocky',
-  almalinux: 'almalinux',
-  fedora: 'fedora',
-  windows: 'windows',
-};
-
-const DISTRO_FAMILIES: Readonly<Record<string, string>> = {
-  ubuntu: 'debian',
-  debian: 'debian',
-  centos: 'rhel',
-  rocky: 'rhel',
-  almalinux: 'rhel',
-  fedora: 'rhel',
-  windows: 'windows',
-};
-
 function toOs(raw: GenesisImagePayload): ImageOs {
-  const type = text(raw.os_type)?.toLowerCase() ?? null;
-  const distro = toDistro(raw.family);
+  const distro = distroOfFamilyLabel(raw.family);
   return {
-    type: type === 'linux' || type === 'windows' ? type : null,
-    family: distro === null ? null : DISTRO_FAMILIES[distro],
-    distro,
-    version: distro === null ? null : versionFromSlug(raw.slug, distro),
+    type: osType(raw.os_type),
+    family: distro?.family ?? null,
+    distro: distro?.id ?? null,
+    version: distro === null ? null : versionFromSlug(raw.slug, distro.id),
     codename: null,
     architecture: null,
   };
@@ -127,9 +107,8 @@ function toOs(raw: GenesisImagePayload): ImageOs {
  * its first word when that word is a known distro; any other label is not a
  * distro we can name, so null.
  */
-function toDistro(family: unknown): string | null {
-  const firstWord = text(family)?.split(/\s+/)[0].toLowerCase();
-  return firstWord !== undefined && Object.hasOwn(DISTRO_IDS, firstWord) ? DISTRO_IDS[firstWord] : null;
+function distroOfFamilyLabel(family: unknown): KnownDistro | null {
+  return knownDistro(trimmedText(family)?.split(/\s+/)[0]);
 }
 
 /**
@@ -137,8 +116,8 @@ function toDistro(family: unknown): string | null {
  * ("ubuntu-24.04", "debian-12"); "ubuntu-ml-nvidia-pytorch" states none.
  */
 function versionFromSlug(slug: unknown, distro: string): string | null {
-  const value = text(slug)?.toLowerCase();
-  if (value === undefined || !value.startsWith(`${distro}-`)) return null;
+  const value = lowerCaseText(slug);
+  if (value === null || !value.startsWith(`${distro}-`)) return null;
   const version = value.slice(distro.length + 1);
   return /^\d+(\.\d+)*$/.test(version) ? version : null;
 }
@@ -148,7 +127,7 @@ function listedRegions(regions: unknown): string[] {
   if (!Array.isArray(regions)) return [];
   const seen = new Set<string>();
   for (const region of regions) {
-    const value = text(region);
+    const value = trimmedText(region);
     if (value !== null) seen.add(value);
   }
   return [...seen];
@@ -170,17 +149,4 @@ function copyProperties(properties: Record<string, unknown>): Record<string, unk
     copy[key] = Array.isArray(value) ? [...value] : value;
   }
   return copy;
-}
-
-function toDate(value: unknown): Date | null {
-  if (typeof value !== 'string') return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
-/** A trimmed non-empty string, else null. */
-function text(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const trimmed = value.trim();
-  return trimmed === '' ? null : trimmed;
 }

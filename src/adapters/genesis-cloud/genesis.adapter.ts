@@ -1,10 +1,11 @@
 import type { GenesisConnection } from '../../config/provider-connection.types';
 import { bearerTokenSource } from '../../http/static-header-source';
-import { ProviderHttpClient, type ProviderHttpClientOptions } from '../../http/provider-http-client';
+import type { ProviderHttpClient } from '../../http/provider-http-client';
 import { capabilities } from '../../provider-port/capabilities';
 import type { NormalizedImage } from '../../provider-port/normalized-image';
 import { ProviderProtocolError } from '../../provider-port/provider.errors';
 import type { ProviderAdapter } from '../../provider-port/provider.port';
+import { type AdapterHttpOverrides, createConnectionHttpClient } from '../shared/connection-http-client';
 import {
   type GenesisImageListPayload,
   type GenesisImagePayload,
@@ -20,7 +21,7 @@ export const GENESIS_MAX_PAGE_SIZE = 100;
 
 export interface GenesisAdapterOptions {
   /** Client overrides (tests: sleep, random, short timeouts). */
-  http?: Partial<Omit<ProviderHttpClientOptions, 'provider' | 'baseUrl'>>;
+  http?: AdapterHttpOverrides;
   /** `per_page`, 1–100; 100 when omitted, so a catalogue takes as few calls as Genesis allows. */
   pageSize?: number;
   /**
@@ -52,14 +53,7 @@ export class GenesisAdapter implements ProviderAdapter {
     this.name = conn.name;
     this.pageSize = checkedPageSize(options.pageSize ?? GENESIS_MAX_PAGE_SIZE);
     this.types = options.types && options.types.length > 0 ? [...new Set(options.types)] : [undefined];
-    this.http = new ProviderHttpClient({
-      timeoutMs: conn.timeoutMs,
-      maxRetries: conn.maxRetries,
-      ...options.http,
-      provider: conn.name,
-      baseUrl: conn.endpoint,
-      authenticate: options.http?.authenticate ?? bearerTokenSource(conn.auth.token),
-    });
+    this.http = createConnectionHttpClient(conn, options.http, () => bearerTokenSource(conn.auth.token));
   }
 
   /**

@@ -1,3 +1,5 @@
+import { isPlainObject } from '../shared/payload-values';
+
 /**
  * An image as nscale's Region Service API v1.13 (unikorn) returns it from
  * `GET /api/v2/regions/{regionID}/images`: `metadata` (staticResourceMetadata),
@@ -73,16 +75,12 @@ export type NscaleImageScope = 'owned' | 'available';
 
 /** The only thing an image must have to be told apart from others: its id. */
 export function isNscaleImagePayload(value: unknown): value is NscaleImagePayload {
-  if (!isObject(value)) return false;
+  if (!isPlainObject(value)) return false;
   const { metadata, spec, status } = value as { metadata?: unknown; spec?: unknown; status?: unknown };
   return (
-    isObject(metadata) &&
+    isPlainObject(metadata) &&
     typeof (metadata as { id?: unknown }).id === 'string' &&
-    (spec === undefined || isObject(spec)) &&
-    (status === undefined || isObject(status))
+    (spec === undefined || isPlainObject(spec)) &&
+    (status === undefined || isPlainObject(status))
   );
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

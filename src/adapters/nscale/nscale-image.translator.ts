@@ -6,6 +6,8 @@ import type {
   ImageVisibility,
   NormalizedImage,
 } from '../../provider-port/normalized-image';
+import { gpuModels, gpuVendor } from '../shared/gpu-normalization';
+import { isPlainObject, lookup, lowerCaseText, parseDate, trimmedText } from '../shared/payload-values';
 import type { NscaleImagePayload, NscaleImageSpecPayload, NscaleImageMetadataPayload } from './nscale-image.payload';
 
 /**
@@ -38,17 +40,17 @@ const STATUSES: Readonly<Record<string, ImageStatus>> = {
 export class NscaleImageTranslator {
   toNormalized(raw: NscaleImagePayload, ctx: NscaleTranslationContext): NormalizedImage {
     const metadata = raw.metadata;
-    const spec: NscaleImageSpecPayload = isObject(raw.spec) ? raw.spec : {};
+    const spec: NscaleImageSpecPayload = isPlainObject(raw.spec) ? raw.spec : {};
     const softwareVersions = toSoftwareVersions(spec.softwareVersions);
     const sizeGiB = count(spec.sizeGiB);
-    const state = text(isObject(raw.status) ? raw.status.state : undefined);
+    const state = trimmedText(isPlainObject(raw.status) ? raw.status.state : undefined);
     return {
       nativeId: metadata.id,
       region: ctx.region,
-      name: text(metadata.name),
+      name: trimmedText(metadata.name),
       kind: toKind(ctx.ownership, softwareVersions),
       visibility: toVisibility(ctx.ownership),
-      status: state !== null && Object.hasOwn(STATUSES, state) ? STATUSES[state] : null,
+      status: lookup(STATUSES, state),
       nativeStatus: state,
       os: toOs(spec),
       gpu: toGpu(spec.gpu),
@@ -63,8 +65,8 @@ export class NscaleImageTranslator {
       properties: toProperties(metadata, spec),
       versions: null,
       protected: null,
-      createdAt: toDate(metadata.creationTime),
-      updatedAt: toDate(metadata.modifiedTime),
+      createdAt: parseDate(metadata.creationTime),
+      updatedAt: parseDate(metadata.modifiedTime),
       native: raw,
     };
   }
@@ -84,42 +86,37 @@ function toVisibility(ownership: NscaleImageOwnership): ImageVisibility | null {
 }
 
 function toOs(spec: NscaleImageSpecPayload): ImageOs {
-  const os = isObject(spec.os) ? spec.os : {};
-  const kernel = text(os.kernel)?.toLowerCase() ?? null;
+  const os = isPlainObject(spec.os) ? spec.os : {};
   return {
     // The kernel is the only OS type the seed has (`linux`); nothing else is a type of ours.
-    type: kernel === 'linux' ? 'linux' : null,
+    type: lowerCaseText(os.kernel) === 'linux' ? 'linux' : null,
     // nscale states the family itself, so it is taken as given rather than derived from the distro.
-    family: text(os.family)?.toLowerCase() ?? null,
-    distro: text(os.distro)?.toLowerCase() ?? null,
-    version: text(os.version),
-    codename: text(os.codename),
+    family: lowerCaseText(os.family),
+    distro: lowerCaseText(os.distro),
+    version: trimmedText(os.version),
+    codename: trimmedText(os.codename),
     // The seed's enum (x86_64, aarch64) already uses the broker's names.
-    architecture: text(spec.architecture)?.toLowerCase() ?? null,
+    architecture: lowerCaseText(spec.architecture),
   };
 }
 
 function toGpu(gpu: unknown): ImageGpu | null {
-  if (!isObject(gpu)) return null;
-  const models = Array.isArray(gpu.models) ? gpu.models : [];
+  if (!isPlainObject(gpu)) return null;
   return {
-    // Lower-cased like every other adapter's vendor, so `gpuVendor=nvidia` finds images across providers.
-    vendor: text(gpu.vendor)?.toLowerCase() ?? null,
-    driver: text(gpu.driver),
-    models: models.flatMap((model) => {
-      const name = text(model)?.toUpperCase();
-      return name === undefined ? [] : [name];
-    }),
+    vendor: gpuVendor(gpu.vendor),
+    driver: trimmedText(gpu.driver),
+    // The seed types models as an array; unlike a Glance property, a string is not a list here.
+    models: gpuModels(Array.isArray(gpu.models) ? gpu.models : []),
   };
 }
 
 /** The seed's `softwareVersions` map as given (`{kubernetes: "v1.25.6"}`); null when absent or empty. */
 function toSoftwareVersions(value: unknown): Record<string, string> | null {
-  if (!isObject(value)) return null;
+  if (!isPlainObject(value)) return null;
   const versions: Record<string, string> = {};
   let any = false;
   for (const key in value) {
-    const version = text(value[key]);
+    const version = trimmedText(value[key]);
     if (key === '' || version === null) continue;
     versions[key] = version;
     any = true;
@@ -132,8 +129,8 @@ function toTags(tags: unknown): string[] {
   if (!Array.isArray(tags)) return [];
   const out: string[] = [];
   for (const tag of tags) {
-    if (!isObject(tag)) continue;
-    const name = text(tag.name);
+    if (!isPlainObject(tag)) continue;
+    const name = trimmedText(tag.name);
     if (name === null) continue;
     out.push(`${name}=${typeof tag.value === 'string' ? tag.value : ''}`);
   }
@@ -142,36 +139,19 @@ function toTags(tags: unknown): string[] {
 
 /** What the payload says that has no field of its own in the broker's image. */
 function toProperties(metadata: NscaleImageMetadataPayload, spec: NscaleImageSpecPayload): Record<string, unknown> {
-  const os = isObject(spec.os) ? spec.os : {};
+  const os = isPlainObject(spec.os) ? spec.os : {};
   const candidates: Array<[string, string | null]> = [
-    ['virtualization', text(spec.virtualization)],
-    ['osVariant', text(os.variant)],
-    ['description', text(metadata.description)],
-    ['createdBy', text(metadata.createdBy)],
-    ['modifiedBy', text(metadata.modifiedBy)],
+    ['virtualization', trimmedText(spec.virtualization)],
+    ['osVariant', trimmedText(os.variant)],
+    ['description', trimmedText(metadata.description)],
+    ['createdBy', trimmedText(metadata.createdBy)],
+    ['modifiedBy', trimmedText(metadata.modifiedBy)],
   ];
   const properties: Record<string, unknown> = {};
   for (const [key, value] of candidates) if (value !== null) properties[key] = value;
   return properties;
 }
 
-function toDate(value: unknown): Date | null {
-  if (typeof value !== 'string') return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
 function count(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
-}
-
-/** A trimmed non-empty string, else null. */
-function text(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const trimmed = value.trim();
-  return trimmed === '' ? null : trimmed;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,9 +1,10 @@
 import type { NscaleConnection } from '../../config/provider-connection.types';
-import { ProviderHttpClient, type ProviderHttpClientOptions } from '../../http/provider-http-client';
+import type { ProviderHttpClient } from '../../http/provider-http-client';
 import { capabilities } from '../../provider-port/capabilities';
 import type { NormalizedImage } from '../../provider-port/normalized-image';
 import { ProviderProtocolError } from '../../provider-port/provider.errors';
 import type { ProviderAdapter } from '../../provider-port/provider.port';
+import { type AdapterHttpOverrides, createConnectionHttpClient } from '../shared/connection-http-client';
 import {
   isNscaleImagePayload,
   NSCALE_IMAGE_STATES,
@@ -17,7 +18,7 @@ export const NSCALE_KIND = 'nscale';
 
 export interface NscaleAdapterOptions {
   /** Client overrides (tests: sleep, random, an `authenticate` source, short timeouts). */
-  http?: Partial<Omit<ProviderHttpClientOptions, 'provider' | 'baseUrl'>>;
+  http?: AdapterHttpOverrides;
 }
 
 /**
@@ -39,15 +40,7 @@ export class NscaleAdapter implements ProviderAdapter {
     this.name = conn.name;
     this.regions = [...new Set(conn.regions)];
     this.organizationId = conn.organizationId;
-
-    const { authenticate, ...tuning } = options.http ?? {};
-    const clientTuning = { timeoutMs: conn.timeoutMs, maxRetries: conn.maxRetries, ...tuning };
-    this.http = new ProviderHttpClient({
-      ...clientTuning,
-      provider: conn.name,
-      baseUrl: conn.endpoint,
-      authenticate: authenticate ?? createNscaleAuthSource(conn, clientTuning),
-    });
+    this.http = createConnectionHttpClient(conn, options.http, (tuning) => createNscaleAuthSource(conn, tuning));
   }
 
   /** Region by region; each region is two unpaginated reads (see listRegion). */

@@ -1,15 +1,10 @@
+import { CachedTokenSource, type IssuedToken } from '../../http/cached-token-source';
 import { bearerTokenSource } from '../../http/static-header-source';
 import type { BearerAuth, NscaleConnection, OAuth2ClientCredentialsAuth } from '../../config/provider-connection.types';
 import { extractProviderMessage } from '../../http/provider-error-message';
-import {
-  type AuthHeaderSource,
-  ProviderHttpClient,
-  type ProviderHttpClientOptions,
-} from '../../http/provider-http-client';
+import { type AuthHeaderSource, ProviderHttpClient } from '../../http/provider-http-client';
 import { ProviderAuthError, ProviderProtocolError, ProviderRejectedError } from '../../provider-port/provider.errors';
-
-/** Renew this long before `expires_in` runs out, so a token never dies mid-request. */
-const DEFAULT_REFRESH_MARGIN_MS = 60_000;
+import type { TokenSourceOptions } from '../shared/connection-http-client';
 
 /**
  * OAuth2 error codes of a token endpoint that mean "these credentials will not do"
@@ -24,20 +19,7 @@ const CREDENTIAL_ERRORS: ReadonlySet<string> = new Set([
   'access_denied',
 ]);
 
-export interface OAuth2ClientCredentialsOptions {
-  /** Connection name, for errors. */
-  provider: string;
-  /** Client tuning for the token request (tests inject sleep/random/timeouts). */
-  http?: Partial<Omit<ProviderHttpClientOptions, 'provider' | 'baseUrl' | 'authenticate'>>;
-  refreshMarginMs?: number;
-  now?: () => number;
-}
-
-interface CachedToken {
-  token: string;
-  /** Epoch ms from which a new token is fetched; Infinity when the server gave no `expires_in`. */
-  refreshAt: number;
-}
+export type OAuth2ClientCredentialsOptions = TokenSourceOptions;
 
 interface TokenResponseBody {
   access_token?: unknown;
@@ -54,40 +36,29 @@ interface TokenResponseBody {
  */
 export class OAuth2ClientCredentialsSource implements AuthHeaderSource {
   private readonly client: ProviderHttpClient;
-  private readonly refreshMarginMs: number;
   private readonly now: () => number;
   private readonly basicCredentials: string;
-  private cached: CachedToken | null = null;
-  private inFlight: Promise<CachedToken> | null = null;
+  private readonly tokens: CachedTokenSource;
 
   constructor(
     private readonly auth: OAuth2ClientCredentialsAuth,
     private readonly options: OAuth2ClientCredentialsOptions,
   ) {
     this.client = new ProviderHttpClient({ ...options.http, provider: options.provider, baseUrl: auth.tokenUrl });
-    this.refreshMarginMs = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS;
     this.now = options.now ?? Date.now;
     this.basicCredentials = basicCredentials(auth.clientId, auth.clientSecret);
+    this.tokens = new CachedTokenSource(() => this.fetchToken(), options);
   }
 
   async headers(): Promise<Record<string, string>> {
-    const cached = this.cached;
-    if (cached && this.now() < cached.refreshAt) return { Authorization: `Bearer ${cached.token}` };
-    return { Authorization: `Bearer ${(await this.fetchShared()).token}` };
+    return { Authorization: `Bearer ${await this.tokens.token()}` };
   }
 
   invalidate(): void {
-    this.cached = null;
+    this.tokens.invalidate();
   }
 
-  private fetchShared(): Promise<CachedToken> {
-    this.inFlight ??= this.fetchToken()
-      .then((token) => (this.cached = token))
-      .finally(() => (this.inFlight = null));
-    return this.inFlight;
-  }
-
-  private async fetchToken(): Promise<CachedToken> {
+  private async fetchToken(): Promise<IssuedToken> {
     // Timed from before the request: the server's clock starts no later than this.
     const requestedAt = this.now();
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
@@ -106,7 +77,7 @@ export class OAuth2ClientCredentialsSource implements AuthHeaderSource {
     return this.readToken(response.body, requestedAt, response.status);
   }
 
-  private readToken(body: TokenResponseBody | undefined, requestedAt: number, status: number): CachedToken {
+  private readToken(body: TokenResponseBody | undefined, requestedAt: number, status: number): IssuedToken {
     const token = body?.access_token;
     if (typeof token !== 'string' || token === '') {
       throw this.protocolError('issued no access_token', status);
@@ -116,15 +87,7 @@ export class OAuth2ClientCredentialsSource implements AuthHeaderSource {
     if (type !== undefined && (typeof type !== 'string' || type.toLowerCase() !== 'bearer')) {
       throw this.protocolError(`issued a '${String(type)}' token; only Bearer tokens are supported`, status);
     }
-    return { token, refreshAt: this.refreshTime(body?.expires_in, requestedAt) };
-  }
-
-  private refreshTime(expiresIn: unknown, requestedAt: number): number {
-    const seconds = typeof expiresIn === 'string' ? Number(expiresIn) : expiresIn;
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return Number.POSITIVE_INFINITY;
-    const lifetimeMs = seconds * 1000;
-    // A token shorter-lived than the margin is still used for half its life rather than never.
-    return requestedAt + lifetimeMs - Math.min(this.refreshMarginMs, lifetimeMs / 2);
+    return { token, issuedAtMs: requestedAt, lifetimeMs: lifetimeMs(body?.expires_in) };
   }
 
   private tokenError(status: number, text: string): Error {
@@ -163,6 +126,13 @@ export class OAuth2ClientCredentialsSource implements AuthHeaderSource {
  */
 export function basicCredentials(clientId: string, clientSecret: string): string {
   return Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`, 'utf8').toString('base64');
+}
+
+/** `expires_in` seconds (a numeric string accepted) in ms; Infinity when absent or unreadable. */
+function lifetimeMs(expiresIn: unknown): number {
+  const seconds = typeof expiresIn === 'string' ? Number(expiresIn) : expiresIn;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return Number.POSITIVE_INFINITY;
+  return seconds * 1000;
 }
 
 function formEncode(value: string): string {

@@ -1,3 +1,5 @@
+import { isPlainObject } from '../shared/payload-values';
+
 /**
  * A Glance v2 image as NHN Cloud (Image API v2) and standard OpenStack Glance
  * (e.g. Vietnix) return it. Standard Glance puts custom properties at the top
@@ -73,10 +75,5 @@ export const GLANCE_CORE_ATTRIBUTES: ReadonlySet<string> = new Set([
 ]);
 
 export function isGlanceImagePayload(value: unknown): value is GlanceImagePayload {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    typeof (value as { id?: unknown }).id === 'string'
-  );
+  return isPlainObject(value) && typeof value.id === 'string';
 }

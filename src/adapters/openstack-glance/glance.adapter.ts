@@ -1,9 +1,10 @@
 import type { GlanceConnection } from '../../config/provider-connection.types';
-import { ProviderHttpClient, type ProviderHttpClientOptions } from '../../http/provider-http-client';
+import type { ProviderHttpClient } from '../../http/provider-http-client';
 import { capabilities, PROVIDER_OPERATIONS } from '../../provider-port/capabilities';
 import type { NormalizedImage } from '../../provider-port/normalized-image';
 import { ProviderProtocolError } from '../../provider-port/provider.errors';
 import type { ProviderAdapter } from '../../provider-port/provider.port';
+import { type AdapterHttpOverrides, createConnectionHttpClient } from '../shared/connection-http-client';
 import { type GlanceImageListPayload, type GlanceImagePayload, isGlanceImagePayload } from './glance-image.payload';
 import { GlanceImageTranslator, type GlanceTranslationContext } from './glance-image.translator';
 import { createGlanceAuthSource } from './keystone-auth';
@@ -13,7 +14,7 @@ const DEFAULT_PAGE_SIZE = 100;
 
 export interface GlanceAdapterOptions {
   /** Client overrides (tests: sleep, random, an `authenticate` stub, short timeouts). */
-  http?: Partial<Omit<ProviderHttpClientOptions, 'provider' | 'baseUrl'>>;
+  http?: AdapterHttpOverrides;
   pageSize?: number;
 }
 
@@ -39,15 +40,7 @@ export class GlanceAdapter implements ProviderAdapter {
     this.context = { region: conn.region ?? '', dialect: conn.dialect };
     // Ascending creation order keeps markers stable while new images are being added.
     this.listQuery = { limit: String(options.pageSize ?? DEFAULT_PAGE_SIZE), sort_key: 'created_at', sort_dir: 'asc' };
-
-    const { authenticate, ...tuning } = options.http ?? {};
-    const clientTuning = { timeoutMs: conn.timeoutMs, maxRetries: conn.maxRetries, ...tuning };
-    this.http = new ProviderHttpClient({
-      ...clientTuning,
-      provider: conn.name,
-      baseUrl: conn.endpoint,
-      authenticate: authenticate ?? createGlanceAuthSource(conn, clientTuning),
-    });
+    this.http = createConnectionHttpClient(conn, options.http, (tuning) => createGlanceAuthSource(conn, tuning));
   }
 
   /** Pages are fetched as the consumer pulls, so a huge catalogue never sits in memory at once. */

@@ -1,31 +1,14 @@
+import { CachedTokenSource, type IssuedToken } from '../../http/cached-token-source';
 import { StaticHeaderSource } from '../../http/static-header-source';
 import type { GlanceConnection, KeystonePasswordAuth } from '../../config/provider-connection.types';
-import {
-  type AuthHeaderSource,
-  ProviderHttpClient,
-  type ProviderHttpClientOptions,
-} from '../../http/provider-http-client';
+import { type AuthHeaderSource, ProviderHttpClient } from '../../http/provider-http-client';
 import { ProviderProtocolError } from '../../provider-port/provider.errors';
+import type { TokenSourceOptions } from '../shared/connection-http-client';
 
 const AUTH_HEADER = 'X-Auth-Token';
 const DEFAULT_DOMAIN = 'Default';
-/** Refresh this long before Keystone's expires_at, so a token never dies mid-request. */
-const DEFAULT_REFRESH_MARGIN_MS = 60_000;
 
-export interface KeystoneTokenSourceOptions {
-  /** Connection name, for errors. */
-  provider: string;
-  /** Client tuning for the token request (tests inject sleep/random/timeouts). */
-  http?: Partial<Omit<ProviderHttpClientOptions, 'provider' | 'baseUrl' | 'authenticate'>>;
-  refreshMarginMs?: number;
-  now?: () => number;
-}
-
-interface CachedToken {
-  token: string;
-  /** Epoch ms after which a new token is fetched; Infinity when Keystone gave no expiry. */
-  refreshAt: number;
-}
+export type KeystoneTokenSourceOptions = TokenSourceOptions;
 
 interface KeystoneTokenBody {
   token?: { expires_at?: unknown };
@@ -38,38 +21,27 @@ interface KeystoneTokenBody {
  */
 export class KeystoneTokenSource implements AuthHeaderSource {
   private readonly client: ProviderHttpClient;
-  private readonly refreshMarginMs: number;
   private readonly now: () => number;
-  private cached: CachedToken | null = null;
-  private inFlight: Promise<CachedToken> | null = null;
+  private readonly tokens: CachedTokenSource;
 
   constructor(
     private readonly auth: KeystonePasswordAuth,
     private readonly options: KeystoneTokenSourceOptions,
   ) {
     this.client = new ProviderHttpClient({ ...options.http, provider: options.provider, baseUrl: auth.authUrl });
-    this.refreshMarginMs = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS;
     this.now = options.now ?? Date.now;
+    this.tokens = new CachedTokenSource(() => this.fetchToken(), options);
   }
 
   async headers(): Promise<Record<string, string>> {
-    const cached = this.cached;
-    if (cached && this.now() < cached.refreshAt) return { [AUTH_HEADER]: cached.token };
-    return { [AUTH_HEADER]: (await this.fetchShared()).token };
+    return { [AUTH_HEADER]: await this.tokens.token() };
   }
 
   invalidate(): void {
-    this.cached = null;
+    this.tokens.invalidate();
   }
 
-  private fetchShared(): Promise<CachedToken> {
-    this.inFlight ??= this.fetchToken()
-      .then((token) => (this.cached = token))
-      .finally(() => (this.inFlight = null));
-    return this.inFlight;
-  }
-
-  private async fetchToken(): Promise<CachedToken> {
+  private async fetchToken(): Promise<IssuedToken> {
     const response = await this.client.request<KeystoneTokenBody>({
       method: 'POST',
       path: '/auth/tokens',
@@ -85,15 +57,11 @@ export class KeystoneTokenSource implements AuthHeaderSource {
         response.status,
       );
     }
-    return { token, refreshAt: this.refreshTime(response.body?.token?.expires_at) };
-  }
-
-  private refreshTime(expiresAt: unknown): number {
+    const expiresAt = response.body?.token?.expires_at;
     const expiry = typeof expiresAt === 'string' ? Date.parse(expiresAt) : Number.NaN;
-    if (Number.isNaN(expiry)) return Number.POSITIVE_INFINITY;
-    const now = this.now();
-    // A token shorter-lived than the margin is still used for half its life rather than never.
-    return expiry - Math.min(this.refreshMarginMs, Math.max(0, (expiry - now) / 2));
+    // Keystone states when the token dies, not how long it lives: its life is counted from now.
+    const issuedAtMs = this.now();
+    return { token, issuedAtMs, lifetimeMs: Number.isNaN(expiry) ? Number.POSITIVE_INFINITY : expiry - issuedAtMs };
   }
 }
 

@@ -33,12 +33,19 @@ export const badRequest = (message: string, details: Record<string, string[]> | 
 export const forbidden = (message: string) => new FptHttpError(403, message);
 export const notFound = (message: string) => new FptHttpError(404, message);
 
-export function fptErrorBody(status: number, message: string, details: Record<string, string[]> | null = null): FptErrorBody {
+export function fptErrorBody(
+  status: number,
+  message: string,
+  details: Record<string, string[]> | null = null,
+): FptErrorBody {
   return { status: false, error_code: `${status}000`, message, data: null, details };
 }
 
 export function sendFptError(reply: FastifyReply, error: FptHttpError): FastifyReply {
-  return reply.code(error.status).type('application/json').send(fptErrorBody(error.status, error.message, error.details));
+  return reply
+    .code(error.status)
+    .type('application/json')
+    .send(fptErrorBody(error.status, error.message, error.details));
 }
 
 /** Injected faults speak the same envelope, as FPT's gateway errors would. */

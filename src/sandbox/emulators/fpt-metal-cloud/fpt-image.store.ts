@@ -97,7 +97,10 @@ export class FptImageStore {
   }
 
   /** Applies `changes` and stamps `updated_at`. */
-  updateCustom(id: string, changes: Partial<Omit<FptCustomImageRecord, 'id' | 'vpc_id' | 'created_at'>>): FptCustomImageRecord {
+  updateCustom(
+    id: string,
+    changes: Partial<Omit<FptCustomImageRecord, 'id' | 'vpc_id' | 'created_at'>>,
+  ): FptCustomImageRecord {
     const image = this.customImages.get(id);
     if (!image) throw new Error(`no custom image ${id}`);
     Object.assign(image, changes, { updated_at: fptTimestamp(this.now()) });

@@ -28,7 +28,12 @@ export function registerFptPartRoutes(app: FastifyInstance, store: LocalFptPartS
         }
         const partNumber = Number(request.query.partNumber);
         if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PART_NUMBER) {
-          return sendS3Error(reply, 400, 'InvalidArgument', `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive`);
+          return sendS3Error(
+            reply,
+            400,
+            'InvalidArgument',
+            `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive`,
+          );
         }
         const body = (request.body as Readable | undefined) ?? request.raw;
         const part = await store.putPart(uploadId, partNumber, body);

@@ -12,7 +12,8 @@ export interface PartUrlClaims {
   partNumber: number;
 }
 
-export type PresignVerdict = { ok: true } | { ok: false; code: 'AccessDenied' | 'SignatureDoesNotMatch'; message: string };
+export type PresignVerdict =
+  { ok: true } | { ok: false; code: 'AccessDenied' | 'SignatureDoesNotMatch'; message: string };
 
 export class PartUrlSigner {
   private readonly secret = randomBytes(32);
@@ -40,13 +41,21 @@ export class PartUrlSigner {
   verify(key: string, query: Readonly<Record<string, string | undefined>>): PresignVerdict {
     const { uploadId, partNumber, 'X-Amz-Date': date, 'X-Amz-Expires': expires, 'X-Amz-Signature': given } = query;
     if (!uploadId || !partNumber || !date || !expires || !given) {
-      return { ok: false, code: 'AccessDenied', message: 'Query-string authentication requires the X-Amz-* parameters' };
+      return {
+        ok: false,
+        code: 'AccessDenied',
+        message: 'Query-string authentication requires the X-Amz-* parameters',
+      };
     }
     const expected = this.signature({ key, uploadId, partNumber: Number(partNumber) }, date, expires);
     const a = Buffer.from(expected);
     const b = Buffer.from(given);
     if (a.length !== b.length || !timingSafeEqual(a, b)) {
-      return { ok: false, code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' };
+      return {
+        ok: false,
+        code: 'SignatureDoesNotMatch',
+        message: 'The request signature we calculated does not match the signature you provided.',
+      };
     }
     const signedAt = parseAmzDate(date);
     if (signedAt === null || this.now() > signedAt + Number(expires) * 1000) {
@@ -64,7 +73,10 @@ export class PartUrlSigner {
 
 /** `20250115T083012Z` */
 function amzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function parseAmzDate(value: string): number | null {

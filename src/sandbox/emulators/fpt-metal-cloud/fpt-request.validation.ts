@@ -51,18 +51,21 @@ export function parseCompleteRequest(body: unknown): FptCompleteRequest {
   const errors: FieldErrors = {};
   const parts: FptPartRef[] = [];
   if (input.parts === undefined) errors.parts = [REQUIRED];
-  else if (!Array.isArray(input.parts)) errors.parts = ['Expected a list of items but got type "' + typeName(input.parts) + '".'];
+  else if (!Array.isArray(input.parts))
+    errors.parts = ['Expected a list of items but got type "' + typeName(input.parts) + '".'];
   else if (input.parts.length === 0) errors.parts = ['This list may not be empty.'];
   else {
     input.parts.forEach((raw, index) => {
-      const part = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+      const part =
+        typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
       const etag = part.ETag;
       const partNumber = part.PartNumber;
       if (typeof etag !== 'string' || etag.trim() === '') errors[`parts[${index}].ETag`] = [REQUIRED];
       if (!Number.isInteger(partNumber) || (partNumber as number) < 1 || (partNumber as number) > MAX_PART_NUMBER) {
         errors[`parts[${index}].PartNumber`] = [`Ensure this value is an integer between 1 and ${MAX_PART_NUMBER}.`];
       }
-      if (typeof etag === 'string' && Number.isInteger(partNumber)) parts.push({ etag, partNumber: partNumber as number });
+      if (typeof etag === 'string' && Number.isInteger(partNumber))
+        parts.push({ etag, partNumber: partNumber as number });
     });
   }
   let name: string | null = null;
@@ -92,7 +95,12 @@ function requiredText(input: Record<string, unknown>, field: string, errors: Fie
   return undefined;
 }
 
-function requiredInteger(input: Record<string, unknown>, field: string, errors: FieldErrors, min: number): number | undefined {
+function requiredInteger(
+  input: Record<string, unknown>,
+  field: string,
+  errors: FieldErrors,
+  min: number,
+): number | undefined {
   const value = input[field];
   if (value === undefined || value === null) errors[field] = [REQUIRED];
   else if (typeof value !== 'number' || !Number.isSafeInteger(value)) errors[field] = ['A valid integer is required.'];

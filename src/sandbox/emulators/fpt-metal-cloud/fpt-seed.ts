@@ -1,4 +1,4 @@
-import { createSeededRandom } from '../fault-injection';
+import { mixSeed, SeedRandom } from '../shared/seed-random';
 import type { FptCustomImageRecord, FptCustomImageStatus, FptPublicImageRecord } from './fpt.types';
 import { fptTimestamp } from './fpt.types';
 
@@ -13,39 +13,6 @@ export interface FptSeedOptions {
 export interface FptSeed {
   publicImages: FptPublicImageRecord[];
   customImages: FptCustomImageRecord[];
-}
-
-/** Deterministic random helpers over the shared mulberry32 PRNG. */
-class SeedRandom {
-  private readonly next: () => number;
-
-  constructor(seed: number) {
-    this.next = createSeededRandom(seed);
-  }
-
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
-  chance(probability: number): boolean {
-    return this.next() < probability;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-
-  hex(length: number): string {
-    let out = '';
-    while (out.length < length) out += Math.floor(this.next() * 0x100000000).toString(16).padStart(8, '0');
-    return out.slice(0, length);
-  }
-
-  uuid(): string {
-    const h = this.hex(32);
-    const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  }
 }
 
 interface OsTemplate {
@@ -80,8 +47,14 @@ const STACK_550_B: GpuStack = { driver: '550.144.03', cuda: '12.4', sinceMs: Dat
 const STACK_570_A: GpuStack = { driver: '570.86.15', cuda: '12.8', sinceMs: Date.UTC(2025, 0, 30) };
 const STACK_570_B: GpuStack = { driver: '570.124.06', cuda: '12.8', sinceMs: Date.UTC(2025, 2, 5) };
 
-const DOCKER = { label: 'Docker + NVIDIA Container Toolkit', versions: { docker_version: '27.3.1', nvidia_container_toolkit_version: '1.17.4' } };
-const KUBERNETES = { label: 'Kubernetes GPU Operator', versions: { kubernetes_version: '1.31.4', gpu_operator_version: '24.9.2' } };
+const DOCKER = {
+  label: 'Docker + NVIDIA Container Toolkit',
+  versions: { docker_version: '27.3.1', nvidia_container_toolkit_version: '1.17.4' },
+};
+const KUBERNETES = {
+  label: 'Kubernetes GPU Operator',
+  versions: { kubernetes_version: '1.31.4', gpu_operator_version: '24.9.2' },
+};
 
 /** Every combination appears once before any repeats, so small seeds still cover the catalogue. */
 const PUBLIC_TEMPLATES: readonly PublicTemplate[] = [
@@ -142,7 +115,8 @@ export function generateFptSeed(opts: FptSeedOptions): FptSeed {
   const publicCount = count === 0 ? 0 : Math.min(count, Math.max(1, Math.round(count * 0.3)));
   const rng = new SeedRandom(mixSeed(opts.seed, opts.vpcId));
   const publicImages: FptPublicImageRecord[] = [];
-  for (let i = 0; i < publicCount; i++) publicImages.push(publicImage(PUBLIC_TEMPLATES[i % PUBLIC_TEMPLATES.length], i, rng));
+  for (let i = 0; i < publicCount; i++)
+    publicImages.push(publicImage(PUBLIC_TEMPLATES[i % PUBLIC_TEMPLATES.length], i, rng));
   const customImages: FptCustomImageRecord[] = [];
   for (let i = 0; i < count - publicCount; i++) customImages.push(customImage(i, rng, opts.vpcId));
   return { publicImages, customImages };
@@ -151,10 +125,14 @@ export function generateFptSeed(opts: FptSeedOptions): FptSeed {
 function publicImage(template: PublicTemplate, index: number, rng: SeedRandom): FptPublicImageRecord {
   const { os, stack, application } = template;
   const since = stack?.sinceMs ?? Date.UTC(2024, 10, 12);
-  const createdMs = since + Math.floor(rng.int(0, 1000) / 1000 * (EPOCH_END - since));
+  const createdMs = since + Math.floor((rng.int(0, 1000) / 1000) * (EPOCH_END - since));
   const updatedMs = createdMs + rng.int(0, 14) * 86_400_000;
   const build = fptTimestamp(createdMs).slice(0, 10).replace(/-/g, '');
-  const parts = [os.title, ...(stack ? [`NVIDIA ${stack.driver}`, `CUDA ${stack.cuda}`] : []), ...(application ? [application.label] : [])];
+  const parts = [
+    os.title,
+    ...(stack ? [`NVIDIA ${stack.driver}`, `CUDA ${stack.cuda}`] : []),
+    ...(application ? [application.label] : []),
+  ];
   const models = [...rng.pick(HOPPER_MODELS)];
   const image: FptPublicImageRecord = {
     id: rng.uuid(),
@@ -170,7 +148,7 @@ function publicImage(template: PublicTemplate, index: number, rng: SeedRandom): 
     gpu_models: models,
     driver_version: stack?.driver ?? null,
     cuda_version: stack?.cuda ?? null,
-    size: Math.round(rng.int(os.sizeGiB[0] * 100, os.sizeGiB[1] * 100) / 100 * GIB),
+    size: Math.round((rng.int(os.sizeGiB[0] * 100, os.sizeGiB[1] * 100) / 100) * GIB),
     // The first pass over the templates is the current catalogue; later builds are older ones FPT retired.
     status: index >= PUBLIC_TEMPLATES.length && rng.chance(0.25) ? 'deprecated' : 'active',
     created_at: fptTimestamp(createdMs),
@@ -214,14 +192,4 @@ function weighted<T>(rng: SeedRandom, weights: readonly [T, number][]): T {
     draw -= weight;
   }
   return weights[0][0];
-}
-
-/** FNV-1a over the label, folded into the numeric seed. */
-function mixSeed(seed: number, label: string): number {
-  let hash = 0x811c9dc5 ^ seed;
-  for (let i = 0; i < label.length; i++) {
-    hash ^= label.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }

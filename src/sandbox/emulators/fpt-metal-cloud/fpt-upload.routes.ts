@@ -25,7 +25,10 @@ export function registerFptUploadRoutes(app: FastifyInstance, ctx: FptRouteConte
   app.post<{ Params: VpcParams }>(`${HPC}/images/presign-urls/`, async (request) => {
     const sha256 = parsePresignRequest(request.body);
     const image = store.customImageBySha(sha256);
-    if (!image) throw badRequest('No image is registered with this sha256.', { sha256: ['No image is registered with this sha256.'] });
+    if (!image)
+      throw badRequest('No image is registered with this sha256.', {
+        sha256: ['No image is registered with this sha256.'],
+      });
     if (image.status !== 'pending' && image.status !== 'uploading') {
       throw badRequest(`The image is ${image.status}; presigned URLs are only given for pending or uploading images.`);
     }
@@ -84,14 +87,23 @@ async function openUpload(
 ): Promise<FptImageUpload> {
   const key = objectKey(store.vpcId, image.id);
   const partSize = Math.max(partSizeBytes, Math.ceil(image.size / MAX_PARTS));
-  const upload = { uploadId: await parts.createUpload(key), key, partCount: Math.max(1, Math.ceil(image.size / partSize)) };
+  const upload = {
+    uploadId: await parts.createUpload(key),
+    key,
+    partCount: Math.max(1, Math.ceil(image.size / partSize)),
+  };
   store.setUpload(image.id, upload);
   store.updateCustom(image.id, { status: 'uploading' });
   return upload;
 }
 
 /** null when the object is what was registered; else why not. Size first: it is free, hashing is not. */
-async function verifyObject(parts: FptPartStore, key: string, image: FptCustomImageRecord, size: number): Promise<string | null> {
+async function verifyObject(
+  parts: FptPartStore,
+  key: string,
+  image: FptCustomImageRecord,
+  size: number,
+): Promise<string | null> {
   if (size !== image.size) {
     return `The uploaded file is ${size} bytes but the image was registered with ${image.size} bytes.`;
   }

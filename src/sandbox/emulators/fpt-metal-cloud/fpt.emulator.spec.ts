@@ -95,7 +95,7 @@ describe('FPT Metal Cloud emulator', () => {
       }
     });
 
-    it("answers 403 for another VPC and 400 for a vpc_id that is not a uuid", async () => {
+    it('answers 403 for another VPC and 400 for a vpc_id that is not a uuid', async () => {
       expect((await call('GET', `${hpc(OTHER_VPC)}/images`, undefined, auth)).status).toBe(403);
       expect((await call('GET', `${hpc('not-a-uuid')}/images`, undefined, auth)).status).toBe(400);
     });
@@ -147,14 +147,28 @@ describe('FPT Metal Cloud emulator', () => {
     it('registers a custom image and answers 201 with the seed response shape', async () => {
       const data = randomBytes(100);
 
-      const response = await call('POST', `${hpc()}/images/`, { name: 'trainer', size: 100, sha256: sha256(data), vpcId: VPC });
+      const response = await call('POST', `${hpc()}/images/`, {
+        name: 'trainer',
+        size: 100,
+        sha256: sha256(data),
+        vpcId: VPC,
+      });
 
       expect(response.status).toBe(201);
       expect(response.body).toEqual({
         message: 'Image registered successfully.',
-        data: { image_id: expect.any(String), name: 'trainer', description: '', created_at: '2025-07-01T12:00:00.000000Z' },
+        data: {
+          image_id: expect.any(String),
+          name: 'trainer',
+          description: '',
+          created_at: '2025-07-01T12:00:00.000000Z',
+        },
       });
-      expect(await customImage(response.body.data.image_id)).toMatchObject({ status: 'pending', size: 100, sha256: sha256(data) });
+      expect(await customImage(response.body.data.image_id)).toMatchObject({
+        status: 'pending',
+        size: 100,
+        sha256: sha256(data),
+      });
     });
 
     it('answers 400 naming every missing required field', async () => {
@@ -164,7 +178,11 @@ describe('FPT Metal Cloud emulator', () => {
       expect(response.body).toMatchObject({
         status: false,
         error_code: '400000',
-        details: { name: ['This field is required.'], size: ['This field is required.'], sha256: ['This field is required.'] },
+        details: {
+          name: ['This field is required.'],
+          size: ['This field is required.'],
+          sha256: ['This field is required.'],
+        },
       });
       expect(response.body.message).toMatch(/^Invalid request payload\. name: This field is required\./);
     });
@@ -263,7 +281,9 @@ describe('FPT Metal Cloud emulator', () => {
       const presign = await call('POST', `${hpc()}/images/presign-urls/`, { sha256: sha256(data) });
       const parts = await uploadParts(presign.body.data, data);
 
-      const wrong = await call('PUT', `${hpc()}/images/${sha256(data)}/`, { parts: [{ ETag: '"0000"', PartNumber: 1 }] });
+      const wrong = await call('PUT', `${hpc()}/images/${sha256(data)}/`, {
+        parts: [{ ETag: '"0000"', PartNumber: 1 }],
+      });
       expect(wrong.status).toBe(400);
       expect(await customImage(id)).toMatchObject({ status: 'uploading' });
 
@@ -275,7 +295,9 @@ describe('FPT Metal Cloud emulator', () => {
       expect(missingParts.status).toBe(400);
       expect(missingParts.body.details).toEqual({ parts: ['This field is required.'] });
 
-      const unknown = await call('PUT', `${hpc()}/images/${'a'.repeat(64)}/`, { parts: [{ ETag: '"x"', PartNumber: 1 }] });
+      const unknown = await call('PUT', `${hpc()}/images/${'a'.repeat(64)}/`, {
+        parts: [{ ETag: '"x"', PartNumber: 1 }],
+      });
       expect(unknown.status).toBe(404);
     });
 
@@ -289,9 +311,13 @@ describe('FPT Metal Cloud emulator', () => {
     it('refuses part URLs whose signature was tampered with or that have expired, S3-style', async () => {
       const data = randomBytes(10);
       await register(data);
-      const [url] = (await call('POST', `${hpc()}/images/presign-urls/`, { sha256: sha256(data) })).body.data as string[];
+      const [url] = (await call('POST', `${hpc()}/images/presign-urls/`, { sha256: sha256(data) })).body
+        .data as string[];
 
-      const tampered = await fetch(url.replace(/X-Amz-Signature=[0-9a-f]/, 'X-Amz-Signature=z'), { method: 'PUT', body: data });
+      const tampered = await fetch(url.replace(/X-Amz-Signature=[0-9a-f]/, 'X-Amz-Signature=z'), {
+        method: 'PUT',
+        body: data,
+      });
       expect(tampered.status).toBe(403);
       expect(await tampered.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
 
@@ -333,7 +359,8 @@ describe('FPT Metal Cloud emulator', () => {
     it('aborts the open upload of a deleted image, so its part URLs stop working', async () => {
       const data = randomBytes(10);
       const id = await register(data);
-      const [url] = (await call('POST', `${hpc()}/images/presign-urls/`, { sha256: sha256(data) })).body.data as string[];
+      const [url] = (await call('POST', `${hpc()}/images/presign-urls/`, { sha256: sha256(data) })).body
+        .data as string[];
 
       expect((await call('DELETE', `${hpc()}/images/${id}/`, undefined, auth)).status).toBe(200);
 

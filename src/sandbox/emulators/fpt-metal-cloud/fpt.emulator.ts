@@ -1,7 +1,7 @@
-import Fastify from 'fastify';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError } from 'fastify';
 import { FaultInjector } from '../fault-injection';
 import type { FaultSettings } from '../fault-injection';
+import { createEmulatorApp, type EmulatorServer, emulatorServer } from '../shared/emulator-server';
 import { installFptAuth } from './fpt-auth';
 import { registerFptCustomImageRoutes } from './fpt-custom-image.routes';
 import { FptHttpError, renderFptFault, sendFptError } from './fpt-errors';
@@ -36,11 +36,7 @@ export interface FptEmulatorOptions {
   now?: () => number;
 }
 
-export interface FptEmulator {
-  app: FastifyInstance;
-  /** Starts listening on 127.0.0.1 (port 0 = any free port) and resolves to `http://127.0.0.1:<port>`. */
-  listen(port?: number): Promise<string>;
-  close(): Promise<void>;
+export interface FptEmulator extends EmulatorServer {
   faults: FaultInjector;
   store: FptImageStore;
   partStore: FptPartStore;
@@ -67,8 +63,12 @@ export function createFptEmulator(opts: FptEmulatorOptions): FptEmulator {
     : new LocalFptPartStore({ dataDir: opts.dataDir, presignTtlSeconds: opts.presignTtlSeconds, now });
   const partStore: FptPartStore = opts.partStore ?? (localParts as LocalFptPartStore);
 
-  // forceCloseConnections: keep-alive sockets from fetch must not hold close() hostage.
-  const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: true, bodyLimit: JSON_BODY_LIMIT });
+  const app = createEmulatorApp({
+    logger: opts.logger,
+    faults,
+    renderFault: (status, message) => renderFptFault(status, message),
+    fastify: { bodyLimit: JSON_BODY_LIMIT },
+  });
   // FPT's API takes JSON only; Fastify's default text/plain parser would let strings through to validation.
   // An empty JSON body is `{}`, as Django REST Framework reads it, so body-less POSTs (sync) still work.
   app.removeContentTypeParser(['text/plain', 'application/json']);
@@ -84,19 +84,20 @@ export function createFptEmulator(opts: FptEmulatorOptions): FptEmulator {
   app.setErrorHandler((error: FastifyError | FptHttpError, request, reply) => {
     if (error instanceof FptHttpError) return sendFptError(reply, error);
     const status = error.statusCode ?? 500;
-    if (status === 400) return sendFptError(reply, new FptHttpError(400, `Invalid request payload. JSON parse error - ${error.message}`));
+    if (status === 400)
+      return sendFptError(reply, new FptHttpError(400, `Invalid request payload. JSON parse error - ${error.message}`));
     if (status === 413) return sendFptError(reply, new FptHttpError(413, 'Request body is too large.'));
     if (status === 415) {
-      return sendFptError(reply, new FptHttpError(415, `Unsupported media type "${request.headers['content-type'] ?? ''}" in request.`));
+      return sendFptError(
+        reply,
+        new FptHttpError(415, `Unsupported media type "${request.headers['content-type'] ?? ''}" in request.`),
+      );
     }
     request.log.error(error);
     return sendFptError(reply, new FptHttpError(500, 'Internal server error.'));
   });
   app.setNotFoundHandler((_request, reply) => sendFptError(reply, new FptHttpError(404, 'Not found.')));
 
-  // Order matters: faults hit before auth, like a load balancer in front of the API.
-  faults.install(app, { renderError: (status, message) => renderFptFault(status, message) });
-  faults.installAdminRoutes(app);
   installFptAuth(app, new Set(tokens), opts.vpcId);
 
   const ctx: FptRouteContext = { store, parts: partStore, partSizeBytes: opts.partSizeBytes ?? DEFAULT_PART_SIZE, now };
@@ -105,23 +106,15 @@ export function createFptEmulator(opts: FptEmulatorOptions): FptEmulator {
   registerFptUploadRoutes(app, ctx);
   if (localParts) registerFptPartRoutes(app, localParts);
 
-  let closed = false;
   return {
-    app,
+    ...emulatorServer(app, async () => {
+      // A store passed in belongs to the caller.
+      if (localParts) await localParts.close();
+    }),
     faults,
     store,
     partStore,
     vpcId: opts.vpcId,
     tokens,
-    async listen(port = 0) {
-      return app.listen({ host: '127.0.0.1', port });
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await app.close();
-      // A store passed in belongs to the caller.
-      if (localParts) await localParts.close();
-    },
   };
 }

@@ -47,7 +47,10 @@ export function genesisErrorBody(code: string, message: string): string {
 
 export function sendGenesisError(reply: FastifyReply, error: GenesisHttpError): FastifyReply {
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-  return reply.code(error.status).type('application/json; charset=utf-8').send(genesisErrorBody(error.code, error.message));
+  return reply
+    .code(error.status)
+    .type('application/json; charset=utf-8')
+    .send(genesisErrorBody(error.code, error.message));
 }
 
 /** Injected faults speak the same dialect, so clients meet the bodies they would meet for real. */

@@ -1,4 +1,4 @@
-import { createSeededRandom } from '../fault-injection';
+import { SeedRandom } from '../shared/seed-random';
 import { GENESIS_REGIONS, type GenesisImageRecord, type GenesisImageType } from './genesis.types';
 
 export interface GenesisSeedOptions {
@@ -78,7 +78,12 @@ const PUBLIC_TEMPLATES: readonly PublicTemplate[] = [
   { type: 'base-os', family: 'Ubuntu', slug: 'ubuntu-24.04', name: 'Ubuntu 24.04' },
   { type: 'base-os', family: 'Debian', slug: 'debian-11', name: 'Debian 11' },
   { type: 'base-os', family: 'Debian', slug: 'debian-12', name: 'Debian 12' },
-  { type: 'cloud-image', family: 'Ubuntu ML', slug: 'ubuntu-ml-nvidia-tensorflow', name: 'Ubuntu ML TensorFlow for NVIDIA®' },
+  {
+    type: 'cloud-image',
+    family: 'Ubuntu ML',
+    slug: 'ubuntu-ml-nvidia-tensorflow',
+    name: 'Ubuntu ML TensorFlow for NVIDIA®',
+  },
   { type: 'cloud-image', family: 'Debian', slug: 'debian-11', name: 'Debian 11' },
   {
     type: 'preconfigured',
@@ -98,7 +103,12 @@ const PUBLIC_TEMPLATES: readonly PublicTemplate[] = [
     slug: 'ubuntu-24.04-nvidia-560-cuda-12.6',
     name: 'Ubuntu 24.04 + NVIDIA driver 560 + CUDA 12.6',
   },
-  { type: 'preconfigured', family: 'Ubuntu', slug: 'pytorch-2.3-ubuntu-22.04', name: 'PyTorch 2.3 (Ubuntu 22.04, CUDA 12.4)' },
+  {
+    type: 'preconfigured',
+    family: 'Ubuntu',
+    slug: 'pytorch-2.3-ubuntu-22.04',
+    name: 'PyTorch 2.3 (Ubuntu 22.04, CUDA 12.4)',
+  },
   {
     type: 'preconfigured',
     family: 'Ubuntu',
@@ -109,7 +119,15 @@ const PUBLIC_TEMPLATES: readonly PublicTemplate[] = [
 
 /** Families a snapshot inherits from the image its instance ran. */
 const SNAPSHOT_FAMILIES = ['Ubuntu', 'Ubuntu', 'Ubuntu', 'Ubuntu ML', 'Debian'] as const;
-const SERVER_NAMES = ['gpu-train-01', 'gpu-train-02', 'inference-a', 'jupyter-lab', 'llm-finetune', 'render-node-3', 'dev-box'];
+const SERVER_NAMES = [
+  'gpu-train-01',
+  'gpu-train-02',
+  'inference-a',
+  'jupyter-lab',
+  'llm-finetune',
+  'render-node-3',
+  'dev-box',
+];
 
 const DAY_MS = 86_400_000;
 const PUBLIC_SINCE = Date.UTC(2022, 5, 1);
@@ -138,7 +156,9 @@ export function generateGenesisSeed(opts: GenesisSeedOptions): GenesisImageRecor
   }
   const rest: GenesisImageRecord[] = [];
   while (images.length + rest.length < opts.count) {
-    rest.push(rng.chance(SNAPSHOT_SHARE) ? snapshot(rng, regions) : publicImage(rng.pick(PUBLIC_TEMPLATES), rng, regions));
+    rest.push(
+      rng.chance(SNAPSHOT_SHARE) ? snapshot(rng, regions) : publicImage(rng.pick(PUBLIC_TEMPLATES), rng, regions),
+    );
   }
   return images.concat(rng.shuffle(rest));
 }
@@ -205,44 +225,4 @@ function copyOf(image: GenesisImageRecord): GenesisImageRecord {
 /** Genesis timestamps: ISO 8601 with milliseconds and Z. */
 function iso(epochMs: number): string {
   return new Date(epochMs).toISOString();
-}
-
-/** Deterministic random helpers over the shared mulberry32 PRNG. */
-class SeedRandom {
-  private readonly next: () => number;
-
-  constructor(seed: number) {
-    this.next = createSeededRandom(seed);
-  }
-
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
-  between(fromMs: number, toMs: number): number {
-    return fromMs + Math.floor(this.next() * (toMs - fromMs));
-  }
-
-  chance(probability: number): boolean {
-    return this.next() < probability;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-
-  uuid(): string {
-    let hex = '';
-    while (hex.length < 32) hex += Math.floor(this.next() * 0x100000000).toString(16).padStart(8, '0');
-    const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-  }
-
-  shuffle<T>(items: T[]): T[] {
-    for (let i = items.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1));
-      [items[i], items[j]] = [items[j], items[i]];
-    }
-    return items;
-  }
 }

@@ -19,7 +19,12 @@ describe('Genesis Cloud emulator', () => {
     fetch(`${url}${path}`, { headers: token === null ? {} : { Authorization: `Bearer ${token}` } });
 
   const numbered = (n: number, type: GenesisImageInit['type'] = 'snapshot'): GenesisImageInit[] =>
-    Array.from({ length: n }, (_, i) => ({ id: `img-${i + 1}`, type, name: `image ${i + 1}`, regions: ['NORD-NO-KRS-1'] }));
+    Array.from({ length: n }, (_, i) => ({
+      id: `img-${i + 1}`,
+      type,
+      name: `image ${i + 1}`,
+      regions: ['NORD-NO-KRS-1'],
+    }));
 
   describe('authentication', () => {
     beforeEach(() => start(numbered(1)));
@@ -72,12 +77,13 @@ describe('Genesis Cloud emulator', () => {
     it('pages with page and per_page, and answers an empty page past the end', async () => {
       await start(numbered(5));
 
-      const page = async (query: string) => (await (await get(`/compute/v1/images?${query}`)).json()) as {
-        images: { id: string }[];
-        total_count: number;
-        page: number;
-        per_page: number;
-      };
+      const page = async (query: string) =>
+        (await (await get(`/compute/v1/images?${query}`)).json()) as {
+          images: { id: string }[];
+          total_count: number;
+          page: number;
+          per_page: number;
+        };
 
       const second = await page('per_page=2&page=2');
       expect(second.images.map((i) => i.id)).toEqual(['img-3', 'img-4']);
@@ -172,7 +178,13 @@ describe('generateGenesisSeed', () => {
     expect(images.slice(0, 4)).toEqual(GENESIS_DOCUMENTED_IMAGES);
     expect(new Set(images.map((i) => i.type))).toEqual(new Set(GENESIS_IMAGE_TYPES));
     expect(images.map((i) => i.name)).toEqual(
-      expect.arrayContaining(['Ubuntu 20.04', 'Ubuntu 22.04', 'Ubuntu 24.04', 'Debian 12', 'Ubuntu 22.04 + NVIDIA driver 550 + CUDA 12.4']),
+      expect.arrayContaining([
+        'Ubuntu 20.04',
+        'Ubuntu 22.04',
+        'Ubuntu 24.04',
+        'Debian 12',
+        'Ubuntu 22.04 + NVIDIA driver 550 + CUDA 12.4',
+      ]),
     );
     expect(new Set(images.map((i) => i.id)).size).toBe(300);
   });

@@ -1,10 +1,16 @@
-import Fastify from 'fastify';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError } from 'fastify';
 import { FaultInjector } from '../fault-injection';
 import type { FaultSettings } from '../fault-injection';
+import { createEmulatorApp, type EmulatorServer, emulatorServer } from '../shared/emulator-server';
 import type { GenesisImageInit } from './genesis.types';
 import { GenesisTokenRegistry, installGenesisAuth } from './genesis-auth';
-import { GENESIS_ERROR_CODES, GenesisHttpError, invalidRoute, renderGenesisFault, sendGenesisError } from './genesis-errors';
+import {
+  GENESIS_ERROR_CODES,
+  GenesisHttpError,
+  invalidRoute,
+  renderGenesisFault,
+  sendGenesisError,
+} from './genesis-errors';
 import { GenesisImageStore } from './genesis-image.store';
 import { registerGenesisImageRoutes } from './genesis-images.routes';
 
@@ -19,11 +25,7 @@ export interface GenesisEmulatorOptions {
   now?: () => number;
 }
 
-export interface GenesisEmulator {
-  app: FastifyInstance;
-  /** Starts listening on 127.0.0.1 (port 0 = any free port) and resolves to `http://127.0.0.1:<port>`. */
-  listen(port?: number): Promise<string>;
-  close(): Promise<void>;
+export interface GenesisEmulator extends EmulatorServer {
   faults: FaultInjector;
   store: GenesisImageStore;
 }
@@ -38,8 +40,11 @@ export function createGenesisEmulator(opts: GenesisEmulatorOptions = {}): Genesi
   const faults = new FaultInjector(opts.faults ?? {});
   const tokens = new GenesisTokenRegistry(opts.tokens ?? []);
 
-  // forceCloseConnections: keep-alive sockets from fetch must not hold close() hostage.
-  const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: true });
+  const app = createEmulatorApp({
+    logger: opts.logger,
+    faults,
+    renderFault: (status, message) => renderGenesisFault(status, message),
+  });
 
   app.setErrorHandler((error: FastifyError | GenesisHttpError, request, reply) => {
     if (error instanceof GenesisHttpError) return sendGenesisError(reply, error);
@@ -52,24 +57,8 @@ export function createGenesisEmulator(opts: GenesisEmulatorOptions = {}): Genesi
   });
   app.setNotFoundHandler((_request, reply) => sendGenesisError(reply, invalidRoute()));
 
-  // Order matters: faults hit before auth, like a load balancer in front of the API.
-  faults.install(app, { renderError: (status, message) => renderGenesisFault(status, message) });
-  faults.installAdminRoutes(app);
   installGenesisAuth(app, tokens);
   registerGenesisImageRoutes(app, store);
 
-  let closed = false;
-  return {
-    app,
-    faults,
-    store,
-    async listen(port = 0) {
-      return app.listen({ host: '127.0.0.1', port });
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await app.close();
-    },
-  };
+  return { ...emulatorServer(app), faults, store };
 }

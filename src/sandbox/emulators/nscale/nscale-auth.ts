@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { RequestCallers } from '../shared/request-callers';
+import { TokenRegistry } from '../shared/token-registry';
 import { NscaleHttpError, SEED_DESCRIPTIONS } from './nscale-errors';
 
 /** A bearer token the emulator accepts, and the organizations its holder belongs to. */
@@ -17,67 +19,45 @@ export interface AcceptedToken {
  * member of the default organization, so a bare emulator is usable; a missing
  * or malformed Authorization header still gets 401.
  */
-export class NscaleTokenRegistry {
-  private readonly tokens = new Map<string, AcceptedToken>();
+export class NscaleTokenRegistry extends TokenRegistry<AcceptedToken> {
   private issuedCount = 0;
 
-  constructor(
-    private readonly now: () => number,
-    private readonly fallbackOrganizationIds: readonly string[] | null,
-  ) {}
+  constructor(now: () => number, fallbackOrganizationIds: readonly string[] | null) {
+    super(
+      now,
+      fallbackOrganizationIds === null
+        ? null
+        : (token) => ({ token, organizationIds: fallbackOrganizationIds, issuedAtMs: now(), expiresAtMs: null }),
+    );
+  }
 
   addStatic(token: string, organizationIds: readonly string[]): void {
-    this.tokens.set(token, { token, organizationIds: [...organizationIds], issuedAtMs: this.now(), expiresAtMs: null });
+    this.remember({ token, organizationIds: [...organizationIds], issuedAtMs: this.now(), expiresAtMs: null });
   }
 
   issue(organizationIds: readonly string[], ttlSeconds: number): AcceptedToken {
     const issuedAtMs = this.now();
     const token = randomBytes(48).toString('base64url');
-    const accepted = {
+    this.issuedCount++;
+    return this.remember({
       token,
       organizationIds: [...organizationIds],
       issuedAtMs,
       expiresAtMs: issuedAtMs + ttlSeconds * 1000,
-    };
-    this.tokens.set(token, accepted);
-    this.issuedCount++;
-    return accepted;
+    });
   }
 
   /** How many access tokens the token endpoint has issued; lets tests see renewals. */
   issued(): number {
     return this.issuedCount;
   }
-
-  /** The live token, or undefined when unknown, revoked or expired. */
-  resolve(token: string | undefined): AcceptedToken | undefined {
-    if (!token) return undefined;
-    const known = this.tokens.get(token);
-    if (known) return known.expiresAtMs !== null && this.now() >= known.expiresAtMs ? undefined : known;
-    if (this.fallbackOrganizationIds === null) return undefined;
-    return { token, organizationIds: this.fallbackOrganizationIds, issuedAtMs: this.now(), expiresAtMs: null };
-  }
-
-  revoke(token: string): boolean {
-    return this.tokens.delete(token);
-  }
-
-  /** Makes every issued (non-static) token expire now; lets tests force a 401 and a renewal. */
-  expireIssuedTokens(): void {
-    const now = this.now();
-    for (const accepted of this.tokens.values()) {
-      if (accepted.expiresAtMs !== null) accepted.expiresAtMs = now;
-    }
-  }
 }
 
-const callers = new WeakMap<FastifyRequest, AcceptedToken>();
+const callers = new RequestCallers<AcceptedToken>('caller');
 
 /** The authenticated caller; only valid inside `/api/` routes. */
 export function caller(request: FastifyRequest): AcceptedToken {
-  const accepted = callers.get(request);
-  if (accepted === undefined) throw new Error('caller() used on a request that did not go through auth');
-  return accepted;
+  return callers.get(request);
 }
 
 /** The seed's oauth2Authentication on every `/api/` route: 401 unless a live bearer token is sent. */

@@ -1,4 +1,4 @@
-import { createSeededRandom } from '../fault-injection';
+import { mixSeed, SeedRandom } from '../shared/seed-random';
 import type { NscaleImage, NscaleImageRecord, NscaleImageState, NscaleTag, NscaleVirtualization } from './nscale.types';
 import { nscaleTimestamp } from './nscale.types';
 
@@ -10,54 +10,6 @@ export interface NscaleSeedOptions {
   regionIds: readonly string[];
   /** "Our" organization: owner of the custom images. */
   organizationId: string;
-}
-
-/** Deterministic helpers over the shared mulberry32 PRNG. */
-class SeedRandom {
-  private readonly next: () => number;
-
-  constructor(seed: number) {
-    this.next = createSeededRandom(seed);
-  }
-
-  float(): number {
-    return this.next();
-  }
-
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
-  chance(probability: number): boolean {
-    return this.next() < probability;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-
-  hex(length: number): string {
-    let out = '';
-    while (out.length < length)
-      out += Math.floor(this.next() * 0x100000000)
-        .toString(16)
-        .padStart(8, '0');
-    return out.slice(0, length);
-  }
-
-  uuid(): string {
-    const h = this.hex(32);
-    const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  }
-
-  shuffle<T>(items: T[]): T[] {
-    for (let i = items.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1));
-      [items[i], items[j]] = [items[j], items[i]];
-    }
-    return items;
-  }
 }
 
 const UBUNTU = [
@@ -261,14 +213,4 @@ function assignOddStates(records: NscaleImageRecord[], rng: SeedRandom): void {
   });
   const global = records.filter((r) => r.organizationId === null);
   for (let i = 0; i < Math.floor(global.length / 200); i++) rng.pick(global).image.status.state = 'creating';
-}
-
-/** FNV-1a over the label, folded into the numeric seed. */
-function mixSeed(seed: number, label: string): number {
-  let hash = 0x811c9dc5 ^ seed;
-  for (let i = 0; i < label.length; i++) {
-    hash ^= label.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }

@@ -1,7 +1,7 @@
-import Fastify from 'fastify';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError } from 'fastify';
 import { FaultInjector } from '../fault-injection';
 import type { FaultSettings } from '../fault-injection';
+import { createEmulatorApp, type EmulatorServer, emulatorServer } from '../shared/emulator-server';
 import { installNscaleAuth, NscaleTokenRegistry } from './nscale-auth';
 import { NscaleHttpError, renderNscaleFault, SEED_DESCRIPTIONS, sendNscaleError } from './nscale-errors';
 import { NscaleImageStore } from './nscale-image.store';
@@ -26,11 +26,7 @@ export interface NscaleEmulatorOptions {
   now?: () => number;
 }
 
-export interface NscaleEmulator {
-  app: FastifyInstance;
-  /** Starts listening on 127.0.0.1 (port 0 = any free port) and resolves to `http://127.0.0.1:<port>`. */
-  listen(port?: number): Promise<string>;
-  close(): Promise<void>;
+export interface NscaleEmulator extends EmulatorServer {
   faults: FaultInjector;
   store: NscaleImageStore;
   tokens: NscaleTokenRegistry;
@@ -54,8 +50,7 @@ export function createNscaleEmulator(opts: NscaleEmulatorOptions = {}): NscaleEm
   const tokens = new NscaleTokenRegistry(now, nothingConfigured ? [organizationId] : null);
   for (const token of opts.tokens ?? []) tokens.addStatic(token, [organizationId]);
 
-  // forceCloseConnections: keep-alive sockets from fetch must not hold close() hostage.
-  const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: true });
+  const app = createEmulatorApp({ logger: opts.logger, faults, renderFault: renderNscaleFault });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
     done(null, new URLSearchParams(body as string)),
   );
@@ -78,29 +73,11 @@ export function createNscaleEmulator(opts: NscaleEmulatorOptions = {}): NscaleEm
     sendNscaleError(reply, new NscaleHttpError(404, 'not_found', SEED_DESCRIPTIONS.notFound)),
   );
 
-  // Order matters: faults hit before auth, like the ingress in front of the service.
-  faults.install(app, { renderError: renderNscaleFault });
-  faults.installAdminRoutes(app);
   installNscaleAuth(app, tokens);
   if (opts.oauth2) {
     registerOAuth2TokenRoutes(app, { oauth2: opts.oauth2, registry: tokens, defaultOrganizationIds: [organizationId] });
   }
   registerNscaleImageRoutes(app, store);
 
-  let closed = false;
-  return {
-    app,
-    faults,
-    store,
-    tokens,
-    organizationId,
-    async listen(port = 0) {
-      return app.listen({ host: '127.0.0.1', port });
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await app.close();
-    },
-  };
+  return { ...emulatorServer(app), faults, store, tokens, organizationId };
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { RequestCallers } from '../shared/request-callers';
+import { TokenRegistry } from '../shared/token-registry';
 import { sendUnauthorized } from './glance-errors';
 
 /** A token the emulator will accept, and the project it acts for. */
@@ -17,61 +19,33 @@ export interface AcceptedToken {
  * nothing at all is configured, any non-empty token is taken as the owner's, so
  * a bare `createGlanceEmulator({ dialect })` is usable; a missing header still gets 401.
  */
-export class GlanceTokenRegistry {
-  private readonly tokens = new Map<string, AcceptedToken>();
-
-  constructor(
-    private readonly now: () => number,
-    private readonly fallbackProjectId: string | null,
-  ) {}
+export class GlanceTokenRegistry extends TokenRegistry<AcceptedToken> {
+  constructor(now: () => number, fallbackProjectId: string | null) {
+    super(
+      now,
+      fallbackProjectId === null
+        ? null
+        : (token) => ({ token, projectId: fallbackProjectId, expiresAtMs: null, issuedAtMs: now() }),
+    );
+  }
 
   addStatic(token: string, projectId: string): void {
-    this.tokens.set(token, { token, projectId, expiresAtMs: null, issuedAtMs: this.now() });
+    this.remember({ token, projectId, expiresAtMs: null, issuedAtMs: this.now() });
   }
 
   issue(projectId: string | null, ttlSeconds: number): AcceptedToken {
     // Fernet tokens start with gAAAAA; keep the look so log-redaction code can be tested on it.
     const token = `gAAAAA${randomBytes(90).toString('base64url')}`;
     const issuedAtMs = this.now();
-    const accepted = { token, projectId, issuedAtMs, expiresAtMs: issuedAtMs + ttlSeconds * 1000 };
-    this.tokens.set(token, accepted);
-    return accepted;
-  }
-
-  /** The live token, or undefined when unknown, revoked or expired. */
-  resolve(token: string | undefined): AcceptedToken | undefined {
-    if (!token) return undefined;
-    const known = this.tokens.get(token);
-    if (known) {
-      if (known.expiresAtMs !== null && this.now() >= known.expiresAtMs) return undefined;
-      return known;
-    }
-    if (this.fallbackProjectId !== null) {
-      return { token, projectId: this.fallbackProjectId, expiresAtMs: null, issuedAtMs: this.now() };
-    }
-    return undefined;
-  }
-
-  revoke(token: string): boolean {
-    return this.tokens.delete(token);
-  }
-
-  /** Makes every issued (non-static) token expire now; lets tests force a renewal. */
-  expireIssuedTokens(): void {
-    const now = this.now();
-    for (const accepted of this.tokens.values()) {
-      if (accepted.expiresAtMs !== null) accepted.expiresAtMs = now;
-    }
+    return this.remember({ token, projectId, issuedAtMs, expiresAtMs: issuedAtMs + ttlSeconds * 1000 });
   }
 }
 
-const callerProjects = new WeakMap<FastifyRequest, string>();
+const callerProjects = new RequestCallers<string>('callerProject');
 
 /** Project id of the authenticated caller; only valid inside `/v2` routes. */
 export function callerProject(request: FastifyRequest): string {
-  const project = callerProjects.get(request);
-  if (project === undefined) throw new Error('callerProject() used on a request that did not go through auth');
-  return project;
+  return callerProjects.get(request);
 }
 
 /** keystonemiddleware in front of `/v2/*`: 401 unless X-Auth-Token is live and project-scoped. */

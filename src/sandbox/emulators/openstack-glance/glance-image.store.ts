@@ -17,30 +17,7 @@ export class GlanceImageStore {
 
   /** Adds (or overwrites) an image, filling Glance's defaults for missing attributes. */
   add(init: GlanceImageInit): GlanceImageRecord {
-    const stamp = glanceTimestamp(this.now());
-    const record: GlanceImageRecord = {
-      name: null,
-      status: 'queued',
-      visibility: 'shared',
-      owner: null,
-      protected: false,
-      os_hidden: false,
-      container_format: null,
-      disk_format: null,
-      min_disk: 0,
-      min_ram: 0,
-      size: null,
-      virtual_size: null,
-      checksum: null,
-      os_hash_algo: null,
-      os_hash_value: null,
-      created_at: stamp,
-      updated_at: init.created_at ?? stamp,
-      ...init,
-      tags: [...(init.tags ?? [])],
-      extra: { ...(init.extra ?? {}) },
-      members: (init.members ?? []).map((m) => ({ ...m })),
-    };
+    const record = newGlanceImageRecord(init, glanceTimestamp(this.now()));
     this.images.set(record.id, record);
     return record;
   }
@@ -89,4 +66,35 @@ export class GlanceImageStore {
   touch(record: GlanceImageRecord): void {
     record.updated_at = glanceTimestamp(this.now());
   }
+}
+
+/**
+ * A record with Glance's defaults for every attribute `init` leaves out, created
+ * (and, unless `init` says when it was created, updated) at `stamp`. Its lists
+ * and objects are copies, so the record never shares them with `init`.
+ */
+export function newGlanceImageRecord(init: GlanceImageInit, stamp: string): GlanceImageRecord {
+  return {
+    name: null,
+    status: 'queued',
+    visibility: 'shared',
+    owner: null,
+    protected: false,
+    os_hidden: false,
+    container_format: null,
+    disk_format: null,
+    min_disk: 0,
+    min_ram: 0,
+    size: null,
+    virtual_size: null,
+    checksum: null,
+    os_hash_algo: null,
+    os_hash_value: null,
+    created_at: stamp,
+    updated_at: init.created_at ?? stamp,
+    ...init,
+    tags: [...(init.tags ?? [])],
+    extra: { ...(init.extra ?? {}) },
+    members: (init.members ?? []).map((m) => ({ ...m })),
+  };
 }

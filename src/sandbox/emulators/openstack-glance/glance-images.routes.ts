@@ -14,6 +14,7 @@ import {
   validateCoreValue,
   validateExtraProperty,
 } from './glance-image.validation';
+import { newGlanceImageRecord } from './glance-image.store';
 import { renderGlanceImage } from './glance-image.view';
 import { listGlanceImages } from './glance-list-query';
 import { GLANCE_JSON_PATCH_MEDIA_TYPE, applyGlancePatch } from './glance-patch';
@@ -83,31 +84,15 @@ export function registerGlanceImageRoutes(app: FastifyInstance, ctx: GlanceRoute
 function buildNewImage(body: unknown, project: string, ctx: GlanceRouteContext): GlanceImageRecord {
   if (!isPlainObject(body)) throw badRequest('Request body must be a JSON object.');
   const { dialect } = ctx;
-  const stamp = glanceTimestamp(ctx.now());
-  const image: GlanceImageRecord = {
-    id: randomUUID(),
-    name: null,
-    status: 'queued',
-    // Image API v2.5+ defaults to shared; NHN's create example comes back private.
-    visibility: dialect === 'nhn' ? 'private' : 'shared',
-    owner: project,
-    protected: false,
-    os_hidden: false,
-    container_format: null,
-    disk_format: null,
-    min_disk: 0,
-    min_ram: 0,
-    size: null,
-    virtual_size: null,
-    checksum: null,
-    os_hash_algo: null,
-    os_hash_value: null,
-    tags: [],
-    created_at: stamp,
-    updated_at: stamp,
-    extra: {},
-    members: [],
-  };
+  const image = newGlanceImageRecord(
+    {
+      id: randomUUID(),
+      // Image API v2.5+ defaults to shared; NHN's create example comes back private.
+      visibility: dialect === 'nhn' ? 'private' : 'shared',
+      owner: project,
+    },
+    glanceTimestamp(ctx.now()),
+  );
 
   for (const [key, value] of Object.entries(body)) {
     if (key === 'id') {

@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify from 'fastify';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError } from 'fastify';
 import { FaultInjector } from '../fault-injection';
 import type { FaultSettings } from '../fault-injection';
+import { createEmulatorApp, type EmulatorServer, emulatorServer } from '../shared/emulator-server';
 import type { GlanceDialect, GlanceImageInit } from './glance.types';
 import { GlanceTokenRegistry, installGlanceAuth } from './glance-auth';
 import { GlanceHttpError, renderWebobError, sendGlanceError } from './glance-errors';
@@ -44,11 +44,7 @@ export interface GlanceEmulatorOptions {
   now?: () => number;
 }
 
-export interface GlanceEmulator {
-  app: FastifyInstance;
-  /** Starts listening on 127.0.0.1 (port 0 = any free port) and resolves to `http://127.0.0.1:<port>`. */
-  listen(port?: number): Promise<string>;
-  close(): Promise<void>;
+export interface GlanceEmulator extends EmulatorServer {
   faults: FaultInjector;
   store: GlanceImageStore;
   tokens: GlanceTokenRegistry;
@@ -76,13 +72,12 @@ export function createGlanceEmulator(opts: GlanceEmulatorOptions): GlanceEmulato
   for (const token of opts.tokens ?? []) tokens.addStatic(token, owner);
   for (const [token, project] of Object.entries(opts.projectTokens ?? {})) tokens.addStatic(token, project);
 
-  // forceCloseConnections: keep-alive sockets from fetch must not hold close() hostage.
-  // maxParamLength: tags may be 255 characters and must reach the route to get Glance's own 400.
-  const app = Fastify({
-    logger: opts.logger ?? false,
-    forceCloseConnections: true,
-    bodyLimit: JSON_BODY_LIMIT,
-    routerOptions: { maxParamLength: 2048 },
+  const app = createEmulatorApp({
+    logger: opts.logger,
+    faults,
+    renderFault: (status, message, request) => renderWebobError(status, message, request.headers.accept),
+    // maxParamLength: tags may be 255 characters and must reach the route to get Glance's own 400.
+    fastify: { bodyLimit: JSON_BODY_LIMIT, routerOptions: { maxParamLength: 2048 } },
   });
 
   // Upload bodies stay streams; anything else unknown is passed through too so that
@@ -116,11 +111,6 @@ export function createGlanceEmulator(opts: GlanceEmulatorOptions): GlanceEmulato
     sendGlanceError(request, reply, new GlanceHttpError(404, 'The resource could not be found.')),
   );
 
-  // Order matters: faults hit before auth, like a load balancer in front of the API.
-  faults.install(app, {
-    renderError: (status, message, request) => renderWebobError(status, message, request.headers.accept),
-  });
-  faults.installAdminRoutes(app);
   installGlanceAuth(app, tokens);
 
   if (opts.keystone) {
@@ -133,22 +123,14 @@ export function createGlanceEmulator(opts: GlanceEmulatorOptions): GlanceEmulato
   registerGlanceMemberRoutes(app, ctx);
   registerGlanceSchemaRoutes(app, opts.dialect);
 
-  let closed = false;
   return {
-    app,
+    ...emulatorServer(app, async () => {
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    }),
     faults,
     store,
     tokens,
     owner,
     dataDir,
-    async listen(port = 0) {
-      return app.listen({ host: '127.0.0.1', port });
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await app.close();
-      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
-    },
   };
 }
