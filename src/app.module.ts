@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { AdaptersModule } from './adapters/adapters.module';
 import { AuthModule } from './auth/auth.module';
 import { CatalogueCoreModule } from './catalogue/catalogue-core.module';
@@ -9,10 +9,13 @@ import { ConfigModule } from './config/config.module';
 import { CoordinationModule } from './coordination/coordination.module';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { HealthModule } from './health/health.module';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { JobsApiModule } from './jobs/jobs-api.module';
 import { JobsCoreModule } from './jobs/jobs-core.module';
 import { JobsWorkerModule } from './jobs/jobs-worker.module';
 import { PersistenceModule } from './persistence/persistence.module';
+import { StagingModule } from './staging/staging.module';
+import { TransfersModule } from './transfers/transfers.module';
 
 /**
  * The one application, composed by ROLE: the API's modules, the worker's, or
@@ -21,7 +24,7 @@ import { PersistenceModule } from './persistence/persistence.module';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const apiModules = config.runsApi ? [CatalogueModule, JobsApiModule] : [];
+    const apiModules = config.runsApi ? [CatalogueModule, TransfersModule, JobsApiModule] : [];
     const workerModules = config.runsWorker ? [JobsWorkerModule] : [];
     return {
       module: AppModule,
@@ -29,6 +32,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         PersistenceModule,
         CoordinationModule,
+        StagingModule,
         AdaptersModule,
         JobsCoreModule,
         CatalogueCoreModule,
@@ -37,7 +41,10 @@ export class AppModule {
         ...apiModules,
         ...workerModules,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
     };
   }
 }

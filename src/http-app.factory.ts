@@ -41,6 +41,11 @@ export async function createHttpApp(
         done(error as Error, undefined);
       }
     });
+  // Image bytes are streamed, never parsed or buffered: the handler gets the raw request stream.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   return app;

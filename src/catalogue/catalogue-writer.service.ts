@@ -67,6 +67,12 @@ const CASTS: Partial<Record<(typeof COLUMNS)[number], string>> = {
   native: 'jsonb',
 };
 
+/**
+ * Known facts a provider may not report: a declared or verified sha256 and
+ * size stay until the provider states its own value.
+ */
+const KEEP_WHEN_UNREPORTED = new Set(['sha256', 'size_bytes']);
+
 /** Rows per INSERT: 38 parameters each stays far below PostgreSQL's 65,535. */
 export const WRITE_BATCH_SIZE = 500;
 
@@ -93,7 +99,9 @@ export class CatalogueWriter {
       return `(${placeholders.join(',')})`;
     });
     const updates = COLUMNS.filter((c) => c !== 'id' && c !== 'provider_name' && c !== 'region' && c !== 'native_id')
-      .map((c) => `"${c}" = EXCLUDED."${c}"`)
+      .map((c) =>
+        KEEP_WHEN_UNREPORTED.has(c) ? `"${c}" = COALESCE(EXCLUDED."${c}", images."${c}")` : `"${c}" = EXCLUDED."${c}"`,
+      )
       .join(', ');
     const sql = `INSERT INTO images (${COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES ${tuples.join(',')}
       ON CONFLICT (provider_name, region, native_id) DO UPDATE SET ${updates}

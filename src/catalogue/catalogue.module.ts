@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ProviderConnectionsModule } from '../provider-connections/provider-connections.module';
 import { CatalogueResponseCache } from './catalogue-response-cache';
+import { ImageChangesService } from './image-changes.service';
+import { ImageRegistrationService } from './image-registration.service';
+import { ImageWritesController } from './image-writes.controller';
 import { ImagesController } from './images.controller';
 import { ImagesService } from './images.service';
 import { ProvidersController } from './providers.controller';
@@ -9,7 +12,8 @@ import { ProvidersService } from './providers.service';
 /** The catalogue API: images and provider connections. */
 @Module({
   imports: [ProviderConnectionsModule],
-  controllers: [ImagesController, ProvidersController],
-  providers: [ImagesService, ProvidersService, CatalogueResponseCache],
+  controllers: [ImagesController, ImageWritesController, ProvidersController],
+  providers: [ImagesService, ProvidersService, CatalogueResponseCache, ImageRegistrationService, ImageChangesService],
+  exports: [ImagesService, ImageChangesService],
 })
 export class CatalogueModule {}

@@ -13,6 +13,8 @@ export interface JobContext<T extends BrokerJobType> {
 export interface JobHandler<T extends BrokerJobType = BrokerJobType> {
   readonly type: T;
   run(context: JobContext<T>): Promise<Record<string, unknown>>;
+  /** Called once when the job has failed for good (or was cancelled): leave what it touched retryable. */
+  settleFailure?(jobId: string, payload: JobPayloads[T], error: unknown): Promise<void>;
 }
 
 export const JOB_HANDLERS = Symbol('JOB_HANDLERS');

@@ -3,14 +3,16 @@
  * its retry policy, in one place. Producers and handlers are typed by it, so a
  * payload cannot drift from its producer.
  */
-export const QUEUES = { catalogue: 'catalogue' } as const;
+export const QUEUES = { catalogue: 'catalogue', transfers: 'transfers' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobPayloads {
   sync: { provider: string; trigger: 'api' | 'schedule' };
+  /** Pushes staged bytes (uploads row) to the provider image. */
+  upload: { uploadId: string };
 }
 export type BrokerJobType = keyof JobPayloads;
-export const BROKER_JOB_TYPES: readonly BrokerJobType[] = ['sync'];
+export const BROKER_JOB_TYPES: readonly BrokerJobType[] = ['sync', 'upload'];
 
 export interface JobPolicy {
   queue: QueueName;
@@ -22,6 +24,8 @@ export interface JobPolicy {
 
 export const JOB_POLICIES: Record<BrokerJobType, JobPolicy> = {
   sync: { queue: QUEUES.catalogue, attempts: 3, backoffMs: 5_000 },
+  // A push resumes from its checkpoint, so retries are cheap; providers may be briefly away.
+  upload: { queue: QUEUES.transfers, attempts: 5, backoffMs: 5_000 },
 };
 
 /** The internal, repeatable tick that turns the sync schedule into one sync job per provider. */

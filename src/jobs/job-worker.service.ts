@@ -95,6 +95,11 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
       const permanent = isPermanent(error);
       const final = permanent || queueJob.attemptsMade + 1 >= attempts;
       await this.recorder.fail(jobId, errorCode(error), errorMessage(error), final);
+      if (final) {
+        await handler.settleFailure?.(jobId, row.payload as never, error).catch((settleError: unknown) => {
+          this.logger.warn(`job ${jobId}: settling its failure failed: ${errorMessage(settleError)}`);
+        });
+      }
       if (permanent) throw new UnrecoverableError(errorMessage(error));
       throw error;
     } finally {

@@ -6,11 +6,13 @@ import { JobWorkerService } from './job-worker.service';
 import { SyncScheduleTick } from './processors/sync-schedule.tick';
 import { SyncProcessor } from './processors/sync.processor';
 import { SyncScheduleInstaller } from './sync-schedule.installer';
+import { UploadProcessor } from '../transfers/upload.processor';
 
 /** ROLE=worker: the processors and what keeps the queues honest. */
 @Module({
   providers: [
     SyncProcessor,
+    UploadProcessor,
     SyncScheduleTick,
     JobRunRecorder,
     JobReconciler,
@@ -18,7 +20,7 @@ import { SyncScheduleInstaller } from './sync-schedule.installer';
     {
       provide: JOB_HANDLERS,
       useFactory: (...handlers: JobHandler[]) => handlers,
-      inject: [SyncProcessor],
+      inject: [SyncProcessor, UploadProcessor],
     },
     JobWorkerService,
   ],

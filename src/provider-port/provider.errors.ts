@@ -59,3 +59,9 @@ export class OperationNotSupportedError extends ProviderError {
     super(provider, `Provider '${provider}' (${kind}) does not support the '${operation}' operation`);
   }
 }
+
+/** The provider holds other bytes than the broker sent (checksum or size differs): never retried as is. */
+export class IntegrityError extends ProviderError {
+  readonly code = 'checksum_mismatch';
+  readonly transient = false;
+}

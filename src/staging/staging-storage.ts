@@ -1,0 +1,39 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * The staging bucket, where image bytes wait between the client and the
+ * provider. The broker's services use this port; S3StagingStorage is the one
+ * implementation (any S3-compatible store: AWS, MinIO, Ceph, s3rver).
+ */
+export interface StagedPart {
+  partNumber: number;
+  etag: string;
+  sizeBytes: number;
+}
+
+export interface StagingStorage {
+  /** Streams `body` into `key` with a multipart upload; memory is bounded by the part size. */
+  put(key: string, body: Readable, signal?: AbortSignal): Promise<{ sizeBytes: number }>;
+  createMultipart(key: string): Promise<string>;
+  presignPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string>;
+  listParts(key: string, uploadId: string): Promise<StagedPart[]>;
+  completeMultipart(key: string, uploadId: string, parts: Array<{ partNumber: number; etag: string }>): Promise<void>;
+  abortMultipart(key: string, uploadId: string): Promise<void>;
+  size(key: string): Promise<number | null>;
+  /** A fresh stream of bytes start..end (inclusive), or of the whole object. */
+  read(key: string, range?: { start: number; end: number }, signal?: AbortSignal): Promise<Readable>;
+  delete(key: string): Promise<void>;
+}
+
+export const STAGING_STORAGE = Symbol('STAGING_STORAGE');
+
+/** Multipart limits of S3: parts of 5 MiB to 5 GiB, at most 10,000 per object. */
+export const S3_MIN_PART = 5 * 1024 * 1024;
+export const S3_MAX_PARTS = 10_000;
+
+/** The part size for an object of `sizeBytes`: `preferred`, grown so the object fits in 10,000 parts. */
+export function partSizeFor(sizeBytes: number, preferred = 16 * 1024 * 1024): number {
+  const needed = Math.ceil(sizeBytes / S3_MAX_PARTS);
+  const size = Math.max(preferred, S3_MIN_PART, needed);
+  return Math.ceil(size / (1024 * 1024)) * 1024 * 1024;
+}

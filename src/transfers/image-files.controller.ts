@@ -1,0 +1,93 @@
+import { Controller, Get, Headers, HttpCode, Param, Put, Req, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import { RequireScope } from '../auth/auth.decorators';
+import { ImageChangesService } from '../catalogue/image-changes.service';
+import { BadRequestError } from '../errors/app.errors';
+import { JobDto } from '../jobs/dto/job.dto';
+import { presentJob } from '../jobs/job.presenter';
+import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
+import { operation } from '../provider-port/provider.port';
+import type { DownloadRange } from '../provider-port/provider-writes';
+import { UploadIntakeService } from './upload-intake.service';
+
+@ApiTags('images')
+@ApiBearerAuth()
+@Controller('v1/images')
+export class ImageFilesController {
+  constructor(
+    private readonly intake: UploadIntakeService,
+    private readonly images: ImageChangesService,
+  ) {}
+
+  @Put(':id/file')
+  @HttpCode(202)
+  @RequireScope('images:write')
+  @ApiConsumes('application/octet-stream')
+  @ApiOperation({
+    operationId: 'uploadImageFile',
+    summary: "Upload an image's bytes",
+    description:
+      'Streams the body (any size) into the staging bucket while hashing it (sha256, sha512, md5), checks it against ' +
+      'the registered sizeBytes and sha256 (422 and nothing kept when they differ), then queues the push to the provider.',
+  })
+  @ApiAcceptedResponse({ type: JobDto, description: 'The upload job; `Location` points at it' })
+  @ApiProblemResponses(401, 403, 404, 409, 422, 501, 503)
+  async upload(
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<JobDto> {
+    const length = request.headers['content-length'];
+    const job = await this.intake.receive(id, request.body as Readable, length === undefined ? null : Number(length));
+    void reply.header('Location', `/v1/jobs/${job.id}`);
+    return presentJob(job);
+  }
+
+  @Get(':id/file')
+  @RequireScope('images:read')
+  @ApiProduces('application/octet-stream')
+  @ApiOperation({
+    operationId: 'downloadImageFile',
+    summary: "Download an image's bytes",
+    description:
+      'Streamed from the provider; a single `Range: bytes=a-b` is passed through (206). 501 where the provider has no download.',
+  })
+  @ApiOkResponse({ description: 'The bytes', schema: { type: 'string', format: 'binary' } })
+  @ApiProblemResponses(401, 403, 404, 422, 501)
+  async download(
+    @Param('id') id: string,
+    @Headers('range') range: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const { row, adapter } = await this.images.target(id);
+    const download = operation(adapter, 'download', 'downloadImage');
+    const file = await download(row.nativeId, parseRange(range));
+    void reply.status(file.status).header('content-type', file.contentType);
+    if (file.contentLength !== null) void reply.header('content-length', String(file.contentLength));
+    if (file.contentRange) void reply.header('content-range', file.contentRange);
+    if (file.md5) void reply.header('content-md5', file.md5);
+    void reply.header('accept-ranges', 'bytes');
+    await reply.send(file.stream);
+  }
+}
+
+function parseRange(header: string | undefined): DownloadRange | null {
+  if (!header) return null;
+  const match = /^bytes=(\d+)-(\d*)$/.exec(header.trim());
+  if (!match) {
+    throw new BadRequestError('Only a single byte range is supported: bytes=start-end', [
+      { field: 'Range', message: 'must be bytes=start-end or bytes=start-' },
+    ]);
+  }
+  return { start: Number(match[1]), end: match[2] ? Number(match[2]) : undefined };
+}

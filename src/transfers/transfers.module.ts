@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CatalogueModule } from '../catalogue/catalogue.module';
+import { ImageFilesController } from './image-files.controller';
+import { UploadIntakeService } from './upload-intake.service';
+
+/** The API side of moving bytes: uploads into staging and downloads from providers. */
+@Module({
+  imports: [CatalogueModule],
+  controllers: [ImageFilesController],
+  providers: [UploadIntakeService],
+})
+export class TransfersModule {}
