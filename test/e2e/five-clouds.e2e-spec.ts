@@ -85,6 +85,36 @@ describe('one catalogue across five clouds', () => {
     expect(custom.has('nscale')).toBe(true);
   });
 
+  it('answers 501 problem+json naming the provider and the operation it lacks', async () => {
+    const genesisImage = (await listAll('provider=genesis'))[0];
+    const download = await broker.api<{ status: number; provider: string; operation: string; detail: string }>(
+      `/v1/images/${genesisImage.id}/file`,
+    );
+    expect(download.status).toBe(501);
+    expect(download.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(download.body).toMatchObject({ status: 501, provider: 'genesis', operation: 'download' });
+    expect(download.body.detail).toContain("'genesis'");
+    const create = await broker.api<{ provider: string; operation: string }>('/v1/images', {
+      method: 'POST',
+      body: { provider: 'nscale-eu', name: 'my-image' },
+    });
+    expect(create.status).toBe(501);
+    expect(create.body).toMatchObject({ provider: 'nscale-eu', operation: 'create' });
+    const providers = (
+      await broker.api<{ items: Array<{ name: string; capabilities: Record<string, boolean> }> }>('/v1/providers')
+    ).body.items;
+    const caps = Object.fromEntries(
+      providers.map((p) => [p.name, Object.keys(p.capabilities).filter((k) => p.capabilities[k])]),
+    );
+    expect(caps).toEqual({
+      'fpt-hcm': ['list', 'get', 'create', 'upload', 'delete'],
+      genesis: ['list', 'get'],
+      'nhn-kr1': ['list', 'get', 'create', 'upload', 'download', 'update', 'delete', 'tags', 'members'],
+      'nscale-eu': ['list', 'get'],
+      'vietnix-hcm': ['list', 'get', 'create', 'upload', 'download', 'update', 'delete', 'tags', 'members'],
+    });
+  });
+
   it('completes every sync while each cloud fails a fifth of its calls, and the catalogue comes out the same', async () => {
     const before = (await listAll('')).map((i) => i.id).sort();
     for (const faults of Object.values(clouds.faults)) {
