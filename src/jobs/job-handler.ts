@@ -29,3 +29,17 @@ export class PermanentJobError extends Error {
     this.name = 'PermanentJobError';
   }
 }
+
+/** The reason a cancelled job's signal is aborted with. */
+export class JobCancelledError extends Error {
+  readonly code = 'cancelled';
+  constructor() {
+    super('cancelled by a user');
+    this.name = 'JobCancelledError';
+  }
+}
+
+/** Redis channel on which the API announces cancelled job ids to every worker. */
+export function cancellationChannel(redisPrefix: string): string {
+  return `${redisPrefix}:job-cancellations`;
+}

@@ -16,6 +16,10 @@ export class JobRunRecorder {
     return updated[0] ?? null;
   }
 
+  async find(jobId: string): Promise<Job | null> {
+    return this.prisma.job.findUnique({ where: { id: jobId } });
+  }
+
   async progress(jobId: string, bytesDone: number, bytesTotal: number | null): Promise<void> {
     await this.prisma.job.updateMany({
       where: { id: jobId, state: 'running' },

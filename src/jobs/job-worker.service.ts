@@ -3,7 +3,13 @@ import { UnrecoverableError, Worker, type Job as QueueJob } from 'bullmq';
 import type IORedis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { ProviderError } from '../provider-port/provider.errors';
-import { JOB_HANDLERS, PermanentJobError, type JobHandler } from './job-handler';
+import {
+  cancellationChannel,
+  JOB_HANDLERS,
+  JobCancelledError,
+  PermanentJobError,
+  type JobHandler,
+} from './job-handler';
 import {
   BROKER_JOB_TYPES,
   JOB_POLICIES,
@@ -28,6 +34,8 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
   private readonly workers: Worker[] = [];
   private readonly inFlight = new Map<string, AbortController>();
   private connection?: IORedis;
+  /** Subscribed to cancellations: a job cancelled through the API stops on whichever worker runs it. */
+  private cancellations?: IORedis;
 
   constructor(
     private readonly config: AppConfig,
@@ -58,15 +66,27 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
       worker.on('error', (error) => this.logger.warn(`queue ${queue}: ${error.message}`));
       this.workers.push(worker);
     }
+    this.cancellations = createRedisConnection(this.config, 'worker');
+    void this.cancellations.subscribe(cancellationChannel(this.config.redisPrefix));
+    this.cancellations.on('message', (_channel: string, jobId: string) => {
+      this.inFlight.get(jobId)?.abort(new JobCancelledError());
+    });
     this.logger.log(
       `worker started on queues ${[...queues].join(', ')} (concurrency ${this.config.workerConcurrency})`,
     );
+  }
+
+  private async settle(handler: JobHandler, jobId: string, payload: unknown, error: unknown): Promise<void> {
+    await handler.settleFailure?.(jobId, payload as never, error).catch((settleError: unknown) => {
+      this.logger.warn(`job ${jobId}: settling its failure failed: ${errorMessage(settleError)}`);
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
     for (const controller of this.inFlight.values()) controller.abort(new Error('worker shutting down'));
     await Promise.all(this.workers.map((w) => w.close()));
     this.connection?.disconnect();
+    this.cancellations?.disconnect();
   }
 
   private async process(queueJob: QueueJob<QueuedJobData | Record<string, never>>): Promise<unknown> {
@@ -77,7 +97,12 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
     if (!handler || !jobId) throw new UnrecoverableError(`unknown job ${queueJob.name}`);
 
     const row = await this.recorder.start(jobId);
-    if (!row) return { skipped: 'job row has already ended' };
+    if (!row) {
+      // Cancelled while queued: its handler still cleans up after it (staged bytes, image status).
+      const ended = await this.recorder.find(jobId);
+      if (ended?.state === 'cancelled') await this.settle(handler, jobId, ended.payload, new JobCancelledError());
+      return { skipped: `job row is ${ended?.state ?? 'gone'}` };
+    }
     const controller = new AbortController();
     this.inFlight.set(jobId, controller);
     const attempts = queueJob.opts.attempts ?? JOB_POLICIES[type].attempts;
@@ -91,15 +116,16 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
       });
       await this.recorder.succeed(jobId, result);
       return result;
-    } catch (error) {
+    } catch (caught) {
+      const error = controller.signal.reason instanceof JobCancelledError ? controller.signal.reason : caught;
+      if (error instanceof JobCancelledError) {
+        await this.settle(handler, jobId, row.payload, error);
+        throw new UnrecoverableError(error.message);
+      }
       const permanent = isPermanent(error);
       const final = permanent || queueJob.attemptsMade + 1 >= attempts;
       await this.recorder.fail(jobId, errorCode(error), errorMessage(error), final);
-      if (final) {
-        await handler.settleFailure?.(jobId, row.payload as never, error).catch((settleError: unknown) => {
-          this.logger.warn(`job ${jobId}: settling its failure failed: ${errorMessage(settleError)}`);
-        });
-      }
+      if (final) await this.settle(handler, jobId, row.payload, error);
       if (permanent) throw new UnrecoverableError(errorMessage(error));
       throw error;
     } finally {

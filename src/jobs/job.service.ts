@@ -1,5 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { NotFoundError } from '../errors/app.errors';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type IORedis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { COORDINATION_REDIS } from '../coordination/coordination.module';
+import { ConflictError, NotFoundError } from '../errors/app.errors';
+import { cancellationChannel } from './job-handler';
 import { afterPosition, decodeCursor, encodeCursor } from '../pagination/keyset-cursor';
 import type { Job, Prisma } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
@@ -23,7 +27,27 @@ export class JobService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly queue: JobQueue,
+    private readonly config: AppConfig,
+    @Inject(COORDINATION_REDIS) private readonly redis: IORedis,
   ) {}
+
+  /**
+   * Stops a queued or running job of any type. The row ends at once; a running
+   * job's worker is told through Redis and aborts its transfer, and the job's
+   * handler cleans up (staging, the provider's multipart upload, the image).
+   */
+  async cancel(id: string): Promise<Job> {
+    const job = await this.get(id);
+    const { count } = await this.prisma.job.updateMany({
+      where: { id: job.id, state: { in: ['queued', 'running'] } },
+      data: { state: 'cancelled', errorCode: 'cancelled', errorMessage: 'cancelled by a user', finishedAt: new Date() },
+    });
+    if (count === 0) throw new ConflictError(`Job '${id}' has already ended (${job.state})`);
+    await this.redis.publish(cancellationChannel(this.config.redisPrefix), job.id).catch((error: unknown) => {
+      this.logger.warn(`job ${id} cancelled, but workers could not be told: ${(error as Error).message}`);
+    });
+    return this.get(id);
+  }
 
   async create<T extends BrokerJobType>(
     type: T,

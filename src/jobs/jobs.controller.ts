@@ -1,9 +1,11 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
 import { JobDto, JobListDto, ListJobsQuery } from './dto/job.dto';
 import { presentJob } from './job.presenter';
+import { streamJobEvents } from './job-events.stream';
 import { JobService } from './job.service';
 
 @ApiTags('jobs')
@@ -36,5 +38,40 @@ export class JobsController {
   @ApiProblemResponses(401, 403, 404)
   async get(@Param('id') id: string): Promise<JobDto> {
     return presentJob(await this.jobs.get(id));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @RequireScope('jobs:write')
+  @ApiOperation({
+    operationId: 'cancelJob',
+    summary: 'Stop a queued or running job',
+    description:
+      'Any job type. A running transfer is aborted, the provider-side multipart upload and the staged bytes are ' +
+      'removed, and the image goes back to pending. 409 when the job has already ended.',
+  })
+  @ApiOkResponse({ type: JobDto })
+  @ApiProblemResponses(401, 403, 404, 409)
+  async cancel(@Param('id') id: string): Promise<JobDto> {
+    return presentJob(await this.jobs.cancel(id));
+  }
+
+  @Get(':id/events')
+  @RequireScope('images:read')
+  @ApiProduces('text/event-stream')
+  @ApiOperation({
+    operationId: 'jobEvents',
+    summary: "A job's state and progress as server-sent events",
+    description:
+      'Events `state`, `progress` and, last, `end`, each with the job as JSON data; the stream closes when the job ends.',
+  })
+  @ApiOkResponse({ description: 'text/event-stream', schema: { type: 'string' } })
+  @ApiProblemResponses(401, 403, 404)
+  async events(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    const job = await this.jobs.get(id);
+    reply.hijack();
+    const closed = new AbortController();
+    reply.raw.on('close', () => closed.abort());
+    await streamJobEvents(reply.raw, () => this.jobs.get(job.id).catch(() => null), closed.signal);
   }
 }

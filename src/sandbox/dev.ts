@@ -6,6 +6,7 @@ import { loadAppConfig } from '../config/app-config';
 import { createHttpApp } from '../http-app.factory';
 import { bootstrapDatabase } from '../persistence/database-bootstrap';
 import { projectRoot } from '../persistence/project-root';
+import { startEmbeddedS3 } from './embedded-s3';
 import { startSandboxEmulators } from './sandbox-emulators';
 
 /**
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   const dir = join(projectRoot(), '.sandbox');
   mkdirSync(dir, { recursive: true });
   const emulators = await startSandboxEmulators();
+  // The staging bucket, unless STAGING_S3_* points at a real one.
+  const s3 = process.env.STAGING_S3_ENDPOINT ? null : await startEmbeddedS3();
   const providersFile = join(dir, 'providers.yaml');
   writeFileSync(providersFile, emulators.providersYaml);
 
@@ -24,6 +27,7 @@ async function main(): Promise<void> {
   const env = {
     ...process.env,
     ...emulators.env,
+    ...(s3?.env ?? {}),
     PORT: process.env.PORT ?? '3000',
     HOST: process.env.HOST ?? '127.0.0.1',
     PROVIDERS_FILE: providersFile,
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
   const shutdown = async () => {
     await app.close();
     await emulators.close();
+    await s3?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown());
@@ -51,6 +56,7 @@ image-broker sandbox is up
   API         ${url}/v1/images
   Swagger UI  ${url}/docs
   OpenAPI     ${url}/openapi.json
+  staging     ${s3 ? `${s3.endpoint} (embedded s3rver)` : process.env.STAGING_S3_ENDPOINT}
   admin key   ${process.env.API_KEYS ? '(from API_KEYS)' : adminSecret}
   providers   ${emulators.describe().join('\n              ')}
   catalogue   ${synced} images synced

@@ -1,8 +1,9 @@
-import { Controller, Get, Headers, HttpCode, Param, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiConsumes,
+  ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -19,6 +20,8 @@ import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
 import { operation } from '../provider-port/provider.port';
 import type { DownloadRange } from '../provider-port/provider-writes';
 import { UploadIntakeService } from './upload-intake.service';
+import { CompleteUploadSessionDto, CreateUploadSessionDto, UploadSessionDto } from './upload-session.dto';
+import { UploadSessionsService } from './upload-sessions.service';
 
 @ApiTags('images')
 @ApiBearerAuth()
@@ -27,6 +30,7 @@ export class ImageFilesController {
   constructor(
     private readonly intake: UploadIntakeService,
     private readonly images: ImageChangesService,
+    private readonly sessions: UploadSessionsService,
   ) {}
 
   @Put(':id/file')
@@ -49,6 +53,44 @@ export class ImageFilesController {
   ): Promise<JobDto> {
     const length = request.headers['content-length'];
     const job = await this.intake.receive(id, request.body as Readable, length === undefined ? null : Number(length));
+    void reply.header('Location', `/v1/jobs/${job.id}`);
+    return presentJob(job);
+  }
+
+  @Post(':id/upload-sessions')
+  @RequireScope('images:write')
+  @ApiOperation({
+    operationId: 'createUploadSession',
+    summary: 'Start a direct upload',
+    description:
+      'Answers presigned multipart URLs on the staging bucket: PUT each part to its URL (the bytes never pass ' +
+      'through the broker), then complete the session with the parts and their ETags.',
+  })
+  @ApiCreatedResponse({ type: UploadSessionDto })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 422, 501, 503)
+  openSession(@Param('id') id: string, @Body() body: CreateUploadSessionDto): Promise<UploadSessionDto> {
+    return this.sessions.open(id, body);
+  }
+
+  @Post(':id/upload-sessions/:uploadId/complete')
+  @HttpCode(202)
+  @RequireScope('images:write')
+  @ApiOperation({
+    operationId: 'completeUploadSession',
+    summary: 'Finish a direct upload',
+    description:
+      "Checks every part's ETag, assembles the object, verifies its size and sha256 against the registration " +
+      '(422 and nothing kept when they differ), then queues the same upload job as PUT …/file.',
+  })
+  @ApiAcceptedResponse({ type: JobDto, description: 'The upload job; `Location` points at it' })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 422, 501, 503)
+  async completeSession(
+    @Param('id') id: string,
+    @Param('uploadId') uploadId: string,
+    @Body() body: CompleteUploadSessionDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<JobDto> {
+    const job = await this.sessions.complete(id, uploadId, body);
     void reply.header('Location', `/v1/jobs/${job.id}`);
     return presentJob(job);
   }

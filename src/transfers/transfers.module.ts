@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module';
 import { ImageFilesController } from './image-files.controller';
 import { UploadIntakeService } from './upload-intake.service';
+import { UploadSessionsService } from './upload-sessions.service';
 
 /** The API side of moving bytes: uploads into staging and downloads from providers. */
 @Module({
   imports: [CatalogueModule],
   controllers: [ImageFilesController],
-  providers: [UploadIntakeService],
+  providers: [UploadIntakeService, UploadSessionsService],
 })
 export class TransfersModule {}

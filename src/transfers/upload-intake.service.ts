@@ -70,6 +70,15 @@ export class UploadIntakeService {
       }
       throw error;
     }
+    return this.queuePush(image, uploadId, stagingKey, digest);
+  }
+
+  /**
+   * Staged bytes that passed their checks: recorded on the upload and handed
+   * to an upload job. A second push of the same image while one is live is
+   * refused, and the new staged copy removed.
+   */
+  async queuePush(image: Image, uploadId: string, stagingKey: string, digest: ImageDigest): Promise<Job> {
     await this.prisma.upload.update({
       where: { id: uploadId },
       data: {
@@ -92,7 +101,8 @@ export class UploadIntakeService {
     return job;
   }
 
-  private check(digest: ImageDigest, declaredSize: number | null, declaredSha256: string | null): void {
+  /** Throws the 422 that names what differs from the registration. */
+  check(digest: ImageDigest, declaredSize: number | null, declaredSha256: string | null): void {
     if (declaredSize !== null && digest.sizeBytes !== declaredSize) {
       throw new UnprocessableError(
         `Received ${digest.sizeBytes} bytes; the image was registered with ${declaredSize}`,
@@ -107,7 +117,7 @@ export class UploadIntakeService {
     }
   }
 
-  private async discard(uploadId: string, stagingKey: string): Promise<void> {
+  async discard(uploadId: string, stagingKey: string): Promise<void> {
     await this.staging.delete(stagingKey).catch((error: unknown) => {
       this.logger.warn(`could not remove staged ${stagingKey}: ${(error as Error).message}`);
     });

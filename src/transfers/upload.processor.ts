@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CatalogueWriter } from '../catalogue/catalogue-writer.service';
 import { CatalogueVersion } from '../coordination/coordination.module';
-import { PermanentJobError, type JobContext, type JobHandler } from '../jobs/job-handler';
+import { JobCancelledError, PermanentJobError, type JobContext, type JobHandler } from '../jobs/job-handler';
 import type { JobPayloads } from '../jobs/job-types';
 import { PrismaService } from '../persistence/prisma.service';
 import { operation } from '../provider-port/provider.port';
@@ -74,13 +74,21 @@ export class UploadProcessor implements JobHandler<'upload'> {
     return { imageId: image.id, nativeId: image.nativeId, sizeBytes, sha256: upload.sha256, status: verified.status };
   }
 
-  /** The image goes back to pending with its staged bytes removed, so the user can upload again. */
-  async settleFailure(_jobId: string, payload: JobPayloads['upload'], error: unknown): Promise<void> {
-    const upload = await this.prisma.upload.findUnique({ where: { id: payload.uploadId } });
+  /**
+   * After a final failure or a cancellation: what the provider holds of a
+   * multipart upload is released, the staged bytes removed, and the image goes
+   * back to pending so the user can upload again (failed when the provider
+   * kept other bytes than were sent).
+   */
+  async settleFailure(jobId: string, payload: JobPayloads['upload'], error: unknown): Promise<void> {
+    const upload = await this.prisma.upload.findUnique({ where: { id: payload.uploadId }, include: { image: true } });
     if (!upload) return;
+    const cancelled = error instanceof JobCancelledError;
+    const adapter = await this.registry.resolve(upload.image.providerName).catch(() => null);
+    await adapter?.abortUpload?.(upload.image.nativeId, new DatabaseUploadCheckpoint(this.prisma, jobId, upload.id)).catch(() => undefined);
     const killed = (error as { code?: string }).code === 'checksum_mismatch';
     await this.prisma.$transaction([
-      this.prisma.upload.update({ where: { id: upload.id }, data: { state: 'failed' } }),
+      this.prisma.upload.update({ where: { id: upload.id }, data: { state: cancelled ? 'cancelled' : 'failed' } }),
       this.prisma.image.update({ where: { id: upload.imageId }, data: { status: killed ? 'failed' : 'pending' } }),
     ]);
     await this.version.bump();

@@ -1,12 +1,43 @@
+import { pipeline } from 'node:stream';
 import type { GlanceConnection } from '../../config/provider-connection.types';
-import type { ProviderHttpClient } from '../../http/provider-http-client';
+import { extractProviderMessage } from '../../http/provider-error-message';
+import type { ProviderHttpClient, ProviderRequest, ProviderResponse } from '../../http/provider-http-client';
 import { capabilities, PROVIDER_OPERATIONS } from '../../provider-port/capabilities';
 import type { NormalizedImage } from '../../provider-port/normalized-image';
-import { ProviderProtocolError } from '../../provider-port/provider.errors';
+import {
+  IntegrityError,
+  ProviderNotFoundError,
+  ProviderProtocolError,
+  ProviderRejectedError,
+  ProviderUnavailableError,
+} from '../../provider-port/provider.errors';
 import type { ProviderAdapter } from '../../provider-port/provider.port';
+import type {
+  CreateImageSpec,
+  DownloadRange,
+  ImageBytesSource,
+  ImageDownload,
+  ImageMember,
+  ImagePatch,
+  MemberStatus,
+  UploadCheckpoint,
+  UploadContext,
+} from '../../provider-port/provider-writes';
 import { type AdapterHttpOverrides, createConnectionHttpClient } from '../shared/connection-http-client';
+import { lowerCaseText } from '../shared/payload-values';
+import { glanceCreateRequest } from './glance-create-request';
 import { type GlanceImageListPayload, type GlanceImagePayload, isGlanceImagePayload } from './glance-image.payload';
 import { GlanceImageTranslator, type GlanceTranslationContext } from './glance-image.translator';
+import { GLANCE_JSON_PATCH_MEDIA_TYPE, glancePatchOperations } from './glance-json-patch';
+import { isGlanceMemberList, isGlanceMemberPayload, toImageMember } from './glance-member.translator';
+import {
+  byteCounter,
+  contentMd5Hex,
+  holdsExpectedData,
+  integrityProblems,
+  readUntilSettled,
+  type SettleOptions,
+} from './glance-upload';
 import { createGlanceAuthSource } from './keystone-auth';
 
 export const GLANCE_KIND = 'openstack-glance';
@@ -16,6 +47,8 @@ export interface GlanceAdapterOptions {
   /** Client overrides (tests: sleep, random, an `authenticate` stub, short timeouts). */
   http?: AdapterHttpOverrides;
   pageSize?: number;
+  /** How long, and with which sleep, to wait for an uploaded image to leave `saving` (tests shorten it). */
+  uploadSettle?: SettleOptions;
 }
 
 /**
@@ -25,7 +58,7 @@ export interface GlanceAdapterOptions {
 export class GlanceAdapter implements ProviderAdapter {
   readonly kind = GLANCE_KIND;
   readonly name: string;
-  // Glance v2 has every operation of the port; the write paths land in later work.
+  // Glance v2 has every operation of the port.
   readonly capabilities = capabilities(PROVIDER_OPERATIONS);
   readonly regions: readonly string[];
 
@@ -33,11 +66,15 @@ export class GlanceAdapter implements ProviderAdapter {
   private readonly translator = new GlanceImageTranslator();
   private readonly context: GlanceTranslationContext;
   private readonly listQuery: Readonly<Record<string, string>>;
+  private readonly dialect: GlanceConnection['dialect'];
+  private readonly uploadSettle: SettleOptions;
 
   constructor(conn: GlanceConnection, options: GlanceAdapterOptions = {}) {
     this.name = conn.name;
     this.regions = conn.region ? [conn.region] : [];
     this.context = { region: conn.region ?? '', dialect: conn.dialect };
+    this.dialect = conn.dialect;
+    this.uploadSettle = options.uploadSettle ?? {};
     // Ascending creation order keeps markers stable while new images are being added.
     this.listQuery = { limit: String(options.pageSize ?? DEFAULT_PAGE_SIZE), sort_key: 'created_at', sort_dir: 'asc' };
     this.http = createConnectionHttpClient(conn, options.http, (tuning) => createGlanceAuthSource(conn, tuning));
@@ -67,6 +104,307 @@ export class GlanceAdapter implements ProviderAdapter {
     if (response.status === 404) return null;
     if (!isGlanceImagePayload(response.body)) throw this.protocolError(`GET /v2/images/{id} answered no image`);
     return this.translate(response.body);
+  }
+
+  /** Registers an empty (`queued`) image; its bytes follow with uploadImage. */
+  async createImage(spec: CreateImageSpec, signal?: AbortSignal): Promise<NormalizedImage> {
+    const request: ProviderRequest = {
+      method: 'POST',
+      path: '/v2/images',
+      json: glanceCreateRequest(spec, this.dialect, this.name),
+      signal,
+    };
+    return this.translate(this.imageIn(await this.requestRefusable(request), request));
+  }
+
+  /**
+   * One `PUT …/file` carrying every byte, then a check of what Glance stored.
+   * Glance has no partial upload: a broken PUT puts the image back to `queued`
+   * and the next attempt starts from byte 0, so `context.checkpoint` is not
+   * used. The image's own status and hash are the record of a finished upload.
+   */
+  async uploadImage(nativeId: string, source: ImageBytesSource, context: UploadContext): Promise<NormalizedImage> {
+    const before = await this.readImage(nativeId, context.signal);
+    const status = lowerCaseText(before.status);
+    if (status === 'killed') throw this.killedError(nativeId);
+    if (status === 'active') {
+      // A previous attempt finished but its worker died before recording it: nothing to send again.
+      if (holdsExpectedData(before, source)) return this.translate(before);
+      throw this.integrityError(nativeId, before, source, 'is already active with other data');
+    }
+
+    await this.putImageData(nativeId, source, context);
+
+    const outcome = await readUntilSettled(
+      () => this.readImage(nativeId, context.signal),
+      context.signal,
+      this.uploadSettle,
+    );
+    if (!outcome.settled) {
+      // Transient: the next attempt finds the image active (and done) or queued (and sends again).
+      throw new ProviderUnavailableError(
+        this.name,
+        `Provider '${this.name}': image ${nativeId} is still '${outcome.image.status}' ${Math.round(outcome.waitedMs / 1000)} s after its data was sent`,
+      );
+    }
+    if (lowerCaseText(outcome.image.status) === 'killed') throw this.killedError(nativeId);
+    if (!holdsExpectedData(outcome.image, source)) {
+      throw this.integrityError(nativeId, outcome.image, source, 'does not hold the uploaded bytes');
+    }
+    return this.translate(outcome.image);
+  }
+
+  /**
+   * Nothing to release: Glance keeps no upload session, and a PUT that was cut
+   * off returns the image to `queued` by itself (the image stays, to be
+   * uploaded again or deleted by the user).
+   */
+  async abortUpload(_nativeId: string, _checkpoint: UploadCheckpoint): Promise<void> {}
+
+  async downloadImage(nativeId: string, range: DownloadRange | null, signal?: AbortSignal): Promise<ImageDownload> {
+    const path = `${this.imagePath(nativeId)}/file`;
+    const headers = range === null ? undefined : { range: this.rangeHeader(range) };
+    const response = await this.http.openStream({ method: 'GET', path, headers, signal, expectedStatus: [416] });
+    const { status } = response;
+    if (status !== 200 && status !== 206) {
+      response.body.destroy();
+      if (status === 204) {
+        throw new ProviderNotFoundError(
+          this.name,
+          `Provider '${this.name}': image ${nativeId} has no data to download (Glance answered 204; its bytes were never uploaded)`,
+          204,
+        );
+      }
+      if (status === 416) {
+        const total = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1];
+        throw new ProviderRejectedError(
+          this.name,
+          `Provider '${this.name}': range ${headers?.range ?? ''} of image ${nativeId} is not satisfiable${total === undefined ? '' : ` (the image holds ${total} bytes)`}`,
+          416,
+        );
+      }
+      throw this.protocolError(`GET ${path} answered ${status} instead of the image data`);
+    }
+    const length = response.headers.get('content-length');
+    return {
+      stream: response.body,
+      status,
+      contentLength: length !== null && /^\d+$/.test(length) ? Number(length) : null,
+      contentRange: response.headers.get('content-range'),
+      contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+      md5: contentMd5Hex(response.headers.get('content-md5')),
+    };
+  }
+
+  /** Reads the image first: removing a property it lacks would be a 409 in Glance, so that op is left out. */
+  async updateImage(nativeId: string, patch: ImagePatch): Promise<NormalizedImage> {
+    const current = await this.readImage(nativeId);
+    const ops = glancePatchOperations(patch, current, this.dialect, this.name);
+    if (ops.length === 0) return this.translate(current);
+    const request: ProviderRequest = {
+      method: 'PATCH',
+      path: this.imagePath(nativeId),
+      json: ops,
+      headers: { 'content-type': GLANCE_JSON_PATCH_MEDIA_TYPE },
+    };
+    return this.translate(this.imageIn(await this.requestRefusable(request), request));
+  }
+
+  async deleteImage(nativeId: string): Promise<void> {
+    await this.requestRefusable({ method: 'DELETE', path: this.imagePath(nativeId) }, (request, response, reason) =>
+      // Glance: "Image … is protected and cannot be deleted."; NHN refuses public images the same way.
+      /protected|public/i.test(reason ?? '')
+        ? this.refusal(request, response, 409, `image ${nativeId} is protected and cannot be deleted`)
+        : undefined,
+    );
+  }
+
+  async addTag(nativeId: string, tag: string): Promise<void> {
+    await this.requestRefusable({ method: 'PUT', path: this.tagPath(nativeId, tag) });
+  }
+
+  async removeTag(nativeId: string, tag: string): Promise<void> {
+    await this.requestRefusable({ method: 'DELETE', path: this.tagPath(nativeId, tag) });
+  }
+
+  /** Glance answers 403 for an image that is not `shared`, and members see only their own entry. */
+  async listMembers(nativeId: string): Promise<ImageMember[]> {
+    const request: ProviderRequest = { method: 'GET', path: `${this.imagePath(nativeId)}/members` };
+    const { body } = await this.requestRefusable(request);
+    if (!isGlanceMemberList(body)) throw this.protocolError(`GET ${request.path} answered no member list`);
+    return body.members.map(toImageMember);
+  }
+
+  /** The member starts `pending`; adding one twice is Glance's 409. */
+  async addMember(nativeId: string, memberId: string): Promise<ImageMember> {
+    this.assertMemberId(memberId);
+    const request: ProviderRequest = {
+      method: 'POST',
+      path: `${this.imagePath(nativeId)}/members`,
+      json: { member: memberId },
+    };
+    return this.memberIn(await this.requestRefusable(request), request);
+  }
+
+  /** Only the member's own project may accept or reject; the owner gets Glance's 403. */
+  async updateMember(nativeId: string, memberId: string, status: MemberStatus): Promise<ImageMember> {
+    const request: ProviderRequest = { method: 'PUT', path: this.memberPath(nativeId, memberId), json: { status } };
+    return this.memberIn(await this.requestRefusable(request), request);
+  }
+
+  async removeMember(nativeId: string, memberId: string): Promise<void> {
+    await this.requestRefusable({ method: 'DELETE', path: this.memberPath(nativeId, memberId) });
+  }
+
+  /** Streams the staged bytes through a counter into one PUT: never buffered, however large. */
+  private async putImageData(nativeId: string, source: ImageBytesSource, context: UploadContext): Promise<void> {
+    const data = await source.open(undefined, context.signal);
+    // A read error of the staged object fails the body, and so the PUT (a transient network failure: retried as a job).
+    const body = pipeline(
+      data,
+      byteCounter((bytes) => context.progress(bytes)),
+      () => undefined,
+    );
+    try {
+      await this.requestRefusable(
+        {
+          method: 'PUT',
+          path: `${this.imagePath(nativeId)}/file`,
+          headers: { 'content-type': 'application/octet-stream', 'content-length': String(source.sizeBytes) },
+          body,
+          // A multi-GiB transfer outlives any per-request timeout; the job's signal bounds it.
+          timeoutMs: null,
+          signal: context.signal,
+          expectedStatus: [409],
+        },
+        (request, response) =>
+          response.status === 409
+            ? this.refusal(
+                request,
+                response,
+                409,
+                `image ${nativeId} does not accept data now (it is not queued: another upload may be running)`,
+              )
+            : undefined,
+      );
+    } finally {
+      // No-ops once both ended; after a failure or abort they release the staged object's connection at once.
+      body.destroy();
+      data.destroy();
+    }
+  }
+
+  /** GET one image; 404 is ProviderNotFoundError here, as the callers need the image to go on. */
+  private async readImage(nativeId: string, signal?: AbortSignal): Promise<GlanceImagePayload> {
+    const request: ProviderRequest = { method: 'GET', path: this.imagePath(nativeId), signal };
+    return this.imageIn(await this.http.request(request), request);
+  }
+
+  /**
+   * A request whose 403 (and any status in its expectedStatus) is Glance
+   * refusing this operation (policy, a read-only attribute, a protected or
+   * foreign image), not refusing our credentials: Keystone refusals are 401,
+   * which the client handles by re-authenticating. `refuse` may turn such an
+   * answer into a more precise error; the default is ProviderRejectedError
+   * carrying Glance's status and message.
+   */
+  private async requestRefusable(
+    request: ProviderRequest,
+    refuse?: (
+      request: ProviderRequest,
+      response: ProviderResponse<unknown>,
+      reason: string | null,
+    ) => ProviderRejectedError | undefined,
+  ): Promise<ProviderResponse<unknown>> {
+    const expectedStatus = [...(request.expectedStatus ?? []), 403];
+    const response = await this.http.request<unknown>({ ...request, expectedStatus });
+    if (response.status < 300) return response;
+    throw refuse?.(request, response, this.reasonIn(response)) ?? this.refusal(request, response, response.status);
+  }
+
+  private refusal(
+    request: ProviderRequest,
+    response: ProviderResponse<unknown>,
+    upstreamStatus: number,
+    summary?: string,
+  ): ProviderRejectedError {
+    const reason = this.reasonIn(response);
+    const answered = `answered ${response.status} to ${request.method} ${request.path}${reason ? `: ${reason}` : ''}`;
+    const message = summary
+      ? `Provider '${this.name}': ${summary} (Glance ${answered})`
+      : `Provider '${this.name}' ${answered}`;
+    return new ProviderRejectedError(this.name, message, upstreamStatus);
+  }
+
+  private reasonIn(response: ProviderResponse<unknown>): string | null {
+    return extractProviderMessage(response.body ?? response.text);
+  }
+
+  private imageIn(response: ProviderResponse<unknown>, request: ProviderRequest): GlanceImagePayload {
+    if (!isGlanceImagePayload(response.body))
+      throw this.protocolError(`${request.method} ${request.path} answered no image`);
+    return response.body;
+  }
+
+  private memberIn(response: ProviderResponse<unknown>, request: ProviderRequest): ImageMember {
+    if (!isGlanceMemberPayload(response.body)) {
+      throw this.protocolError(`${request.method} ${request.path} answered no image member`);
+    }
+    return toImageMember(response.body);
+  }
+
+  private integrityError(
+    nativeId: string,
+    image: GlanceImagePayload,
+    source: ImageBytesSource,
+    what: string,
+  ): IntegrityError {
+    const problems = integrityProblems(image, source);
+    return new IntegrityError(this.name, `Provider '${this.name}': image ${nativeId} ${what}: ${problems.join('; ')}`);
+  }
+
+  private killedError(nativeId: string): IntegrityError {
+    return new IntegrityError(
+      this.name,
+      `Provider '${this.name}': image ${nativeId} is 'killed': Glance failed to store its data and will not take more`,
+    );
+  }
+
+  private rangeHeader(range: DownloadRange): string {
+    const valid =
+      Number.isSafeInteger(range.start) &&
+      range.start >= 0 &&
+      (range.end === undefined || (Number.isSafeInteger(range.end) && range.end >= range.start));
+    if (!valid) {
+      throw new ProviderRejectedError(
+        this.name,
+        `Provider '${this.name}': invalid byte range ${range.start}-${range.end ?? ''}`,
+      );
+    }
+    return `bytes=${range.start}-${range.end ?? ''}`;
+  }
+
+  /** An empty id would address the image collection itself (DELETE /v2/images/ …). */
+  private imagePath(nativeId: string): string {
+    if (nativeId === '')
+      throw new ProviderNotFoundError(this.name, `Provider '${this.name}': an empty image id names no image`);
+    return `/v2/images/${encodeURIComponent(nativeId)}`;
+  }
+
+  private tagPath(nativeId: string, tag: string): string {
+    if (tag === '') throw new ProviderRejectedError(this.name, `Provider '${this.name}': a tag cannot be empty`);
+    return `${this.imagePath(nativeId)}/tags/${encodeURIComponent(tag)}`;
+  }
+
+  private memberPath(nativeId: string, memberId: string): string {
+    this.assertMemberId(memberId);
+    return `${this.imagePath(nativeId)}/members/${encodeURIComponent(memberId)}`;
+  }
+
+  private assertMemberId(memberId: string): void {
+    if (memberId === '') {
+      throw new ProviderRejectedError(this.name, `Provider '${this.name}': a member id cannot be empty`);
+    }
   }
 
   private translate(image: GlanceImagePayload): NormalizedImage {

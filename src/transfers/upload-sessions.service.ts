@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '../errors/app.errors';
+import type { Job } from '../persistence/generated/client';
+import { PrismaService } from '../persistence/prisma.service';
+import { partSizeFor, STAGING_STORAGE, type StagingStorage } from '../staging/staging-storage';
+import { ImageDigestTransform } from './image-digest.transform';
+import type { CompleteUploadSessionDto, CreateUploadSessionDto, UploadSessionDto } from './upload-session.dto';
+import { UploadIntakeService } from './upload-intake.service';
+
+const URL_TTL_SECONDS = 3600;
+
+/**
+ * Direct uploads: the client PUTs parts straight to the staging bucket with
+ * presigned URLs, so the bytes never pass through the broker; on completion
+ * the broker checks the parts, hashes the assembled object by streaming it
+ * back, and queues the same upload job as PUT …/file.
+ */
+@Injectable()
+export class UploadSessionsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly intake: UploadIntakeService,
+    @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
+  ) {}
+
+  async open(imageId: string, body: CreateUploadSessionDto): Promise<UploadSessionDto> {
+    const image = await this.intake.acceptingImage(imageId);
+    const declared = image.sizeBytes === null ? null : Number(image.sizeBytes);
+    if (declared !== null && body.sizeBytes !== undefined && body.sizeBytes !== declared) {
+      throw new UnprocessableError(`sizeBytes ${body.sizeBytes} differs from the registered ${declared}`, [
+        { field: 'sizeBytes', message: `the image was registered with ${declared} bytes` },
+      ]);
+    }
+    const sizeBytes = body.sizeBytes ?? declared;
+    if (sizeBytes === null) {
+      throw new BadRequestError('sizeBytes is needed: the image was registered without one', [
+        { field: 'sizeBytes', message: 'required when the image has no registered size' },
+      ]);
+    }
+    const partSize = partSizeFor(sizeBytes, body.partSizeBytes);
+    const uploadId = randomUUID();
+    const stagingKey = `uploads/${image.id}/${uploadId}`;
+    const multipartUploadId = await this.staging.createMultipart(stagingKey);
+    await this.prisma.upload.create({
+      data: { id: uploadId, imageId: image.id, stagingKey, multipartUploadId, sizeBytes: BigInt(sizeBytes) },
+    });
+    const count = Math.ceil(sizeBytes / partSize);
+    const parts = await Promise.all(
+      Array.from({ length: count }, async (_, i) => ({
+        partNumber: i + 1,
+        url: await this.staging.presignPart(stagingKey, multipartUploadId, i + 1, URL_TTL_SECONDS),
+        sizeBytes: i === count - 1 ? sizeBytes - partSize * (count - 1) : partSize,
+      })),
+    );
+    return {
+      uploadId,
+      imageId: image.id,
+      sizeBytes,
+      partSizeBytes: partSize,
+      expiresAt: new Date(Date.now() + URL_TTL_SECONDS * 1000).toISOString(),
+      parts,
+    };
+  }
+
+  async complete(imageId: string, uploadId: string, body: CompleteUploadSessionDto): Promise<Job> {
+    const image = await this.intake.acceptingImage(imageId);
+    const upload = /^[0-9a-f-]{36}$/i.test(uploadId)
+      ? await this.prisma.upload.findUnique({ where: { id: uploadId } })
+      : null;
+    if (!upload || upload.imageId !== image.id || !upload.multipartUploadId) {
+      throw new NotFoundError(`No upload session '${uploadId}' for image '${image.id}'`);
+    }
+    if (upload.state !== 'receiving')
+      throw new ConflictError(`Upload session '${uploadId}' is already ${upload.state}`);
+    const staged = new Map(
+      (await this.staging.listParts(upload.stagingKey, upload.multipartUploadId)).map((p) => [p.partNumber, p]),
+    );
+    const given = [...body.parts].sort((a, b) => a.partNumber - b.partNumber);
+    const problems = given.flatMap((part, index) => {
+      const field = `parts[${index}]`;
+      if (part.partNumber !== index + 1)
+        return [{ field, message: `parts must be numbered 1..${given.length} without gaps` }];
+      const found = staged.get(part.partNumber);
+      if (!found) return [{ field, message: `part ${part.partNumber} was never uploaded` }];
+      if (unquote(found.etag) !== unquote(part.etag))
+        return [{ field, message: `part ${part.partNumber}'s ETag does not match` }];
+      return [];
+    });
+    if (problems.length > 0) throw new UnprocessableError('The parts do not match what was uploaded', problems);
+
+    await this.staging.completeMultipart(
+      upload.stagingKey,
+      upload.multipartUploadId,
+      given.map((p) => ({ partNumber: p.partNumber, etag: staged.get(p.partNumber)!.etag })),
+    );
+    // Read back once to learn every checksum; the bytes stream through, never held.
+    const digestor = new ImageDigestTransform();
+    try {
+      await pipeline(await this.staging.read(upload.stagingKey), digestor, async (source: AsyncIterable<Buffer>) => {
+        for await (const _ of source) void _;
+      });
+      const declaredSize = upload.sizeBytes === null ? null : Number(upload.sizeBytes);
+      this.intake.check(digestor.digest(), declaredSize, image.sha256);
+    } catch (error) {
+      await this.intake.discard(upload.id, upload.stagingKey);
+      throw error;
+    }
+    return this.intake.queuePush(image, upload.id, upload.stagingKey, digestor.digest());
+  }
+}
+
+function unquote(etag: string): string {
+  return etag.replace(/^W\//, '').replace(/"/g, '');
+}
