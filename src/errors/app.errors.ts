@@ -59,3 +59,9 @@ export class ServiceUnavailableError extends AppError {
   readonly slug = 'service-unavailable';
   readonly title = 'Service unavailable';
 }
+
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  readonly slug = 'unsupported-media-type';
+  readonly title = 'Unsupported media type';
+}

@@ -10,10 +10,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { RequireScope } from '../auth/auth.decorators';
 import { ImageChangesService } from '../catalogue/image-changes.service';
-import { BadRequestError } from '../errors/app.errors';
+import { BadRequestError, UnsupportedMediaTypeError } from '../errors/app.errors';
 import { JobDto } from '../jobs/dto/job.dto';
 import { presentJob } from '../jobs/job.presenter';
 import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
@@ -51,8 +51,11 @@ export class ImageFilesController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JobDto> {
+    if (!(request.body instanceof Readable)) {
+      throw new UnsupportedMediaTypeError('Send the bytes as application/octet-stream');
+    }
     const length = request.headers['content-length'];
-    const job = await this.intake.receive(id, request.body as Readable, length === undefined ? null : Number(length));
+    const job = await this.intake.receive(id, request.body, length === undefined ? null : Number(length));
     void reply.header('Location', `/v1/jobs/${job.id}`);
     return presentJob(job);
   }

@@ -6,6 +6,7 @@ import type { Job } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
 import { partSizeFor, STAGING_STORAGE, type StagingStorage } from '../staging/staging-storage';
 import { ImageDigestTransform } from './image-digest.transform';
+import { PartMd5Transform } from './part-md5.transform';
 import type { CompleteUploadSessionDto, CreateUploadSessionDto, UploadSessionDto } from './upload-session.dto';
 import { UploadIntakeService } from './upload-intake.service';
 
@@ -44,7 +45,14 @@ export class UploadSessionsService {
     const stagingKey = `uploads/${image.id}/${uploadId}`;
     const multipartUploadId = await this.staging.createMultipart(stagingKey);
     await this.prisma.upload.create({
-      data: { id: uploadId, imageId: image.id, stagingKey, multipartUploadId, sizeBytes: BigInt(sizeBytes) },
+      data: {
+        id: uploadId,
+        imageId: image.id,
+        stagingKey,
+        multipartUploadId,
+        sizeBytes: BigInt(sizeBytes),
+        partSizeBytes: partSize,
+      },
     });
     const count = Math.ceil(sizeBytes / partSize);
     const parts = await Promise.all(
@@ -74,34 +82,50 @@ export class UploadSessionsService {
     }
     if (upload.state !== 'receiving')
       throw new ConflictError(`Upload session '${uploadId}' is already ${upload.state}`);
-    const staged = new Map(
-      (await this.staging.listParts(upload.stagingKey, upload.multipartUploadId)).map((p) => [p.partNumber, p]),
-    );
     const given = [...body.parts].sort((a, b) => a.partNumber - b.partNumber);
-    const problems = given.flatMap((part, index) => {
-      const field = `parts[${index}]`;
-      if (part.partNumber !== index + 1)
-        return [{ field, message: `parts must be numbered 1..${given.length} without gaps` }];
-      const found = staged.get(part.partNumber);
-      if (!found) return [{ field, message: `part ${part.partNumber} was never uploaded` }];
-      if (unquote(found.etag) !== unquote(part.etag))
-        return [{ field, message: `part ${part.partNumber}'s ETag does not match` }];
-      return [];
-    });
-    if (problems.length > 0) throw new UnprocessableError('The parts do not match what was uploaded', problems);
-
-    await this.staging.completeMultipart(
-      upload.stagingKey,
-      upload.multipartUploadId,
-      given.map((p) => ({ partNumber: p.partNumber, etag: staged.get(p.partNumber)!.etag })),
+    const gaps = given.flatMap((part, index) =>
+      part.partNumber === index + 1
+        ? []
+        : [{ field: `parts[${index}]`, message: `parts must be numbered 1..${given.length} without gaps` }],
     );
-    // Read back once to learn every checksum; the bytes stream through, never held.
-    const digestor = new ImageDigestTransform();
-    try {
-      await pipeline(await this.staging.read(upload.stagingKey), digestor, async (source: AsyncIterable<Buffer>) => {
-        for await (const _ of source) void _;
+    if (gaps.length > 0) throw new UnprocessableError('The parts are not numbered 1..n', gaps);
+    // Where the store lists parts, their ETags are checked before anything is assembled.
+    const listed = await this.staging.listParts(upload.stagingKey, upload.multipartUploadId).catch(() => null);
+    if (listed) {
+      const staged = new Map(listed.map((p) => [p.partNumber, p.etag]));
+      const problems = given.flatMap((part, index) => {
+        const etag = staged.get(part.partNumber);
+        if (etag === undefined)
+          return [{ field: `parts[${index}]`, message: `part ${part.partNumber} was never uploaded` }];
+        return unquote(etag) === unquote(part.etag)
+          ? []
+          : [{ field: `parts[${index}]`, message: `part ${part.partNumber}'s ETag does not match` }];
       });
-      const declaredSize = upload.sizeBytes === null ? null : Number(upload.sizeBytes);
+      if (problems.length > 0) throw new UnprocessableError('The parts do not match what was uploaded', problems);
+    }
+    await this.staging.completeMultipart(upload.stagingKey, upload.multipartUploadId, given);
+    // Read back once to learn every checksum, and each part's md5 (its ETag) where the store could not list them.
+    const declaredSize = upload.sizeBytes === null ? null : Number(upload.sizeBytes);
+    const digestor = new ImageDigestTransform();
+    const partMd5 = new PartMd5Transform(upload.partSizeBytes ?? partSizeFor(declaredSize ?? 0));
+    try {
+      await pipeline(
+        await this.staging.read(upload.stagingKey),
+        digestor,
+        partMd5,
+        async (source: AsyncIterable<Buffer>) => {
+          for await (const _ of source) void _;
+        },
+      );
+      if (!listed) {
+        const sums = partMd5.digests();
+        const problems = given.flatMap((part, index) =>
+          sums[index] === unquote(part.etag)
+            ? []
+            : [{ field: `parts[${index}]`, message: `part ${part.partNumber}'s ETag does not match` }],
+        );
+        if (problems.length > 0) throw new UnprocessableError('The parts do not match what was uploaded', problems);
+      }
       this.intake.check(digestor.digest(), declaredSize, image.sha256);
     } catch (error) {
       await this.intake.discard(upload.id, upload.stagingKey);

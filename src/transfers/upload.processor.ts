@@ -85,7 +85,9 @@ export class UploadProcessor implements JobHandler<'upload'> {
     if (!upload) return;
     const cancelled = error instanceof JobCancelledError;
     const adapter = await this.registry.resolve(upload.image.providerName).catch(() => null);
-    await adapter?.abortUpload?.(upload.image.nativeId, new DatabaseUploadCheckpoint(this.prisma, jobId, upload.id)).catch(() => undefined);
+    await adapter
+      ?.abortUpload?.(upload.image.nativeId, new DatabaseUploadCheckpoint(this.prisma, jobId, upload.id))
+      .catch(() => undefined);
     const killed = (error as { code?: string }).code === 'checksum_mismatch';
     await this.prisma.$transaction([
       this.prisma.upload.update({ where: { id: upload.id }, data: { state: cancelled ? 'cancelled' : 'failed' } }),

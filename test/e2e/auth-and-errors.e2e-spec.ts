@@ -115,7 +115,12 @@ describe('API keys, scopes and problem+json errors', () => {
     const body = expectProblem(
       await broker.api('/v1/providers', {
         method: 'POST',
-        body: { name: 'g', kind: 'genesis-cloud', endpoint: 'https://api.example', auth: { type: 'bearer', token: 't' } },
+        body: {
+          name: 'g',
+          kind: 'genesis-cloud',
+          endpoint: 'https://api.example',
+          auth: { type: 'bearer', token: 't' },
+        },
       }),
       503,
     );

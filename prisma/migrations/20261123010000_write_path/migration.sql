@@ -11,6 +11,7 @@ CREATE TABLE "uploads" (
     "state" "UploadState" NOT NULL DEFAULT 'receiving',
     "staging_key" TEXT NOT NULL,
     "multipart_upload_id" TEXT,
+    "part_size_bytes" INTEGER,
     "size_bytes" BIGINT,
     "sha256" TEXT,
     "sha512" TEXT,

@@ -4,8 +4,9 @@ import type { Readable } from 'node:stream';
  * Where the bytes of a custom-image upload live: FPT hands out presigned S3
  * multipart URLs, so this is shaped like S3 multipart (create, presign each
  * part, complete with ETags, abort) plus reading and deleting the assembled
- * object. The emulator's LocalFptPartStore keeps parts on disk; an S3-backed
- * store can replace it without touching the routes.
+ * object. The emulator's LocalFptPartStore keeps parts on disk and serves the
+ * part URLs itself; S3FptPartStore backs them with a real multipart upload on
+ * an S3-compatible server. Either serves the routes unchanged.
  */
 export interface FptPartRef {
   partNumber: number;

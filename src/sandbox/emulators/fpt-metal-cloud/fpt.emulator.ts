@@ -10,6 +10,7 @@ import { registerFptListRoutes } from './fpt-list.routes';
 import { LocalFptPartStore } from './fpt-local-part-store';
 import type { FptPartStore } from './fpt-part-store';
 import { registerFptPartRoutes } from './fpt-part.routes';
+import { S3FptPartStore, type S3FptPartStoreOptions } from './fpt-s3-part-store';
 import type { FptRouteContext } from './fpt-route.context';
 import { registerFptUploadRoutes } from './fpt-upload.routes';
 import type { FptCustomImageRecord, FptPublicImageRecord } from './fpt.types';
@@ -22,8 +23,18 @@ export interface FptEmulatorOptions {
   /** Seed data, e.g. `...generateFptSeed({count, seed, vpcId})`. */
   publicImages?: readonly FptPublicImageRecord[];
   customImages?: readonly FptCustomImageRecord[];
-  /** Where uploaded parts go; a LocalFptPartStore (disk, parts served by this emulator) when omitted. */
+  /**
+   * Where uploaded parts go; a LocalFptPartStore (disk, parts served by this emulator) when omitted.
+   * A store passed in is the caller's to close.
+   */
   partStore?: FptPartStore;
+  /**
+   * Back presigned URLs with a real multipart upload on this S3-compatible server
+   * (an S3FptPartStore the emulator creates and closes; `presignTtlSeconds` applies to it).
+   * It signs with the real clock, not `now`, as S3 checks expiry against its own; give
+   * `s3PartStore.now` to skew it. Ignored when `partStore` is given.
+   */
+  s3PartStore?: S3FptPartStoreOptions;
   /** Directory of the default LocalFptPartStore; a fresh temp directory (removed on close) when omitted. */
   dataDir?: string;
   /** Size presigned parts are cut to; 64 MiB when omitted (S3's minimum is 5 MiB, not enforced here). */
@@ -58,10 +69,15 @@ export function createFptEmulator(opts: FptEmulatorOptions): FptEmulator {
   const tokens = opts.tokens?.length ? [...opts.tokens] : [DEFAULT_FPT_TOKEN];
   const store = new FptImageStore(opts.vpcId, opts.publicImages ?? [], opts.customImages ?? [], now);
   const faults = new FaultInjector(opts.faults ?? {});
-  const localParts = opts.partStore
-    ? undefined
-    : new LocalFptPartStore({ dataDir: opts.dataDir, presignTtlSeconds: opts.presignTtlSeconds, now });
-  const partStore: FptPartStore = opts.partStore ?? (localParts as LocalFptPartStore);
+  const ownedS3Parts =
+    opts.partStore || !opts.s3PartStore
+      ? undefined
+      : new S3FptPartStore({ presignTtlSeconds: opts.presignTtlSeconds, ...opts.s3PartStore });
+  const localParts =
+    opts.partStore || ownedS3Parts
+      ? undefined
+      : new LocalFptPartStore({ dataDir: opts.dataDir, presignTtlSeconds: opts.presignTtlSeconds, now });
+  const partStore: FptPartStore = opts.partStore ?? ownedS3Parts ?? (localParts as LocalFptPartStore);
 
   const app = createEmulatorApp({
     logger: opts.logger,
@@ -110,6 +126,7 @@ export function createFptEmulator(opts: FptEmulatorOptions): FptEmulator {
     ...emulatorServer(app, async () => {
       // A store passed in belongs to the caller.
       if (localParts) await localParts.close();
+      if (ownedS3Parts) await ownedS3Parts.close();
     }),
     faults,
     store,

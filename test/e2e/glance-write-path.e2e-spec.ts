@@ -1,0 +1,474 @@
+import { request as httpRequest } from 'node:http';
+import { BrokerProcess, READER_SECRET, WRITER_SECRET } from '../../harness/broker-process';
+import { connectDatabase } from '../../harness/isolated-resources';
+import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
+import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
+import { TestImageBytes } from '../support/image-bytes';
+
+interface Image {
+  id: string;
+  nativeId: string;
+  name: string;
+  status: string;
+  sizeBytes: number | null;
+  tags: string[];
+  visibility: string;
+  properties: Record<string, unknown>;
+  checksums: { md5: string | null; sha256: string | null; sha512: string | null };
+}
+interface Job {
+  id: string;
+  type: string;
+  state: string;
+  imageId: string;
+  progress: { bytesDone: number; bytesTotal: number | null };
+  error: { code: string; message: string } | null;
+}
+
+describe('the write path on OpenStack Glance', () => {
+  let s3: EmbeddedS3;
+  let glance: { nhn: GlanceEmulator; standard: GlanceEmulator; nhnUrl: string; standardUrl: string };
+  let broker: BrokerProcess;
+
+  async function register(body: Record<string, unknown>, headers: Record<string, string> = {}) {
+    return broker.api<Image>('/v1/images', { method: 'POST', body, secret: WRITER_SECRET, headers });
+  }
+
+  async function putFile(id: string, bytes: TestImageBytes, contentType = 'application/octet-stream') {
+    const res = await fetch(`${broker.url}/v1/images/${id}/file`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${WRITER_SECRET}`, 'content-type': contentType },
+      body: bytes.stream() as unknown as RequestInit['body'],
+      duplex: 'half',
+    } as RequestInit);
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: (await res.json()) as Job & { errors?: Array<{ field: string }>; detail?: string },
+    };
+  }
+
+  async function stagedObjects(): Promise<number> {
+    const db = await connectDatabase(broker.databaseUrl);
+    try {
+      const { rows } = await db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM uploads WHERE state IN ('receiving', 'staged', 'pushing')`,
+      );
+      return Number(rows[0].n);
+    } finally {
+      await db.end();
+    }
+  }
+
+  beforeAll(async () => {
+    s3 = await startEmbeddedS3();
+    glance = await startGlancePair({ nhn: 5, standard: 5 });
+    broker = await BrokerProcess.start({
+      label: 'writes',
+      providersYaml: glanceProvidersYaml(`http://127.0.0.1:${new URL(glance.nhnUrl).port}`, glance.standardUrl),
+      env: { NHN_TOKEN, ...s3.env },
+    });
+  });
+  afterAll(async () => {
+    await broker?.stop();
+    await Promise.all([glance?.nhn.close(), glance?.standard.close()]);
+    await s3?.close();
+  });
+
+  describe('registering', () => {
+    it('registers a custom image on NHN, pending its bytes', async () => {
+      const res = await register({
+        provider: 'nhn-kr1',
+        name: 'cuda-base',
+        diskFormat: 'qcow2',
+        containerFormat: 'bare',
+        os: { type: 'linux', distro: 'ubuntu', version: '22.04' },
+      });
+      expect(res.status).toBe(201);
+      expect(res.headers.get('location')).toBe(`/v1/images/${res.body.id}`);
+      expect(res.body).toMatchObject({ name: 'cuda-base', status: 'pending', visibility: 'private' });
+      expect(glance.nhn.store.get(res.body.nativeId)).toBeDefined();
+    });
+
+    it('refuses an NHN image without os.type, naming the field', async () => {
+      const res = await broker.api<{ detail: string }>('/v1/images', {
+        method: 'POST',
+        body: { provider: 'nhn-kr1', name: 'no-os' },
+        secret: WRITER_SECRET,
+      });
+      expect(res.status).toBe(422);
+      expect(res.body.detail).toContain('os.type');
+    });
+
+    it('refuses an unknown provider and an unknown field by name', async () => {
+      const unknown = await broker.api<{ errors: Array<{ field: string }> }>('/v1/images', {
+        method: 'POST',
+        body: { provider: 'nowhere', name: 'x' },
+        secret: WRITER_SECRET,
+      });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.errors[0].field).toBe('provider');
+      const extra = await broker.api<{ errors: Array<{ field: string }> }>('/v1/images', {
+        method: 'POST',
+        body: { provider: 'nhn-kr1', name: 'x', colour: 'red' },
+        secret: WRITER_SECRET,
+      });
+      expect(extra.status).toBe(400);
+      expect(extra.body.errors).toEqual([{ field: 'colour', message: 'colour is not a known field' }]);
+    });
+
+    it('answers the same Idempotency-Key and body with the same image, and another body with 422', async () => {
+      const body = { provider: 'vietnix-hcm', name: 'idempotent', diskFormat: 'raw', containerFormat: 'bare' };
+      const first = await register(body, { 'idempotency-key': 'key-1' });
+      const again = await register(body, { 'idempotency-key': 'key-1' });
+      expect(again.status).toBe(201);
+      expect(again.body.id).toBe(first.body.id);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      const named = [...glance.standard.store.all()].filter((i) => i.name === 'idempotent');
+      expect(named).toHaveLength(1);
+      const other = await register({ ...body, name: 'something else' }, { 'idempotency-key': 'key-1' });
+      expect(other.status).toBe(422);
+    });
+  });
+
+  describe('uploading through the broker', () => {
+    const bytes = new TestImageBytes(12 * 1024 * 1024 + 123, 'upload');
+
+    it('streams a file into staging, pushes it, and ends active with the sha512 and md5 Glance computed', async () => {
+      const image = (
+        await register({
+          provider: 'vietnix-hcm',
+          name: 'streamed',
+          diskFormat: 'raw',
+          containerFormat: 'bare',
+          sizeBytes: bytes.sizeBytes,
+          sha256: bytes.sha256,
+        })
+      ).body;
+      const put = await putFile(image.id, bytes);
+      expect(put.status).toBe(202);
+      expect(put.headers.get('location')).toBe(`/v1/jobs/${put.body.id}`);
+      expect(put.body).toMatchObject({ type: 'upload', imageId: image.id });
+      const job = await broker.waitForJob(put.body.id);
+      expect(job.state).toBe('succeeded');
+      const done = (await broker.api<Image>(`/v1/images/${image.id}`, { secret: READER_SECRET })).body;
+      expect(done).toMatchObject({ status: 'active', sizeBytes: bytes.sizeBytes });
+      expect(done.checksums).toEqual({ md5: bytes.md5, sha256: bytes.sha256, sha512: bytes.sha512 });
+      expect(await stagedObjects()).toBe(0);
+    });
+
+    it('downloads the bytes back, whole and by range', async () => {
+      const image = (await broker.api<{ items: Image[] }>('/v1/images?q=streamed', { secret: READER_SECRET })).body
+        .items[0];
+      const whole = await fetch(`${broker.url}/v1/images/${image.id}/file`, {
+        headers: { authorization: `Bearer ${READER_SECRET}` },
+      });
+      expect(whole.status).toBe(200);
+      expect(whole.headers.get('content-length')).toBe(String(bytes.sizeBytes));
+      const { createHash } = await import('node:crypto');
+      const hash = createHash('sha256');
+      for await (const chunk of whole.body as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
+      expect(hash.digest('hex')).toBe(bytes.sha256);
+      const part = await fetch(`${broker.url}/v1/images/${image.id}/file`, {
+        headers: { authorization: `Bearer ${READER_SECRET}`, range: 'bytes=1048570-1048590' },
+      });
+      expect(part.status).toBe(206);
+      expect(part.headers.get('content-range')).toBe(`bytes 1048570-1048590/${bytes.sizeBytes}`);
+      expect(Buffer.from(await part.arrayBuffer()).equals(bytes.slice(1048570, 1048590))).toBe(true);
+    });
+
+    it('refuses bytes whose sha256 differs from the registration with 422, keeping nothing, the image pending', async () => {
+      const other = new TestImageBytes(bytes.sizeBytes, 'other');
+      const image = (
+        await register({
+          provider: 'vietnix-hcm',
+          name: 'wrong-sha',
+          diskFormat: 'raw',
+          containerFormat: 'bare',
+          sha256: bytes.sha256,
+        })
+      ).body;
+      const put = await putFile(image.id, other);
+      expect(put.status).toBe(422);
+      expect(put.body.errors?.[0].field).toBe('sha256');
+      expect(await stagedObjects()).toBe(0);
+      expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.status).toBe('pending');
+    });
+
+    it('refuses a body larger than declared with 422 naming sizeBytes', async () => {
+      const image = (
+        await register({
+          provider: 'vietnix-hcm',
+          name: 'too-big',
+          diskFormat: 'raw',
+          containerFormat: 'bare',
+          sizeBytes: 1024,
+        })
+      ).body;
+      const put = await putFile(image.id, new TestImageBytes(4096, 'big'));
+      expect(put.status).toBe(422);
+      expect(put.body.errors?.[0].field).toBe('sizeBytes');
+      expect(await stagedObjects()).toBe(0);
+    });
+
+    it('refuses another content type with 415, and an unknown image with 404', async () => {
+      const image = (
+        await register({ provider: 'vietnix-hcm', name: 'typed', diskFormat: 'raw', containerFormat: 'bare' })
+      ).body;
+      expect((await putFile(image.id, new TestImageBytes(10), 'text/plain')).status).toBe(415);
+      expect((await putFile('00000000-0000-4000-8000-000000000000', new TestImageBytes(10))).status).toBe(404);
+    });
+
+    it('cleans staging and leaves the image pending and retryable when the client disconnects mid-upload', async () => {
+      const big = new TestImageBytes(20 * 1024 * 1024, 'disconnect');
+      const image = (
+        await register({
+          provider: 'vietnix-hcm',
+          name: 'dropped',
+          diskFormat: 'raw',
+          containerFormat: 'bare',
+          sizeBytes: big.sizeBytes,
+        })
+      ).body;
+      await new Promise<void>((resolve) => {
+        const req = httpRequest(`${broker.url}/v1/images/${image.id}/file`, {
+          method: 'PUT',
+          headers: {
+            authorization: `Bearer ${WRITER_SECRET}`,
+            'content-type': 'application/octet-stream',
+            'content-length': String(big.sizeBytes),
+          },
+        });
+        req.on('error', () => resolve());
+        const source = big.stream(6 * 1024 * 1024);
+        source.pipe(req, { end: false });
+        source.on('end', () =>
+          setTimeout(() => {
+            req.destroy();
+            resolve();
+          }, 300),
+        );
+      });
+      await waitFor(async () => (await stagedObjects()) === 0);
+      expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.status).toBe('pending');
+      const retry = await putFile(image.id, big);
+      expect(retry.status).toBe(202);
+      expect((await broker.waitForJob(retry.body.id)).state).toBe('succeeded');
+    });
+
+    it('streams the job as server-sent events, progress moving, until it ends', async () => {
+      const big = new TestImageBytes(24 * 1024 * 1024, 'events');
+      const image = (
+        await register({ provider: 'vietnix-hcm', name: 'watched', diskFormat: 'raw', containerFormat: 'bare' })
+      ).body;
+      glance.standard.faults.set({ latencyMs: [5, 5] });
+      try {
+        const put = await putFile(image.id, big);
+        const res = await fetch(`${broker.url}/v1/jobs/${put.body.id}/events`, {
+          headers: { authorization: `Bearer ${READER_SECRET}` },
+        });
+        expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+        const text = await res.text();
+        const events = text.split('\n\n').filter((e) => e.includes('data:'));
+        const states = events.map((e) => (JSON.parse(e.split('data: ')[1]) as Job).state);
+        expect(states[states.length - 1]).toBe('succeeded');
+        expect(events[events.length - 1]).toContain('event: end');
+      } finally {
+        glance.standard.faults.clear();
+      }
+    });
+
+    it('cancels a running upload: the job ends cancelled, staging is cleaned, the image is pending again', async () => {
+      const big = new TestImageBytes(64 * 1024 * 1024, 'cancel');
+      const image = (
+        await register({ provider: 'vietnix-hcm', name: 'cancelled', diskFormat: 'raw', containerFormat: 'bare' })
+      ).body;
+      const put = await putFile(image.id, big);
+      await waitFor(
+        async () => (await broker.api<Job>(`/v1/jobs/${put.body.id}`)).body.state === 'running',
+        20_000,
+        20,
+      );
+      const cancel = await broker.api<Job>(`/v1/jobs/${put.body.id}/cancel`, { method: 'POST', secret: WRITER_SECRET });
+      expect(cancel.status).toBe(200);
+      expect(cancel.body.state).toBe('cancelled');
+      await waitFor(async () => (await stagedObjects()) === 0);
+      await waitFor(async () => (await broker.api<Image>(`/v1/images/${image.id}`)).body.status === 'pending');
+      expect(
+        (await broker.api(`/v1/jobs/${put.body.id}/cancel`, { method: 'POST', secret: WRITER_SECRET })).status,
+      ).toBe(409);
+    });
+  });
+
+  describe('uploading directly to staging', () => {
+    const bytes = new TestImageBytes(11 * 1024 * 1024, 'direct');
+
+    async function session(imageId: string) {
+      const res = await broker.api<{
+        uploadId: string;
+        parts: Array<{ partNumber: number; url: string; sizeBytes: number }>;
+      }>(`/v1/images/${imageId}/upload-sessions`, {
+        method: 'POST',
+        body: { partSizeBytes: 5 * 1024 * 1024 },
+        secret: WRITER_SECRET,
+      });
+      expect(res.status).toBe(201);
+      const etags: Array<{ partNumber: number; etag: string }> = [];
+      let offset = 0;
+      for (const part of res.body.parts) {
+        // Straight to the staging bucket: no Authorization header, the bytes never pass through the broker.
+        const put = await fetch(part.url, { method: 'PUT', body: bytes.slice(offset, offset + part.sizeBytes - 1) });
+        expect(put.status).toBe(200);
+        etags.push({ partNumber: part.partNumber, etag: put.headers.get('etag')! });
+        offset += part.sizeBytes;
+      }
+      return { uploadId: res.body.uploadId, parts: res.body.parts, etags };
+    }
+
+    it('refuses to complete with an ETag the parts do not have, naming the part', async () => {
+      const image = (
+        await register({
+          provider: 'vietnix-hcm',
+          name: 'direct-wrong',
+          diskFormat: 'raw',
+          containerFormat: 'bare',
+          sizeBytes: bytes.sizeBytes,
+          sha256: bytes.sha256,
+        })
+      ).body;
+      const { uploadId, parts, etags } = await session(image.id);
+      expect(parts).toHaveLength(3);
+      const wrong = await broker.api<{ errors: Array<{ field: string }> }>(
+        `/v1/images/${image.id}/upload-sessions/${uploadId}/complete`,
+        {
+          method: 'POST',
+          body: { parts: [{ ...etags[0], etag: '"00000000000000000000000000000000"' }, ...etags.slice(1)] },
+          secret: WRITER_SECRET,
+        },
+      );
+      expect(wrong.status).toBe(422);
+      expect(wrong.body.errors[0].field).toBe('parts[0]');
+      expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.status).toBe('pending');
+    });
+
+    it('hands out presigned part URLs, verifies the parts on completion, and pushes like PUT …/file', async () => {
+      const image = (
+        await register({
+          provider: 'vietnix-hcm',
+          name: 'direct',
+          diskFormat: 'raw',
+          containerFormat: 'bare',
+          sizeBytes: bytes.sizeBytes,
+          sha256: bytes.sha256,
+        })
+      ).body;
+      const { uploadId, etags } = await session(image.id);
+      const done = await broker.api<Job>(`/v1/images/${image.id}/upload-sessions/${uploadId}/complete`, {
+        method: 'POST',
+        body: { parts: etags },
+        secret: WRITER_SECRET,
+      });
+      expect(done.status).toBe(202);
+      expect((await broker.waitForJob(done.body.id)).state).toBe('succeeded');
+      expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.checksums.sha512).toBe(bytes.sha512);
+    });
+  });
+
+  describe('changing and sharing', () => {
+    let image: Image;
+    beforeAll(async () => {
+      image = (
+        await register({
+          provider: 'vietnix-hcm',
+          name: 'changeable',
+          diskFormat: 'raw',
+          containerFormat: 'bare',
+          properties: { owner_team: 'ml' },
+        })
+      ).body;
+    });
+
+    it('turns a merge patch into a Glance JSON patch', async () => {
+      const res = await broker.api<Image>(`/v1/images/${image.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/merge-patch+json' },
+        body: { name: 'renamed', tags: ['gpu', 'cuda'], properties: { owner_team: null, purpose: 'training' } },
+        secret: WRITER_SECRET,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ name: 'renamed', tags: ['gpu', 'cuda'] });
+      expect(res.body.properties).toMatchObject({ purpose: 'training' });
+      expect(res.body.properties.owner_team).toBeUndefined();
+      const upstream = glance.standard.store.get(image.nativeId)!;
+      expect(upstream.name).toBe('renamed');
+    });
+
+    it('adds and removes one tag', async () => {
+      expect(
+        (await broker.api<Image>(`/v1/images/${image.id}/tags/blue`, { method: 'PUT', secret: WRITER_SECRET })).body
+          .tags,
+      ).toContain('blue');
+      expect(
+        (await broker.api<Image>(`/v1/images/${image.id}/tags/blue`, { method: 'DELETE', secret: WRITER_SECRET })).body
+          .tags,
+      ).not.toContain('blue');
+    });
+
+    it('shares with a member, lists it pending, and removes it', async () => {
+      await broker.api(`/v1/images/${image.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/merge-patch+json' },
+        body: { visibility: 'shared' },
+        secret: WRITER_SECRET,
+      });
+      const added = await broker.api<{ memberId: string; status: string }>(`/v1/images/${image.id}/members`, {
+        method: 'POST',
+        body: { memberId: 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0' },
+        secret: WRITER_SECRET,
+      });
+      expect(added.status).toBe(201);
+      expect(added.body).toMatchObject({ memberId: 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0', status: 'pending' });
+      const list = await broker.api<{ items: Array<{ memberId: string }> }>(`/v1/images/${image.id}/members`);
+      expect(list.body.items.map((m) => m.memberId)).toEqual(['b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0']);
+      expect(
+        (
+          await broker.api(`/v1/images/${image.id}/members/b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0`, {
+            method: 'DELETE',
+            secret: WRITER_SECRET,
+          })
+        ).status,
+      ).toBe(204);
+    });
+
+    it('refuses to delete a protected image with 409, then deletes it once unprotected', async () => {
+      await broker.api(`/v1/images/${image.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/merge-patch+json' },
+        body: { protected: true },
+        secret: WRITER_SECRET,
+      });
+      expect((await broker.api(`/v1/images/${image.id}`, { method: 'DELETE', secret: WRITER_SECRET })).status).toBe(
+        409,
+      );
+      await broker.api(`/v1/images/${image.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/merge-patch+json' },
+        body: { protected: false },
+        secret: WRITER_SECRET,
+      });
+      expect((await broker.api(`/v1/images/${image.id}`, { method: 'DELETE', secret: WRITER_SECRET })).status).toBe(
+        204,
+      );
+      expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.status).toBe('deleted');
+      expect(glance.standard.store.get(image.nativeId)).toBeUndefined();
+    });
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000, everyMs = 200): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
