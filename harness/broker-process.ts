@@ -71,7 +71,7 @@ export class BrokerProcess {
       ].join(','),
       SYNC_INTERVAL_SECONDS: '0',
       SHUTDOWN_TIMEOUT_MS: '10000',
-      ...(options.shareWith ? pick(options.shareWith.env, ['API_KEYS', 'SECRETS_KEY', 'PROVIDERS_FILE']) : {}),
+      ...(options.shareWith ? withoutListener(options.shareWith.env) : {}),
       ...options.env,
     };
     if (options.providersYaml !== undefined) {
@@ -186,6 +186,7 @@ export class BrokerProcess {
   }
 }
 
-function pick(env: Record<string, string>, keys: string[]): Record<string, string> {
-  return Object.fromEntries(keys.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+/** Another replica's environment, less what is its own (port, role). */
+function withoutListener(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !['PORT', 'ROLE', 'HOST'].includes(k)));
 }

@@ -63,6 +63,16 @@ export class EnvironmentVariables {
   @Max(64)
   WORKER_CONCURRENCY = 4;
 
+  /**
+   * How long a worker holds a job's lock between renewals; a worker that dies
+   * is noticed (and its job resumed elsewhere) about this long after.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  JOB_LOCK_DURATION_MS = 30000;
+
   /** How long SIGTERM may take before the process exits anyway. */
   @IsOptional()
   @Transform(toInt)

@@ -59,8 +59,8 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
         connection: this.connection,
         prefix: this.config.redisPrefix,
         concurrency: this.config.workerConcurrency,
-        lockDuration: 60_000,
-        stalledInterval: 30_000,
+        lockDuration: this.config.jobLockDurationMs,
+        stalledInterval: this.config.jobLockDurationMs,
         maxStalledCount: 3,
       });
       worker.on('error', (error) => this.logger.warn(`queue ${queue}: ${error.message}`));

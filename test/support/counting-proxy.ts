@@ -1,0 +1,43 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A pass-through HTTP proxy on 127.0.0.1 that counts the requests it forwards,
+ * so a test can see which multipart parts a client PUT, and how often.
+ */
+export class CountingProxy {
+  readonly partPuts = new Map<number, number>();
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(target: string): Promise<CountingProxy> {
+    const upstream = new URL(target);
+    let proxy: CountingProxy | undefined;
+    const server = createServer((req, res) => {
+      const partNumber = new URL(req.url ?? '/', 'http://x').searchParams.get('partNumber');
+      if (req.method === 'PUT' && partNumber) {
+        const n = Number(partNumber);
+        proxy?.partPuts.set(n, (proxy.partPuts.get(n) ?? 0) + 1);
+      }
+      const forward = request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      forward.on('error', () => res.destroy());
+      req.pipe(forward);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    proxy = new CountingProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return proxy;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
