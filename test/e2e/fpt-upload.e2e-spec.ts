@@ -128,15 +128,12 @@ describe('uploads to FPT Metal Cloud', () => {
 
     // Kill the worker with SIGKILL once a few parts are recorded, long before the last.
     const deadline = Date.now() + 60_000;
-    let before: number[] = [];
-    while (Date.now() < deadline) {
-      before = await recordedParts();
-      if (before.length >= 3) break;
+    while (Date.now() < deadline && (await recordedParts()).length < 3) {
       await new Promise((r) => setTimeout(r, 10));
     }
     worker.signal('SIGKILL');
     await worker.waitForExit();
-    before = await recordedParts();
+    const before = await recordedParts();
     expect(before.length).toBeGreaterThanOrEqual(3);
     expect(before.length).toBeLessThan(24);
 

@@ -6,20 +6,21 @@ import type { AddressInfo } from 'node:net';
  * so a test can see which multipart parts a client PUT, and how often.
  */
 export class CountingProxy {
-  readonly partPuts = new Map<number, number>();
   private constructor(
     private readonly server: Server,
     readonly url: string,
+    /** PUTs per part number. */
+    readonly partPuts: Map<number, number>,
   ) {}
 
   static async start(target: string): Promise<CountingProxy> {
     const upstream = new URL(target);
-    let proxy: CountingProxy | undefined;
+    const counts = new Map<number, number>();
     const server = createServer((req, res) => {
       const partNumber = new URL(req.url ?? '/', 'http://x').searchParams.get('partNumber');
       if (req.method === 'PUT' && partNumber) {
         const n = Number(partNumber);
-        proxy?.partPuts.set(n, (proxy.partPuts.get(n) ?? 0) + 1);
+        counts.set(n, (counts.get(n) ?? 0) + 1);
       }
       const forward = request(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
@@ -32,8 +33,7 @@ export class CountingProxy {
       req.pipe(forward);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = new CountingProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return proxy;
+    return new CountingProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, counts);
   }
 
   close(): Promise<void> {
