@@ -17,9 +17,9 @@ import { startSandboxEmulators } from './sandbox-emulators';
 async function main(): Promise<void> {
   const dir = join(projectRoot(), '.sandbox');
   mkdirSync(dir, { recursive: true });
-  const emulators = await startSandboxEmulators();
-  // The staging bucket, unless STAGING_S3_* points at a real one.
+  // The staging bucket, unless STAGING_S3_* points at a real one; the FPT emulator keeps its parts there too.
   const s3 = process.env.STAGING_S3_ENDPOINT ? null : await startEmbeddedS3();
+  const emulators = await startSandboxEmulators(undefined, s3?.endpoint);
   const providersFile = join(dir, 'providers.yaml');
   writeFileSync(providersFile, emulators.providersYaml);
 

@@ -38,7 +38,14 @@ export interface SandboxSizes {
 /** A catalogue a newcomer can browse: a few hundred images, every kind of image on show. */
 export const SANDBOX_SIZES: SandboxSizes = { nhn: 120, vietnix: 130, fpt: 150, genesis: 80, nscale: 200 };
 
-export async function startSandboxEmulators(sizes: SandboxSizes = SANDBOX_SIZES): Promise<SandboxEmulators> {
+/**
+ * @param fptS3Endpoint an S3-compatible server to back FPT's presigned part URLs with a real multipart
+ *   upload (the sandbox passes its embedded store); without it, parts go to the emulator's own disk.
+ */
+export async function startSandboxEmulators(
+  sizes: SandboxSizes = SANDBOX_SIZES,
+  fptS3Endpoint?: string,
+): Promise<SandboxEmulators> {
   const nhnToken = 'sandbox-nhn-token';
   const nhn = createGlanceEmulator({
     dialect: 'nhn',
@@ -63,6 +70,16 @@ export async function startSandboxEmulators(sizes: SandboxSizes = SANDBOX_SIZES)
   const fpt = createFptEmulator({
     vpcId: FPT_VPC,
     tokens: [fptToken],
+    partSizeBytes: 16 * 1024 * 1024,
+    s3PartStore: fptS3Endpoint
+      ? {
+          endpoint: fptS3Endpoint,
+          bucket: 'fpt-emulator-parts',
+          region: 'us-east-1',
+          accessKeyId: 'S3RVER',
+          secretAccessKey: 'S3RVER',
+        }
+      : undefined,
     ...generateFptSeed({ count: sizes.fpt, seed: 3, vpcId: FPT_VPC }),
   });
   const genesisToken = 'sandbox-genesis-token';

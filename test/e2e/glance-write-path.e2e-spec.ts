@@ -256,6 +256,23 @@ describe('the write path on OpenStack Glance', () => {
       expect((await broker.waitForJob(retry.body.id)).state).toBe('succeeded');
     });
 
+    it("fails the job with the provider's own reason when Glance refuses the upload, leaving the image pending", async () => {
+      const image = (
+        await register({ provider: 'vietnix-hcm', name: 'refused', diskFormat: 'raw', containerFormat: 'bare' })
+      ).body;
+      // Another client's upload is in progress at Glance: it answers 409 to ours.
+      glance.standard.store.setStatus(image.nativeId, 'saving');
+      const put = await putFile(image.id, new TestImageBytes(1024 * 1024, 'refused'));
+      expect(put.status).toBe(202);
+      const job = await broker.waitForJob(put.body.id);
+      expect(job.state).toBe('failed');
+      expect(job.error?.code).toBe('provider_rejected');
+      expect(job.error?.message).toMatch(/409|queued|conflict/i);
+      expect(job.attempts).toBe(1);
+      expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.status).toBe('pending');
+      expect(await stagedObjects()).toBe(0);
+    });
+
     it('streams the job as server-sent events, progress moving, until it ends', async () => {
       const big = new TestImageBytes(24 * 1024 * 1024, 'events');
       const image = (

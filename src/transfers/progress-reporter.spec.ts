@@ -1,0 +1,21 @@
+import { ProgressReporter } from './progress-reporter';
+
+describe('reporting transfer progress', () => {
+  it('writes at once, then at most every interval, and always the latest figure at the end', async () => {
+    const writes: Array<[number, number]> = [];
+    const started = Date.now();
+    const reporter = new ProgressReporter(async (bytes) => {
+      writes.push([bytes, Date.now() - started]);
+    }, 100);
+    for (let i = 1; i <= 50; i++) {
+      reporter.report(i * 1000);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await reporter.close();
+    expect(writes[0][0]).toBe(1000);
+    expect(writes[writes.length - 1][0]).toBe(50_000);
+    expect(writes.length).toBeGreaterThanOrEqual(4);
+    expect(writes.length).toBeLessThan(15);
+    for (let i = 1; i < writes.length - 1; i++) expect(writes[i][1] - writes[i - 1][1]).toBeGreaterThanOrEqual(90);
+  });
+});
