@@ -1,10 +1,12 @@
 import { catalogueBenchmark } from './catalogue.bench';
 import { syncBenchmark } from './sync.bench';
+import { transferBenchmark } from './transfer.bench';
 
 /** `npm run bench`: every benchmark in turn; each ends with its figure and ratio on one line. */
 const BENCHMARKS: Array<[string, () => Promise<string>]> = [
   ['catalogue', catalogueBenchmark],
   ['sync', syncBenchmark],
+  ['transfer', transferBenchmark],
 ];
 
 async function main(): Promise<void> {

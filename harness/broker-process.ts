@@ -121,6 +121,11 @@ export class BrokerProcess {
     throw new Error(`broker not ready after ${timeoutMs} ms:\n${this.output}`);
   }
 
+  /** The process id, for measurements (e.g. its resident memory). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   signal(signal: NodeJS.Signals): void {
     this.child?.kill(signal);
   }

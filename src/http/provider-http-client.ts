@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { ConcurrencyLimiter } from './concurrency-limiter';
+import { sendStreamedBody } from './streamed-upload';
 import {
   ProviderAuthError,
   type ProviderError,
@@ -251,9 +252,11 @@ export class ProviderHttpClient {
       timeoutMs === null ? undefined : setTimeout(() => timeout.abort(new TimeoutError(timeoutMs)), timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
     const init: RequestInit = { method: request.method, headers, body, signal };
-    if (isStreamingBody(body)) init.duplex = 'half';
 
     try {
+      if (isStreamingBody(body)) {
+        return await sendStreamedBody(url, request.method, headers, body as AsyncIterable<Uint8Array>, signal);
+      }
       const response = await fetch(url, init);
       const meta = { status: response.status, statusText: response.statusText, headers: response.headers };
       if (stream && isExpected(response.status, request.expectedStatus) && response.body) {
