@@ -39,6 +39,8 @@ export async function sendStreamedBody(
   const response = await answered;
   let text = '';
   for await (const chunk of response) text += String(chunk);
+  // A peer that refused early (5xx, 409…) may stop reading while keeping the connection: stop sending.
+  if ((response.statusCode ?? 0) >= 300) request.destroy();
   const writeError = await sent;
   if (writeError && response.statusCode !== undefined && response.statusCode < 300) throw writeError;
   const answerHeaders = new Headers();

@@ -12,6 +12,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { createS3Client } from './s3-client.factory';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import type { StagingConfig } from '../config/app-config';
@@ -27,15 +28,7 @@ export class S3StagingStorage implements StagingStorage {
 
   constructor(config: StagingConfig) {
     this.bucket = config.bucket;
-    this.s3 = new S3Client({
-      endpoint: config.endpoint,
-      region: config.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-      // S3-compatible stores may refuse the SDK's default CRC32 checksums.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    this.s3 = createS3Client(config);
   }
 
   /** Creates the bucket when it does not exist (sandbox, tests); a production bucket is made by its operators. */

@@ -256,6 +256,33 @@ describe('the write path on OpenStack Glance', () => {
       expect((await broker.waitForJob(retry.body.id)).state).toBe('succeeded');
     });
 
+    it('retries a push that Glance fails with a 503, and ends active on the next attempt', async () => {
+      const bytes = new TestImageBytes(2 * 1024 * 1024, 'retried');
+      const image = (
+        await register({
+          provider: 'vietnix-hcm',
+          name: 'retried',
+          diskFormat: 'raw',
+          containerFormat: 'bare',
+          sha256: bytes.sha256,
+        })
+      ).body;
+      // The adapter's first GET passes; the next calls fail past the client's own retries, failing attempt 1.
+      glance.standard.faults.enqueue(
+        { kind: 'pass' },
+        ...Array.from({ length: 6 }, () => ({ kind: 'error' as const, status: 503 })),
+      );
+      try {
+        const put = await putFile(image.id, bytes);
+        const job = await broker.waitForJob(put.body.id, 60_000);
+        expect(job.state).toBe('succeeded');
+        expect(job.attempts).toBeGreaterThanOrEqual(2);
+        expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.checksums.sha512).toBe(bytes.sha512);
+      } finally {
+        glance.standard.faults.clear();
+      }
+    });
+
     it("fails the job with the provider's own reason when Glance refuses the upload, leaving the image pending", async () => {
       const image = (
         await register({ provider: 'vietnix-hcm', name: 'refused', diskFormat: 'raw', containerFormat: 'bare' })

@@ -889,6 +889,9 @@ export interface operations {
     listImages: {
         parameters: {
             query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page */
+                cursor?: string;
                 /** @description Provider connection name */
                 provider?: string;
                 region?: string;
@@ -910,9 +913,6 @@ export interface operations {
                 q?: string;
                 /** @description A leading - sorts descending */
                 sort?: "name" | "-name" | "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "sizeBytes" | "-sizeBytes" | "provider" | "-provider";
-                limit?: number;
-                /** @description Opaque cursor from a previous page */
-                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -2299,14 +2299,14 @@ export interface operations {
     listJobs: {
         parameters: {
             query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page */
+                cursor?: string;
                 type?: "sync" | "upload" | "import" | "replicate" | "delete";
                 state?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
                 /** @description Provider connection name */
                 provider?: string;
                 imageId?: string;
-                limit?: number;
-                /** @description Opaque cursor from a previous page */
-                cursor?: string;
             };
             header?: never;
             path?: never;

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageQuery } from '../../pagination/page.query';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IMAGE_KINDS, IMAGE_STATUSES, IMAGE_VISIBILITIES } from '../../provider-port/normalized-image';
 
 export const IMAGE_SORT_FIELDS = ['name', 'createdAt', 'updatedAt', 'sizeBytes', 'provider'] as const;
@@ -8,7 +8,7 @@ export type ImageSortField = (typeof IMAGE_SORT_FIELDS)[number];
 export const IMAGE_SORTS = IMAGE_SORT_FIELDS.flatMap((f) => [f, `-${f}`]);
 
 /** Query of GET /v1/images: every filter of CONTRACT.md, a sort and a cursor. */
-export class ListImagesQuery {
+export class ListImagesQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Provider connection name' })
   @IsOptional()
   @IsString()
@@ -74,18 +74,4 @@ export class ListImagesQuery {
   @IsOptional()
   @IsIn(IMAGE_SORTS)
   sort?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a cursor this API issued' })
-  cursor?: string;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { PageQuery } from '../../pagination/page.query';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
 export const JOB_TYPES = ['sync', 'upload', 'import', 'replicate', 'delete'] as const;
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -55,7 +55,7 @@ export class JobListDto {
   nextCursor!: string | null;
 }
 
-export class ListJobsQuery {
+export class ListJobsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: JOB_TYPES })
   @IsOptional()
   @IsIn(JOB_TYPES)
@@ -75,17 +75,4 @@ export class ListJobsQuery {
   @IsOptional()
   @Matches(/^[0-9a-f-]{36}$/i, { message: 'imageId must be a UUID' })
   imageId?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a cursor this API issued' })
-  cursor?: string;
 }

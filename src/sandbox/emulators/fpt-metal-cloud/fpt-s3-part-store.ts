@@ -1,3 +1,4 @@
+import { createS3Client } from '../../../staging/s3-client.factory';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -81,16 +82,7 @@ export class S3FptPartStore implements FptPartStore {
     this.bucket = options.bucket;
     this.ttlSeconds = options.presignTtlSeconds ?? 3600;
     this.now = options.now ?? Date.now;
-    this.s3 = new S3Client({
-      endpoint: options.endpoint,
-      region: options.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
-      // S3-compatible stores may refuse the SDK's default CRC32 checksums, and
-      // presigned part URLs must not demand a checksum header the client will not send.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    this.s3 = createS3Client(options);
   }
 
   async createUpload(key: string): Promise<string> {

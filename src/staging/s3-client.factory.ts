@@ -1,0 +1,25 @@
+import { S3Client } from '@aws-sdk/client-s3';
+
+export interface S3Endpoint {
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/**
+ * An S3 client for any S3-compatible store: path-style addressing (MinIO,
+ * Ceph, s3rver), and checksums only where the operation requires them, since
+ * such stores may refuse the SDK's default CRC32 and presigned part URLs must
+ * not demand a checksum header the uploading client will not send.
+ */
+export function createS3Client(target: S3Endpoint): S3Client {
+  return new S3Client({
+    endpoint: target.endpoint,
+    region: target.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
