@@ -39,6 +39,8 @@ export class AppConfig {
     readonly shutdownTimeoutMs: number,
     readonly logLevel: string,
     readonly staging: StagingConfig | null,
+    readonly importAllowedAddresses: readonly string[],
+    readonly importMaxBytes: number,
   ) {}
 
   get runsApi(): boolean {
@@ -74,6 +76,8 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     vars.SHUTDOWN_TIMEOUT_MS,
     vars.LOG_LEVEL,
     parseStaging(vars),
+    (vars.IMPORT_ALLOWED_ADDRESSES ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+    vars.IMPORT_MAX_BYTES,
   );
 }
 

@@ -103,4 +103,19 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   STAGING_S3_SECRET_ACCESS_KEY?: string;
+
+  /**
+   * Addresses an import URL may reach although they are loopback, private,
+   * link-local or cloud metadata: comma-separated IPs or CIDRs.
+   */
+  @IsOptional()
+  @IsString()
+  IMPORT_ALLOWED_ADDRESSES?: string;
+
+  /** The largest file an import may fetch, in bytes. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  IMPORT_MAX_BYTES = 64 * 1024 * 1024 * 1024;
 }

@@ -10,9 +10,11 @@ export interface JobPayloads {
   sync: { provider: string; trigger: 'api' | 'schedule' };
   /** Pushes staged bytes (uploads row) to the provider image. */
   upload: { uploadId: string };
+  /** Fetches a URL into staging, then queues an upload job. */
+  import: { imageId: string; url: string; sha256?: string };
 }
 export type BrokerJobType = keyof JobPayloads;
-export const BROKER_JOB_TYPES: readonly BrokerJobType[] = ['sync', 'upload'];
+export const BROKER_JOB_TYPES: readonly BrokerJobType[] = ['sync', 'upload', 'import'];
 
 export interface JobPolicy {
   queue: QueueName;
@@ -26,6 +28,7 @@ export const JOB_POLICIES: Record<BrokerJobType, JobPolicy> = {
   sync: { queue: QUEUES.catalogue, attempts: 3, backoffMs: 5_000 },
   // A push resumes from its checkpoint, so retries are cheap; providers may be briefly away.
   upload: { queue: QUEUES.transfers, attempts: 5, backoffMs: 5_000 },
+  import: { queue: QUEUES.transfers, attempts: 3, backoffMs: 5_000 },
 };
 
 /** The internal, repeatable tick that turns the sync schedule into one sync job per provider. */

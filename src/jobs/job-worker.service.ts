@@ -142,7 +142,8 @@ function isPermanent(error: unknown): boolean {
 
 function errorCode(error: unknown): string {
   if (error instanceof PermanentJobError || error instanceof ProviderError) return error.code;
-  return 'internal_error';
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[a-z_]+$/.test(code) ? code : 'internal_error';
 }
 
 function errorMessage(error: unknown): string {

@@ -6,6 +6,8 @@ import { JobWorkerService } from './job-worker.service';
 import { SyncScheduleTick } from './processors/sync-schedule.tick';
 import { SyncProcessor } from './processors/sync.processor';
 import { SyncScheduleInstaller } from './sync-schedule.installer';
+import { ImportProcessor } from '../transfers/import/import.processor';
+import { UploadIntakeService } from '../transfers/upload-intake.service';
 import { UploadProcessor } from '../transfers/upload.processor';
 
 /** ROLE=worker: the processors and what keeps the queues honest. */
@@ -13,6 +15,8 @@ import { UploadProcessor } from '../transfers/upload.processor';
   providers: [
     SyncProcessor,
     UploadProcessor,
+    UploadIntakeService,
+    ImportProcessor,
     SyncScheduleTick,
     JobRunRecorder,
     JobReconciler,
@@ -20,7 +24,7 @@ import { UploadProcessor } from '../transfers/upload.processor';
     {
       provide: JOB_HANDLERS,
       useFactory: (...handlers: JobHandler[]) => handlers,
-      inject: [SyncProcessor, UploadProcessor],
+      inject: [SyncProcessor, UploadProcessor, ImportProcessor],
     },
     JobWorkerService,
   ],

@@ -19,6 +19,8 @@ import { presentJob } from '../jobs/job.presenter';
 import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
 import { operation } from '../provider-port/provider.port';
 import type { DownloadRange } from '../provider-port/provider-writes';
+import { ImportRequestDto } from './import/import-request.dto';
+import { ImportService } from './import/import.service';
 import { UploadIntakeService } from './upload-intake.service';
 import { CompleteUploadSessionDto, CreateUploadSessionDto, UploadSessionDto } from './upload-session.dto';
 import { UploadSessionsService } from './upload-sessions.service';
@@ -31,6 +33,7 @@ export class ImageFilesController {
     private readonly intake: UploadIntakeService,
     private readonly images: ImageChangesService,
     private readonly sessions: UploadSessionsService,
+    private readonly imports: ImportService,
   ) {}
 
   @Put(':id/file')
@@ -94,6 +97,29 @@ export class ImageFilesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JobDto> {
     const job = await this.sessions.complete(id, uploadId, body);
+    void reply.header('Location', `/v1/jobs/${job.id}`);
+    return presentJob(job);
+  }
+
+  @Post(':id/import')
+  @HttpCode(202)
+  @RequireScope('images:write')
+  @ApiOperation({
+    operationId: 'importImage',
+    summary: "Fetch an image's bytes from a URL",
+    description:
+      'A worker fetches the URL (redirects limited, size capped, timeouts; loopback, private, link-local and metadata ' +
+      'addresses refused unless IMPORT_ALLOWED_ADDRESSES names them), verifies the sha256 given or registered, and ' +
+      'queues the upload job. 202 with the import job.',
+  })
+  @ApiAcceptedResponse({ type: JobDto, description: 'The import job; `Location` points at it' })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 422, 501)
+  async importFromUrl(
+    @Param('id') id: string,
+    @Body() body: ImportRequestDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<JobDto> {
+    const job = await this.imports.start(id, body);
     void reply.header('Location', `/v1/jobs/${job.id}`);
     return presentJob(job);
   }

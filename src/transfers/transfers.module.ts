@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module';
 import { ImageFilesController } from './image-files.controller';
+import { ImportService } from './import/import.service';
 import { UploadIntakeService } from './upload-intake.service';
 import { UploadSessionsService } from './upload-sessions.service';
 
@@ -8,6 +9,6 @@ import { UploadSessionsService } from './upload-sessions.service';
 @Module({
   imports: [CatalogueModule],
   controllers: [ImageFilesController],
-  providers: [UploadIntakeService, UploadSessionsService],
+  providers: [UploadIntakeService, UploadSessionsService, ImportService],
 })
 export class TransfersModule {}

@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from '../../config/app-config';
+import { PermanentJobError, type JobContext, type JobHandler } from '../../jobs/job-handler';
+import { PrismaService } from '../../persistence/prisma.service';
+import { STAGING_STORAGE, type StagingStorage } from '../../staging/staging-storage';
+import { ImageDigestTransform, SizeExceededError } from '../image-digest.transform';
+import { ProgressReporter } from '../progress-reporter';
+import { UploadIntakeService } from '../upload-intake.service';
+import { ImportUrlGuard } from './import-url.guard';
+import { openImportUrl, SourceUnavailableError } from './import-url.fetcher';
+
+/**
+ * The import job: fetches a URL into the staging bucket (guarded against
+ * server-side request forgery, redirects and size capped), verifies it like an
+ * upload, then hands it to an upload job, the one way bytes reach a provider.
+ */
+@Injectable()
+export class ImportProcessor implements JobHandler<'import'> {
+  readonly type = 'import' as const;
+  private readonly guard: ImportUrlGuard;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly intake: UploadIntakeService,
+    private readonly config: AppConfig,
+    @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
+  ) {
+    this.guard = new ImportUrlGuard(config.importAllowedAddresses);
+  }
+
+  async run({ payload, signal, progress }: JobContext<'import'>): Promise<Record<string, unknown>> {
+    const image = await this.prisma.image.findUnique({ where: { id: payload.imageId } });
+    if (!image) throw new PermanentJobError('image_not_found', `Image ${payload.imageId} no longer exists`);
+    const declared = image.sizeBytes === null ? null : Number(image.sizeBytes);
+    const cap = declared ?? this.config.importMaxBytes;
+    const source = await openImportUrl(payload.url, this.guard, signal);
+    if (source.contentLength !== null && source.contentLength > cap) {
+      source.body.destroy();
+      throw new PermanentJobError(
+        'import_source_too_large',
+        `${payload.url} declares ${source.contentLength} bytes; at most ${cap} are accepted`,
+      );
+    }
+    const uploadId = randomUUID();
+    const stagingKey = `uploads/${image.id}/${uploadId}`;
+    await this.prisma.upload.create({ data: { id: uploadId, imageId: image.id, stagingKey } });
+    const digestor = new ImageDigestTransform(cap);
+    const total = source.contentLength ?? declared;
+    const reporter = new ProgressReporter((done) => progress(done, total));
+    const ticker = setInterval(() => reporter.report(digestor.bytesSeen), 250);
+    try {
+      source.body.once('error', (error) => digestor.destroy(error));
+      await this.staging.put(stagingKey, source.body.pipe(digestor), signal);
+      const digest = digestor.digest();
+      if (source.contentLength !== null && digest.sizeBytes !== source.contentLength) {
+        throw new SourceUnavailableError(
+          `${payload.url} ended after ${digest.sizeBytes} of ${source.contentLength} bytes`,
+        );
+      }
+      const expectedSha256 = payload.sha256 ?? image.sha256;
+      if (expectedSha256 && digest.sha256 !== expectedSha256.toLowerCase()) {
+        throw new PermanentJobError(
+          'checksum_mismatch',
+          `${payload.url} has sha256 ${digest.sha256}, not ${expectedSha256}`,
+        );
+      }
+      if (declared !== null && digest.sizeBytes !== declared) {
+        throw new PermanentJobError(
+          'import_size_mismatch',
+          `${payload.url} has ${digest.sizeBytes} bytes; the image was registered with ${declared}`,
+        );
+      }
+      const push = await this.intake.queuePush(image, uploadId, stagingKey, digest);
+      return {
+        uploadId,
+        uploadJobId: push.id,
+        sizeBytes: digest.sizeBytes,
+        sha256: digest.sha256,
+        url: source.finalUrl,
+      };
+    } catch (error) {
+      await this.intake.discard(uploadId, stagingKey);
+      if (error instanceof SizeExceededError) {
+        throw new PermanentJobError('import_source_too_large', `${payload.url} sent more than ${cap} bytes`);
+      }
+      throw error;
+    } finally {
+      clearInterval(ticker);
+      await reporter.close();
+    }
+  }
+}
