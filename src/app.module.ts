@@ -14,6 +14,7 @@ import { JobsApiModule } from './jobs/jobs-api.module';
 import { JobsCoreModule } from './jobs/jobs-core.module';
 import { JobsWorkerModule } from './jobs/jobs-worker.module';
 import { PersistenceModule } from './persistence/persistence.module';
+import { ReplicationModule } from './replication/replication.module';
 import { StagingModule } from './staging/staging.module';
 import { TransfersModule } from './transfers/transfers.module';
 
@@ -24,7 +25,7 @@ import { TransfersModule } from './transfers/transfers.module';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const apiModules = config.runsApi ? [CatalogueModule, TransfersModule, JobsApiModule] : [];
+    const apiModules = config.runsApi ? [CatalogueModule, TransfersModule, ReplicationModule, JobsApiModule] : [];
     const workerModules = config.runsWorker ? [JobsWorkerModule] : [];
     return {
       module: AppModule,

@@ -76,7 +76,10 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     vars.SHUTDOWN_TIMEOUT_MS,
     vars.LOG_LEVEL,
     parseStaging(vars),
-    (vars.IMPORT_ALLOWED_ADDRESSES ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+    (vars.IMPORT_ALLOWED_ADDRESSES ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
     vars.IMPORT_MAX_BYTES,
   );
 }

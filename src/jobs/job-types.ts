@@ -12,9 +12,11 @@ export interface JobPayloads {
   upload: { uploadId: string };
   /** Fetches a URL into staging, then queues an upload job. */
   import: { imageId: string; url: string; sha256?: string };
+  /** Copies a replication's source image to one target. */
+  replicate: { targetId: string };
 }
 export type BrokerJobType = keyof JobPayloads;
-export const BROKER_JOB_TYPES: readonly BrokerJobType[] = ['sync', 'upload', 'import'];
+export const BROKER_JOB_TYPES: readonly BrokerJobType[] = ['sync', 'upload', 'import', 'replicate'];
 
 export interface JobPolicy {
   queue: QueueName;
@@ -29,6 +31,7 @@ export const JOB_POLICIES: Record<BrokerJobType, JobPolicy> = {
   // A push resumes from its checkpoint, so retries are cheap; providers may be briefly away.
   upload: { queue: QUEUES.transfers, attempts: 5, backoffMs: 5_000 },
   import: { queue: QUEUES.transfers, attempts: 3, backoffMs: 5_000 },
+  replicate: { queue: QUEUES.transfers, attempts: 5, backoffMs: 5_000 },
 };
 
 /** The internal, repeatable tick that turns the sync schedule into one sync job per provider. */

@@ -8,6 +8,8 @@ import { SyncProcessor } from './processors/sync.processor';
 import { SyncScheduleInstaller } from './sync-schedule.installer';
 import { ImportProcessor } from '../transfers/import/import.processor';
 import { UploadIntakeService } from '../transfers/upload-intake.service';
+import { ReplicateProcessor } from '../replication/replicate.processor';
+import { StagedPush } from '../transfers/staged-push.service';
 import { UploadProcessor } from '../transfers/upload.processor';
 
 /** ROLE=worker: the processors and what keeps the queues honest. */
@@ -15,6 +17,8 @@ import { UploadProcessor } from '../transfers/upload.processor';
   providers: [
     SyncProcessor,
     UploadProcessor,
+    StagedPush,
+    ReplicateProcessor,
     UploadIntakeService,
     ImportProcessor,
     SyncScheduleTick,
@@ -24,7 +28,7 @@ import { UploadProcessor } from '../transfers/upload.processor';
     {
       provide: JOB_HANDLERS,
       useFactory: (...handlers: JobHandler[]) => handlers,
-      inject: [SyncProcessor, UploadProcessor, ImportProcessor],
+      inject: [SyncProcessor, UploadProcessor, ImportProcessor, ReplicateProcessor],
     },
     JobWorkerService,
   ],

@@ -1,21 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CatalogueWriter } from '../catalogue/catalogue-writer.service';
 import { CatalogueVersion } from '../coordination/coordination.module';
-import { JobCancelledError, PermanentJobError, type JobContext, type JobHandler } from '../jobs/job-handler';
+import { JobCancelledError, type JobContext, type JobHandler } from '../jobs/job-handler';
 import type { JobPayloads } from '../jobs/job-types';
 import { PrismaService } from '../persistence/prisma.service';
-import { operation } from '../provider-port/provider.port';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
 import { STAGING_STORAGE, type StagingStorage } from '../staging/staging-storage';
-import { ProgressReporter } from './progress-reporter';
-import { StagedImageSource } from './staged-image-source';
+import { StagedPush } from './staged-push.service';
 import { DatabaseUploadCheckpoint } from './upload-checkpoint';
 
-/**
- * The upload job: pushes staged bytes to the provider image with the
- * adapter's own upload flow, resuming from its checkpoint, then records the
- * image as the provider now describes it and removes the staged copy.
- */
+/** The upload job: the staged bytes of one upload, pushed to their image's provider. */
 @Injectable()
 export class UploadProcessor implements JobHandler<'upload'> {
   readonly type = 'upload' as const;
@@ -23,55 +16,19 @@ export class UploadProcessor implements JobHandler<'upload'> {
   constructor(
     private readonly prisma: PrismaService,
     private readonly registry: ProviderRegistry,
-    private readonly writer: CatalogueWriter,
     private readonly version: CatalogueVersion,
+    private readonly push: StagedPush,
     @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
   ) {}
 
   async run({ jobId, payload, signal, progress }: JobContext<'upload'>): Promise<Record<string, unknown>> {
-    const upload = await this.prisma.upload.findUnique({ where: { id: payload.uploadId }, include: { image: true } });
-    if (!upload || upload.sizeBytes === null || !upload.sha256 || !upload.sha512 || !upload.md5) {
-      throw new PermanentJobError('upload_not_staged', `Upload ${payload.uploadId} has no staged bytes`);
-    }
-    const image = upload.image;
-    const adapter = await this.registry.resolve(image.providerName).catch(() => {
-      throw new PermanentJobError('unknown_provider', `Provider connection '${image.providerName}' no longer exists`);
-    });
-    const push = operation(adapter, 'upload', 'uploadImage');
-    const sizeBytes = Number(upload.sizeBytes);
-    await this.prisma.$transaction([
-      this.prisma.upload.update({ where: { id: upload.id }, data: { state: 'pushing', jobId } }),
-      this.prisma.image.update({ where: { id: image.id }, data: { status: 'uploading' } }),
-    ]);
-    await progress(0, sizeBytes);
-    const reporter = new ProgressReporter((done) => progress(done, sizeBytes));
-    const source = new StagedImageSource(this.staging, upload.stagingKey, {
-      sizeBytes,
-      sha256: upload.sha256,
-      sha512: upload.sha512,
-      md5: upload.md5,
-    });
-    let pushed;
-    try {
-      pushed = await push(image.nativeId, source, {
-        signal,
-        progress: (done) => reporter.report(done),
-        checkpoint: new DatabaseUploadCheckpoint(this.prisma, jobId, upload.id),
-      });
-    } finally {
-      await reporter.close();
-    }
-    await progress(sizeBytes, sizeBytes);
-    // The provider may not report sha256; the broker verified it on the way in.
-    const verified = {
-      ...pushed,
-      checksums: { ...pushed.checksums, sha256: pushed.checksums.sha256 ?? upload.sha256 },
+    const image = await this.push.push({ jobId, uploadId: payload.uploadId, signal, progress, removeStaged: true });
+    return {
+      nativeId: image.nativeId,
+      sizeBytes: image.sizeBytes,
+      sha256: image.checksums.sha256,
+      status: image.status,
     };
-    await this.writer.upsertBatch(adapter.name, adapter.kind, [verified], new Date());
-    await this.prisma.upload.update({ where: { id: upload.id }, data: { state: 'completed' } });
-    await this.version.bump();
-    await this.staging.delete(upload.stagingKey).catch(() => undefined);
-    return { imageId: image.id, nativeId: image.nativeId, sizeBytes, sha256: upload.sha256, status: verified.status };
   }
 
   /**

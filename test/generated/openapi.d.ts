@@ -320,6 +320,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/images/{id}/replications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An image's replications
+         * @description Each target's status (its job's state), the copy's image id, the job and its error. Newest first.
+         */
+        get: operations["listReplications"];
+        put?: never;
+        /**
+         * Copy an image to other providers
+         * @description One job per target. A target that already holds an image with the same sha256 reuses it. The source is read once per target; every copy is checked against its checksum. 422 names an unknown provider, the source itself or an image that is not active; 501 names a target provider without create or upload.
+         */
+        post: operations["replicateImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/images/{id}/replications/{replicationId}/targets/{targetId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run one failed target again
+         * @description Only that target; it keeps the copy already registered at the provider. 409 unless failed or cancelled.
+         */
+        post: operations["retryReplicationTarget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs": {
         parameters: {
             query?: never;
@@ -832,6 +876,50 @@ export interface components {
             url: string;
             /** @description Checked against the fetched bytes; the registered sha256 otherwise */
             sha256?: string;
+        };
+        ReplicationTargetRequestDto: {
+            /**
+             * @description Provider connection name
+             * @example fpt-hcm
+             */
+            provider: string;
+            /** @description One of the connection's regions; its first when omitted */
+            region?: string;
+        };
+        CreateReplicationDto: {
+            targets: components["schemas"]["ReplicationTargetRequestDto"][];
+        };
+        ReplicationTargetDto: {
+            /** Format: uuid */
+            id: string;
+            provider: string;
+            region: string | null;
+            /** @description The state of the target's latest job */
+            status: components["schemas"]["JobState"];
+            /**
+             * Format: uuid
+             * @description The broker id of the copy
+             */
+            imageId: string | null;
+            /** Format: uuid */
+            jobId: string | null;
+            /** @description An identical image (same sha256) already at the target was used */
+            reused: boolean;
+            error: components["schemas"]["JobErrorDto"] | null;
+        };
+        ReplicationDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            sourceImageId: string;
+            /** Format: date-time */
+            createdAt: string;
+            targets: components["schemas"]["ReplicationTargetDto"][];
+        };
+        ReplicationListDto: {
+            items: components["schemas"]["ReplicationDto"][];
+            /** @description Always null: newest 100 replications */
+            nextCursor: string | null;
         };
         JobListDto: {
             items: components["schemas"]["JobDto"][];
@@ -2402,6 +2490,192 @@ export interface operations {
             };
             /** @description The provider does not support this operation */
             501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listReplications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplicationListDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    replicateImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReplicationDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplicationDto"];
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Valid request the broker cannot carry out */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The provider does not support this operation */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    retryReplicationTarget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                replicationId: string;
+                targetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplicationDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsOptional, IsString, MinLength, ValidateNested } from 'class-validator';
+import { JOB_STATES, JobErrorDto } from '../jobs/dto/job.dto';
+
+export class ReplicationTargetRequestDto {
+  @ApiProperty({ example: 'fpt-hcm', description: 'Provider connection name' })
+  @IsString()
+  @MinLength(1)
+  provider!: string;
+
+  @ApiPropertyOptional({ description: "One of the connection's regions; its first when omitted" })
+  @IsOptional()
+  @IsString()
+  region?: string;
+}
+
+export class CreateReplicationDto {
+  @ApiProperty({ type: [ReplicationTargetRequestDto] })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => ReplicationTargetRequestDto)
+  targets!: ReplicationTargetRequestDto[];
+}
+
+export class ReplicationTargetDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty()
+  provider!: string;
+  @ApiProperty({ type: String, nullable: true })
+  region!: string | null;
+  @ApiProperty({ enum: JOB_STATES, enumName: 'JobState', description: "The state of the target's latest job" })
+  status!: (typeof JOB_STATES)[number];
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The broker id of the copy' })
+  imageId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  jobId!: string | null;
+  @ApiProperty({ description: 'An identical image (same sha256) already at the target was used' })
+  reused!: boolean;
+  @ApiProperty({ type: JobErrorDto, nullable: true })
+  error!: JobErrorDto | null;
+}
+
+export class ReplicationDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty({ format: 'uuid' })
+  sourceImageId!: string;
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+  @ApiProperty({ type: [ReplicationTargetDto] })
+  targets!: ReplicationTargetDto[];
+}
+
+export class ReplicationListDto {
+  @ApiProperty({ type: [ReplicationDto] })
+  items!: ReplicationDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Always null: newest 100 replications' })
+  nextCursor!: string | null;
+}

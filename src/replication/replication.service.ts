@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictError, NotFoundError, UnprocessableError } from '../errors/app.errors';
+import type { FieldProblem } from '../config/validation-messages';
+import { JobService } from '../jobs/job.service';
+import type { Job, Replication, ReplicationTarget } from '../persistence/generated/client';
+import { PrismaService } from '../persistence/prisma.service';
+import { requireCapability } from '../provider-port/provider.port';
+import { ProviderRegistry } from '../provider-port/provider-registry.service';
+import type { CreateReplicationDto, ReplicationDto } from './replication.dto';
+
+/** Copies of an image on other providers: one target and one job per destination. */
+@Injectable()
+export class ReplicationService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly registry: ProviderRegistry,
+    private readonly jobs: JobService,
+  ) {}
+
+  async create(imageId: string, body: CreateReplicationDto): Promise<ReplicationDto> {
+    const source = await this.source(imageId);
+    if (source.status !== 'active') {
+      throw new UnprocessableError(
+        `Image '${imageId}' is ${source.status ?? 'in an unknown state'}; only an active image can be replicated`,
+      );
+    }
+    const problems: FieldProblem[] = [];
+    const targets: Array<{ provider: string; region: string }> = [];
+    for (const [index, target] of body.targets.entries()) {
+      const field = `targets[${index}]`;
+      const adapter = await this.registry.resolve(target.provider).catch(() => null);
+      if (!adapter) {
+        problems.push({ field: `${field}.provider`, message: `no provider connection is named '${target.provider}'` });
+        continue;
+      }
+      // 501 naming the provider and the operation it lacks.
+      requireCapability(adapter, 'create');
+      requireCapability(adapter, 'upload');
+      const region = target.region ?? adapter.regions[0] ?? '';
+      if (target.region !== undefined && !adapter.regions.includes(target.region)) {
+        problems.push({
+          field: `${field}.region`,
+          message: `must be one of: ${adapter.regions.join(', ') || '(none)'}`,
+        });
+      } else if (adapter.name === source.providerName && region === source.region) {
+        problems.push({ field: `${field}.provider`, message: 'is where the image already is' });
+      } else if (targets.some((t) => t.provider === adapter.name && t.region === region)) {
+        problems.push({ field, message: 'names the same destination twice' });
+      } else {
+        targets.push({ provider: adapter.name, region });
+      }
+    }
+    if (problems.length > 0)
+      throw new UnprocessableError(problems.map((p) => `${p.field} ${p.message}`).join('; '), problems);
+
+    const replication = await this.prisma.replication.create({
+      data: {
+        sourceImageId: source.id,
+        targets: { create: targets.map((t, position) => ({ position, providerName: t.provider, region: t.region })) },
+      },
+      include: { targets: true },
+    });
+    for (const target of replication.targets) await this.queue(target, source.id);
+    return this.describe(replication.id);
+  }
+
+  async list(imageId: string): Promise<ReplicationDto[]> {
+    await this.source(imageId);
+    const rows = await this.prisma.replication.findMany({
+      where: { sourceImageId: imageId },
+      orderBy: { createdAt: 'desc' },
+      take: 100,
+      select: { id: true },
+    });
+    return Promise.all(rows.map((r) => this.describe(r.id)));
+  }
+
+  /** Runs one failed or cancelled target again, alone. */
+  async retry(imageId: string, replicationId: string, targetId: string): Promise<ReplicationDto> {
+    const target = await this.prisma.replicationTarget.findFirst({
+      where: { id: targetId, replicationId, replication: { sourceImageId: imageId } },
+    });
+    if (!target)
+      throw new NotFoundError(`No target '${targetId}' in replication '${replicationId}' of image '${imageId}'`);
+    const job = target.jobId ? await this.prisma.job.findUnique({ where: { id: target.jobId } }) : null;
+    if (job && (job.state === 'queued' || job.state === 'running' || job.state === 'succeeded')) {
+      throw new ConflictError(`Target '${targetId}' is ${job.state}; only a failed or cancelled target is retried`);
+    }
+    await this.queue(target, imageId);
+    return this.describe(replicationId);
+  }
+
+  private async queue(target: ReplicationTarget, sourceImageId: string): Promise<Job> {
+    const { job } = await this.jobs.create(
+      'replicate',
+      { targetId: target.id },
+      { providerName: target.providerName, imageId: sourceImageId, dedupeKey: `replicate:${target.id}` },
+    );
+    await this.prisma.replicationTarget.update({ where: { id: target.id }, data: { jobId: job.id } });
+    return job;
+  }
+
+  private async describe(replicationId: string): Promise<ReplicationDto> {
+    const replication = (await this.prisma.replication.findUnique({
+      where: { id: replicationId },
+      include: { targets: { orderBy: { position: 'asc' } } },
+    })) as Replication & { targets: ReplicationTarget[] };
+    const jobIds = replication.targets.map((t) => t.jobId).filter((id): id is string => id !== null);
+    const jobs = new Map((await this.prisma.job.findMany({ where: { id: { in: jobIds } } })).map((j) => [j.id, j]));
+    return {
+      id: replication.id,
+      sourceImageId: replication.sourceImageId,
+      createdAt: replication.createdAt.toISOString(),
+      targets: replication.targets.map((t) => {
+        const job = t.jobId ? jobs.get(t.jobId) : undefined;
+        return {
+          id: t.id,
+          provider: t.providerName,
+          region: t.region === '' ? null : t.region,
+          status: job?.state ?? 'queued',
+          imageId: t.imageId,
+          jobId: t.jobId,
+          reused: t.reused,
+          error: job?.errorCode ? { code: job.errorCode, message: job.errorMessage ?? '' } : null,
+        };
+      }),
+    };
+  }
+
+  private async source(imageId: string) {
+    const image = /^[0-9a-f-]{36}$/i.test(imageId)
+      ? await this.prisma.image.findUnique({ where: { id: imageId } })
+      : null;
+    if (!image) throw new NotFoundError(`No image has the id '${imageId}'`);
+    return image;
+  }
+}

@@ -1,0 +1,69 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { RequireScope } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
+import { CreateReplicationDto, ReplicationDto, ReplicationListDto } from './replication.dto';
+import { ReplicationService } from './replication.service';
+
+@ApiTags('images')
+@ApiBearerAuth()
+@Controller('v1/images/:id/replications')
+export class ReplicationsController {
+  constructor(private readonly replications: ReplicationService) {}
+
+  @Post()
+  @HttpCode(202)
+  @RequireScope('images:write')
+  @ApiOperation({
+    operationId: 'replicateImage',
+    summary: 'Copy an image to other providers',
+    description:
+      'One job per target. A target that already holds an image with the same sha256 reuses it. The source is read once ' +
+      'per target; every copy is checked against its checksum. 422 names an unknown provider, the source itself or an ' +
+      'image that is not active; 501 names a target provider without create or upload.',
+  })
+  @ApiAcceptedResponse({ type: ReplicationDto })
+  @ApiProblemResponses(400, 401, 403, 404, 422, 501)
+  async create(
+    @Param('id') id: string,
+    @Body() body: CreateReplicationDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReplicationDto> {
+    const replication = await this.replications.create(id, body);
+    void reply.header('Location', `/v1/images/${id}/replications`);
+    return replication;
+  }
+
+  @Get()
+  @RequireScope('images:read')
+  @ApiOperation({
+    operationId: 'listReplications',
+    summary: "An image's replications",
+    description: "Each target's status (its job's state), the copy's image id, the job and its error. Newest first.",
+  })
+  @ApiOkResponse({ type: ReplicationListDto })
+  @ApiProblemResponses(401, 403, 404)
+  async list(@Param('id') id: string): Promise<ReplicationListDto> {
+    return { items: await this.replications.list(id), nextCursor: null };
+  }
+
+  @Post(':replicationId/targets/:targetId/retry')
+  @HttpCode(202)
+  @RequireScope('images:write')
+  @ApiOperation({
+    operationId: 'retryReplicationTarget',
+    summary: 'Run one failed target again',
+    description:
+      'Only that target; it keeps the copy already registered at the provider. 409 unless failed or cancelled.',
+  })
+  @ApiAcceptedResponse({ type: ReplicationDto })
+  @ApiProblemResponses(401, 403, 404, 409)
+  retry(
+    @Param('id') id: string,
+    @Param('replicationId') replicationId: string,
+    @Param('targetId') targetId: string,
+  ): Promise<ReplicationDto> {
+    return this.replications.retry(id, replicationId, targetId);
+  }
+}

@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CatalogueWriter } from '../catalogue/catalogue-writer.service';
+import { CatalogueVersion } from '../coordination/coordination.module';
+import { PermanentJobError } from '../jobs/job-handler';
+import { PrismaService } from '../persistence/prisma.service';
+import type { NormalizedImage } from '../provider-port/normalized-image';
+import { operation } from '../provider-port/provider.port';
+import { ProviderRegistry } from '../provider-port/provider-registry.service';
+import { STAGING_STORAGE, type StagingStorage } from '../staging/staging-storage';
+import { ProgressReporter } from './progress-reporter';
+import { StagedImageSource } from './staged-image-source';
+import { DatabaseUploadCheckpoint } from './upload-checkpoint';
+
+export interface PushRequest {
+  jobId: string;
+  uploadId: string;
+  signal: AbortSignal;
+  progress(bytesDone: number, bytesTotal: number | null): Promise<void>;
+  /** False when other pushes still read the same staged object (a replication's shared source). */
+  removeStaged: boolean;
+}
+
+/**
+ * Pushes a staged upload to its image's provider with the adapter's own
+ * upload flow, resuming from the job's checkpoint, records the image as the
+ * provider now describes it, and removes the staged copy. Shared by the
+ * upload and the replication jobs.
+ */
+@Injectable()
+export class StagedPush {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly registry: ProviderRegistry,
+    private readonly writer: CatalogueWriter,
+    private readonly version: CatalogueVersion,
+    @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
+  ) {}
+
+  async push({ jobId, uploadId, signal, progress, removeStaged }: PushRequest): Promise<NormalizedImage> {
+    const upload = await this.prisma.upload.findUnique({ where: { id: uploadId }, include: { image: true } });
+    if (!upload || upload.sizeBytes === null || !upload.sha256 || !upload.sha512 || !upload.md5) {
+      throw new PermanentJobError('upload_not_staged', `Upload ${uploadId} has no staged bytes`);
+    }
+    const image = upload.image;
+    const adapter = await this.registry.resolve(image.providerName).catch(() => {
+      throw new PermanentJobError('unknown_provider', `Provider connection '${image.providerName}' no longer exists`);
+    });
+    const upload$ = operation(adapter, 'upload', 'uploadImage');
+    const sizeBytes = Number(upload.sizeBytes);
+    await this.prisma.$transaction([
+      this.prisma.upload.update({ where: { id: upload.id }, data: { state: 'pushing', jobId } }),
+      this.prisma.image.update({ where: { id: image.id }, data: { status: 'uploading' } }),
+    ]);
+    await progress(0, sizeBytes);
+    const reporter = new ProgressReporter((done) => progress(done, sizeBytes));
+    const source = new StagedImageSource(this.staging, upload.stagingKey, {
+      sizeBytes,
+      sha256: upload.sha256,
+      sha512: upload.sha512,
+      md5: upload.md5,
+    });
+    let pushed: NormalizedImage;
+    try {
+      pushed = await upload$(image.nativeId, source, {
+        signal,
+        progress: (done) => reporter.report(done),
+        checkpoint: new DatabaseUploadCheckpoint(this.prisma, jobId, upload.id),
+      });
+    } finally {
+      await reporter.close();
+    }
+    await progress(sizeBytes, sizeBytes);
+    // The provider may not report sha256; the broker verified it on the way in.
+    const verified = {
+      ...pushed,
+      checksums: { ...pushed.checksums, sha256: pushed.checksums.sha256 ?? upload.sha256 },
+    };
+    await this.writer.upsertBatch(adapter.name, adapter.kind, [verified], new Date());
+    await this.prisma.upload.update({ where: { id: upload.id }, data: { state: 'completed' } });
+    await this.version.bump();
+    if (removeStaged) await this.staging.delete(upload.stagingKey).catch(() => undefined);
+    return verified;
+  }
+}

@@ -1,0 +1,180 @@
+import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
+import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
+import { createFptEmulator } from '../../src/sandbox/emulators/fpt-metal-cloud/fpt.emulator';
+import { createGenesisEmulator } from '../../src/sandbox/emulators/genesis-cloud/genesis.emulator';
+import { generateGenesisSeed } from '../../src/sandbox/emulators/genesis-cloud/genesis-seed';
+import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
+import { TestImageBytes } from '../support/image-bytes';
+
+const VPC = '0f6c1f2e-3b4a-4d5e-8f90-123456789abc';
+
+interface Target {
+  id: string;
+  provider: string;
+  status: string;
+  imageId: string | null;
+  jobId: string | null;
+  reused: boolean;
+  error: { code: string } | null;
+}
+interface Replication {
+  id: string;
+  targets: Target[];
+}
+interface Image {
+  id: string;
+  status: string;
+  checksums: { sha256: string | null; sha512: string | null };
+}
+
+describe('replicating an image to other clouds', () => {
+  const bytes = new TestImageBytes(9 * 1024 * 1024 + 5, 'replicate');
+  let s3: EmbeddedS3;
+  let glance: GlanceEmulator[] = [];
+  let fpt: ReturnType<typeof createFptEmulator>;
+  let genesis: ReturnType<typeof createGenesisEmulator>;
+  let broker: BrokerProcess;
+  let sourceId: string;
+
+  const replicate = (id: string, targets: Array<Record<string, string>>) =>
+    broker.api<Replication & { errors?: Array<{ field: string }>; provider?: string; operation?: string }>(
+      `/v1/images/${id}/replications`,
+      { method: 'POST', body: { targets }, secret: WRITER_SECRET },
+    );
+
+  async function settled(replicationId: string): Promise<Replication> {
+    for (;;) {
+      const list = (await broker.api<{ items: Replication[] }>(`/v1/images/${sourceId}/replications`)).body.items;
+      const found = list.find((r) => r.id === replicationId)!;
+      if (found.targets.every((t) => ['succeeded', 'failed', 'cancelled'].includes(t.status))) return found;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  beforeAll(async () => {
+    s3 = await startEmbeddedS3();
+    const pair = await startGlancePair({ nhn: 2, standard: 2 });
+    glance = [pair.nhn, pair.standard];
+    fpt = createFptEmulator({ vpcId: VPC, tokens: ['fpt-token'], partSizeBytes: 4 * 1024 * 1024 });
+    genesis = createGenesisEmulator({ tokens: ['genesis-token'], images: generateGenesisSeed({ count: 3, seed: 1 }) });
+    const [fptUrl, genesisUrl] = await Promise.all([fpt.listen(), genesis.listen()]);
+    broker = await BrokerProcess.start({
+      label: 'replication',
+      providersYaml: glanceProvidersYaml(
+        pair.nhnUrl,
+        pair.standardUrl,
+        `  - name: fpt-hcm\n    kind: fpt-metal-cloud\n    endpoint: ${fptUrl}\n    vpcId: ${VPC}\n    region: hcm\n    auth: { type: bearer, token: fpt-token }\n` +
+          `  - name: genesis\n    kind: genesis-cloud\n    endpoint: ${genesisUrl}\n    auth: { type: bearer, token: genesis-token }\n`,
+      ),
+      env: { NHN_TOKEN, ...s3.env },
+    });
+    const image = await broker.api<{ id: string }>('/v1/images', {
+      method: 'POST',
+      body: {
+        provider: 'vietnix-hcm',
+        name: 'golden',
+        diskFormat: 'raw',
+        containerFormat: 'bare',
+        os: { type: 'linux', distro: 'ubuntu', version: '22.04' },
+        sha256: bytes.sha256,
+      },
+      secret: WRITER_SECRET,
+    });
+    sourceId = image.body.id;
+    const put = await fetch(`${broker.url}/v1/images/${sourceId}/file`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${WRITER_SECRET}`, 'content-type': 'application/octet-stream' },
+      body: bytes.stream() as unknown as RequestInit['body'],
+      duplex: 'half',
+    } as RequestInit);
+    expect((await broker.waitForJob(((await put.json()) as { id: string }).id)).state).toBe('succeeded');
+  });
+  afterAll(async () => {
+    await broker?.stop();
+    await Promise.all([...glance.map((g) => g.close()), fpt?.close(), genesis?.close()]);
+    await s3?.close();
+  });
+
+  it('retries one cancelled target alone, and it then succeeds, checked against the source sha256', async () => {
+    fpt.faults.set({ latencyMs: [800, 800] });
+    let res;
+    try {
+      res = await replicate(sourceId, [{ provider: 'fpt-hcm' }]);
+      expect(res.status).toBe(202);
+      const target = res.body.targets[0];
+      await waitFor(
+        async () => (await broker.api<{ state: string }>(`/v1/jobs/${target.jobId}`)).body.state === 'running',
+      );
+      expect(
+        (await broker.api(`/v1/jobs/${target.jobId}/cancel`, { method: 'POST', secret: WRITER_SECRET })).status,
+      ).toBe(200);
+    } finally {
+      fpt.faults.clear();
+    }
+    const cancelled = await settled(res.body.id);
+    expect(cancelled.targets[0].status).toBe('cancelled');
+    const retried = await broker.api<Replication>(
+      `/v1/images/${sourceId}/replications/${res.body.id}/targets/${cancelled.targets[0].id}/retry`,
+      { method: 'POST', secret: WRITER_SECRET },
+    );
+    expect(retried.status).toBe(202);
+    const done = await settled(res.body.id);
+    expect(done.targets[0]).toMatchObject({ status: 'succeeded', reused: false });
+    const copy = (await broker.api<Image>(`/v1/images/${done.targets[0].imageId}`)).body;
+    expect(copy).toMatchObject({ status: 'active', checksums: { sha256: bytes.sha256 } });
+    const again = await broker.api(
+      `/v1/images/${sourceId}/replications/${res.body.id}/targets/${done.targets[0].id}/retry`,
+      {
+        method: 'POST',
+        secret: WRITER_SECRET,
+      },
+    );
+    expect(again.status).toBe(409);
+  });
+
+  it('copies to NHN Glance with its own job, and reuses the FPT copy that holds the same sha256', async () => {
+    const customBefore = fpt.store.customCount;
+    const res = await replicate(sourceId, [{ provider: 'nhn-kr1' }, { provider: 'fpt-hcm' }]);
+    expect(res.status).toBe(202);
+    expect(res.body.targets.map((t) => t.provider)).toEqual(['nhn-kr1', 'fpt-hcm']);
+    expect(new Set(res.body.targets.map((t) => t.jobId)).size).toBe(2);
+    const done = await settled(res.body.id);
+    const [nhn, fptTarget] = done.targets;
+    expect(nhn).toMatchObject({ status: 'succeeded', reused: false });
+    expect(fptTarget).toMatchObject({ status: 'succeeded', reused: true });
+    expect(fpt.store.customCount).toBe(customBefore);
+    const copy = (await broker.api<Image>(`/v1/images/${nhn.imageId}`)).body;
+    expect(copy).toMatchObject({ status: 'active', checksums: { sha256: bytes.sha256, sha512: bytes.sha512 } });
+    const listed = await broker.api<{ items: Replication[] }>(`/v1/images/${sourceId}/replications`);
+    expect(listed.body.items.map((r) => r.id)).toContain(res.body.id);
+  });
+
+  it('refuses an unknown provider, the source itself, and names the field', async () => {
+    const unknown = await replicate(sourceId, [{ provider: 'nowhere' }]);
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors?.[0].field).toBe('targets[0].provider');
+    const itself = await replicate(sourceId, [{ provider: 'vietnix-hcm' }]);
+    expect(itself.status).toBe(422);
+    expect(itself.body.errors?.[0].field).toBe('targets[0].provider');
+  });
+
+  it('answers 501 for a provider without upload, and 422 for an image that is not active', async () => {
+    const noUpload = await replicate(sourceId, [{ provider: 'genesis' }]);
+    expect(noUpload.status).toBe(501);
+    expect(noUpload.body).toMatchObject({ provider: 'genesis', operation: 'create' });
+    const pending = await broker.api<{ id: string }>('/v1/images', {
+      method: 'POST',
+      body: { provider: 'vietnix-hcm', name: 'not-yet', diskFormat: 'raw', containerFormat: 'bare' },
+      secret: WRITER_SECRET,
+    });
+    expect((await replicate(pending.body.id, [{ provider: 'fpt-hcm' }])).status).toBe(422);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
