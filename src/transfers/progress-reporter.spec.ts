@@ -12,10 +12,12 @@ describe('reporting transfer progress', () => {
       await new Promise((r) => setTimeout(r, 10));
     }
     await reporter.close();
+    const elapsed = Date.now() - started;
     expect(writes[0][0]).toBe(1000);
     expect(writes[writes.length - 1][0]).toBe(50_000);
     expect(writes.length).toBeGreaterThanOrEqual(4);
-    expect(writes.length).toBeLessThan(15);
+    // At most one write per interval, plus the first and the closing one, however slow the machine.
+    expect(writes.length).toBeLessThanOrEqual(Math.floor(elapsed / 90) + 2);
     for (let i = 1; i < writes.length - 1; i++) expect(writes[i][1] - writes[i - 1][1]).toBeGreaterThanOrEqual(90);
   });
 });
