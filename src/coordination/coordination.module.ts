@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
 import type IORedis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { createRedisConnection } from './redis-connection';
@@ -7,11 +7,19 @@ import { SharedVersion } from './shared-version';
 /** The Redis connection for the broker's own coordination keys (versions, call limits). */
 export const COORDINATION_REDIS = Symbol('COORDINATION_REDIS');
 
-/** Bumped by every catalogue write; API replicas key their page cache by it. */
+/** Pub/sub needs a connection of its own; only API replicas open it. */
+export const COORDINATION_SUBSCRIBER = Symbol('COORDINATION_SUBSCRIBER');
+
+/** Bumped by every catalogue write; API replicas key their page cache by it and watch it. */
 @Injectable()
 export class CatalogueVersion extends SharedVersion {
-  constructor(@Inject(COORDINATION_REDIS) redis: IORedis, config: AppConfig) {
-    super(redis, `${config.redisPrefix}:catalogue:version`);
+  constructor(
+    @Inject(COORDINATION_REDIS) redis: IORedis,
+    @Inject(COORDINATION_SUBSCRIBER) subscriber: IORedis | null,
+    config: AppConfig,
+  ) {
+    super(redis, `${config.redisPrefix}:catalogue:version`, (m) => new Logger(CatalogueVersion.name).warn(m));
+    if (subscriber) this.watch(subscriber);
   }
 }
 
@@ -19,16 +27,20 @@ export class CatalogueVersion extends SharedVersion {
 @Injectable()
 export class ProviderConnectionsVersion extends SharedVersion {
   constructor(@Inject(COORDINATION_REDIS) redis: IORedis, config: AppConfig) {
-    super(redis, `${config.redisPrefix}:providers:version`);
+    super(redis, `${config.redisPrefix}:providers:version`, (m) => new Logger(ProviderConnectionsVersion.name).warn(m));
   }
 }
 
 @Injectable()
 class CoordinationRedisCloser implements OnModuleDestroy {
-  constructor(@Inject(COORDINATION_REDIS) private readonly redis: IORedis) {}
+  constructor(
+    @Inject(COORDINATION_REDIS) private readonly redis: IORedis,
+    @Inject(COORDINATION_SUBSCRIBER) private readonly subscriber: IORedis | null,
+  ) {}
 
   onModuleDestroy(): void {
     this.redis.disconnect();
+    this.subscriber?.disconnect();
   }
 }
 
@@ -38,6 +50,11 @@ class CoordinationRedisCloser implements OnModuleDestroy {
     {
       provide: COORDINATION_REDIS,
       useFactory: (config: AppConfig) => createRedisConnection(config, 'producer'),
+      inject: [AppConfig],
+    },
+    {
+      provide: COORDINATION_SUBSCRIBER,
+      useFactory: (config: AppConfig) => (config.runsApi ? createRedisConnection(config, 'worker') : null),
       inject: [AppConfig],
     },
     CatalogueVersion,
