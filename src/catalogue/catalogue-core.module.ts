@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { CatalogueWriter } from './catalogue-writer.service';
+import { ImagesService } from './images.service';
 
-/** The catalogue writer, used by sync (worker) and, later, by API writes. */
+/** What both roles need of the catalogue: its writer (sync, uploads) and its reads (image lookups). */
 @Global()
-@Module({ providers: [CatalogueWriter], exports: [CatalogueWriter] })
+@Module({ providers: [CatalogueWriter, ImagesService], exports: [CatalogueWriter, ImagesService] })
 export class CatalogueCoreModule {}

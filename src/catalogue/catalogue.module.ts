@@ -5,7 +5,6 @@ import { ImageChangesService } from './image-changes.service';
 import { ImageRegistrationService } from './image-registration.service';
 import { ImageWritesController } from './image-writes.controller';
 import { ImagesController } from './images.controller';
-import { ImagesService } from './images.service';
 import { ProvidersController } from './providers.controller';
 import { ProvidersService } from './providers.service';
 
@@ -13,7 +12,7 @@ import { ProvidersService } from './providers.service';
 @Module({
   imports: [ProviderConnectionsModule],
   controllers: [ImagesController, ImageWritesController, ProvidersController],
-  providers: [ImagesService, ProvidersService, CatalogueResponseCache, ImageRegistrationService, ImageChangesService],
-  exports: [ImagesService, ImageChangesService],
+  providers: [ProvidersService, CatalogueResponseCache, ImageRegistrationService, ImageChangesService],
+  exports: [ImageChangesService],
 })
 export class CatalogueModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CatalogueVersion } from '../coordination/coordination.module';
-import { NotFoundError } from '../errors/app.errors';
+
 import type { Image } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
 import type { ImageVisibility } from '../provider-port/normalized-image';
@@ -85,8 +85,7 @@ export class ImageChangesService {
 
   /** The catalogue row and the adapter of its provider. */
   async target(id: string): Promise<{ row: Image; adapter: ProviderAdapter }> {
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.prisma.image.findUnique({ where: { id } }) : null;
-    if (!row) throw new NotFoundError(`No image has the id '${id}'`);
+    const row = await this.images.row(id);
     return { row, adapter: await this.registry.resolve(row.providerName) };
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../errors/app.errors';
-import type { Prisma } from '../persistence/generated/client';
+import type { Image, Prisma } from '../persistence/generated/client';
+import { isUuid } from '../persistence/uuid';
 import { PrismaService } from '../persistence/prisma.service';
 import { afterPosition, decodeCursor, encodeCursor } from '../pagination/keyset-cursor';
 import type { ImageDto, ImageListDto } from './dto/image.dto';
@@ -53,10 +54,16 @@ export class ImagesService {
   }
 
   async get(id: string): Promise<ImageDto> {
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.prisma.image.findUnique({ where: { id } }) : null;
-    if (!row) throw new NotFoundError(`No image has the id '${id}'`);
+    const row = await this.row(id);
     const lastSync = await this.lastSyncTimes([row.providerName]);
     return presentImage(row, lastSync.get(row.providerName) ?? null);
+  }
+
+  /** The catalogue row of an image, or the 404 that names the id. The one lookup every image route uses. */
+  async row(id: string): Promise<Image> {
+    const row = isUuid(id) ? await this.prisma.image.findUnique({ where: { id } }) : null;
+    if (!row) throw new NotFoundError(`No image has the id '${id}'`);
+    return row;
   }
 
   private filters(q: ListImagesQuery): Prisma.ImageWhereInput {

@@ -7,6 +7,7 @@ import { cancellationChannel } from './job-handler';
 import { afterPosition, decodeCursor, encodeCursor } from '../pagination/keyset-cursor';
 import type { Job, Prisma } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
+import { isUuid } from '../persistence/uuid';
 import type { JobListDto, ListJobsQuery } from './dto/job.dto';
 import type { BrokerJobType, JobPayloads } from './job-types';
 import { presentJob } from './job.presenter';
@@ -84,7 +85,7 @@ export class JobService {
   }
 
   async get(id: string): Promise<Job> {
-    const job = /^[0-9a-f-]{36}$/i.test(id) ? await this.prisma.job.findUnique({ where: { id } }) : null;
+    const job = isUuid(id) ? await this.prisma.job.findUnique({ where: { id } }) : null;
     if (!job) throw new NotFoundError(`No job has the id '${id}'`);
     return job;
   }

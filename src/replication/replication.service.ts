@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors/app.errors';
 import type { FieldProblem } from '../config/validation-messages';
+import { ImagesService } from '../catalogue/images.service';
 import { JobService } from '../jobs/job.service';
 import type { Job, Replication, ReplicationTarget } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
@@ -15,6 +16,7 @@ export class ReplicationService {
     private readonly prisma: PrismaService,
     private readonly registry: ProviderRegistry,
     private readonly jobs: JobService,
+    private readonly images: ImagesService,
   ) {}
 
   async create(imageId: string, body: CreateReplicationDto): Promise<ReplicationDto> {
@@ -128,10 +130,6 @@ export class ReplicationService {
   }
 
   private async source(imageId: string) {
-    const image = /^[0-9a-f-]{36}$/i.test(imageId)
-      ? await this.prisma.image.findUnique({ where: { id: imageId } })
-      : null;
-    if (!image) throw new NotFoundError(`No image has the id '${imageId}'`);
-    return image;
+    return this.images.row(imageId);
   }
 }

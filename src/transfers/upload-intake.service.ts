@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { ConflictError, NotFoundError, UnprocessableError } from '../errors/app.errors';
+import { ConflictError, UnprocessableError } from '../errors/app.errors';
+import { ImagesService } from '../catalogue/images.service';
 import { JobService } from '../jobs/job.service';
 import type { Image, Job } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
@@ -24,15 +25,13 @@ export class UploadIntakeService {
     private readonly prisma: PrismaService,
     private readonly registry: ProviderRegistry,
     private readonly jobs: JobService,
+    private readonly images: ImagesService,
     @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
   ) {}
 
   /** The image, if it may take bytes now. */
   async acceptingImage(imageId: string): Promise<Image> {
-    const image = /^[0-9a-f-]{36}$/i.test(imageId)
-      ? await this.prisma.image.findUnique({ where: { id: imageId } })
-      : null;
-    if (!image) throw new NotFoundError(`No image has the id '${imageId}'`);
+    const image = await this.images.row(imageId);
     requireCapability(await this.registry.resolve(image.providerName), 'upload');
     if (image.status !== 'pending' && image.status !== 'failed') {
       throw new ConflictError(

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '../errors/app.errors';
 import type { Job } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
+import { isUuid } from '../persistence/uuid';
 import { partSizeFor, STAGING_STORAGE, type StagingStorage } from '../staging/staging-storage';
 import { ImageDigestTransform } from './image-digest.transform';
 import { PartMd5Transform } from './part-md5.transform';
@@ -74,9 +75,7 @@ export class UploadSessionsService {
 
   async complete(imageId: string, uploadId: string, body: CompleteUploadSessionDto): Promise<Job> {
     const image = await this.intake.acceptingImage(imageId);
-    const upload = /^[0-9a-f-]{36}$/i.test(uploadId)
-      ? await this.prisma.upload.findUnique({ where: { id: uploadId } })
-      : null;
+    const upload = isUuid(uploadId) ? await this.prisma.upload.findUnique({ where: { id: uploadId } }) : null;
     if (!upload || upload.imageId !== image.id || !upload.multipartUploadId) {
       throw new NotFoundError(`No upload session '${uploadId}' for image '${image.id}'`);
     }

@@ -7,6 +7,7 @@ import {
   startGlancePair,
   type GlanceEmulator,
 } from '../support/glance-fixtures';
+import { waitFor } from '../support/wait-for';
 
 interface Image {
   id: string;
@@ -228,11 +229,3 @@ describe('catalogue sync from OpenStack Glance clouds', () => {
     }
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

@@ -5,6 +5,7 @@ import { createGenesisEmulator } from '../../src/sandbox/emulators/genesis-cloud
 import { generateGenesisSeed } from '../../src/sandbox/emulators/genesis-cloud/genesis-seed';
 import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
 import { TestImageBytes } from '../support/image-bytes';
+import { waitFor } from '../support/wait-for';
 
 const VPC = '0f6c1f2e-3b4a-4d5e-8f90-123456789abc';
 
@@ -170,11 +171,3 @@ describe('replicating an image to other clouds', () => {
     expect((await replicate(pending.body.id, [{ provider: 'fpt-hcm' }])).status).toBe(422);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
