@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // The config loader, the entry points and the test/bench harnesses are where the environment is read.
-    files: ['src/main.ts', 'src/config/**', 'src/sandbox/dev.ts', 'test/**', 'bench/**', 'scripts/**', 'harness/**', '**/*.spec.ts', '**/*.e2e-spec.ts'],
+    files: ['src/main.ts', 'src/migrate.ts', 'src/config/**', 'src/sandbox/dev.ts', 'test/**', 'bench/**', 'scripts/**', 'harness/**', '**/*.spec.ts', '**/*.e2e-spec.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

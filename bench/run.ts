@@ -1,4 +1,6 @@
 import { catalogueBenchmark } from './catalogue.bench';
+import { jobsBenchmark } from './jobs.bench';
+import { replicationBenchmark } from './replication.bench';
 import { syncBenchmark } from './sync.bench';
 import { transferBenchmark } from './transfer.bench';
 
@@ -7,6 +9,8 @@ const BENCHMARKS: Array<[string, () => Promise<string>]> = [
   ['catalogue', catalogueBenchmark],
   ['sync', syncBenchmark],
   ['transfer', transferBenchmark],
+  ['jobs', jobsBenchmark],
+  ['replication', replicationBenchmark],
 ];
 
 async function main(): Promise<void> {

@@ -1,15 +1,13 @@
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { BrokerProcess, WRITER_SECRET } from '../harness/broker-process';
 import { startEmbeddedS3 } from '../src/sandbox/embedded-s3';
 import { createGlanceEmulator } from '../src/sandbox/emulators/openstack-glance/glance.emulator';
+import { curlPutImageFile, curlPutToGlance } from './curl-put';
 import { RssSampler } from './rss-sampler';
+import { timed, writeTestFile } from './test-file';
 
-const run = promisify(execFile);
 const GiB = 1024 * 1024 * 1024;
 const TOKEN = 'bench-token';
 
@@ -56,53 +54,13 @@ export async function transferBenchmark(): Promise<string> {
           },
           secret: WRITER_SECRET,
         });
-        const { stdout } = await run(
-          'curl',
-          [
-            '-sS',
-            '-X',
-            'PUT',
-            '-T',
-            file,
-            '-H',
-            `authorization: Bearer ${WRITER_SECRET}`,
-            '-H',
-            'content-type: application/octet-stream',
-            `${api.url}/v1/images/${image.body.id}/file`,
-          ],
-          { maxBuffer: 1024 * 1024 },
-        );
-        const job = await api.waitForJob((JSON.parse(stdout) as { id: string }).id, 3_600_000);
+        const jobId = await curlPutImageFile(api, image.body.id, file);
+        const job = await api.waitForJob(jobId, 3_600_000);
         if (job.state !== 'succeeded') throw new Error(`upload ${job.state}: ${job.error?.message}`);
       });
       const peaks = sampler.stop();
 
-      const direct = await timed(async () => {
-        const created = await fetch(`${glanceUrl}/v2/images`, {
-          method: 'POST',
-          headers: { 'x-auth-token': TOKEN, 'content-type': 'application/json' },
-          body: JSON.stringify({ name: `curl-${gib}g`, disk_format: 'raw', container_format: 'bare' }),
-        });
-        const { id } = (await created.json()) as { id: string };
-        await run(
-          'curl',
-          [
-            '-sS',
-            '-X',
-            'PUT',
-            // curl --data-binary @file reads the whole file into memory and refuses at 1 GiB here
-            // ("out of memory"); -T sends the same PUT body, streamed, as the broker run does.
-            '-T',
-            file,
-            '-H',
-            `x-auth-token: ${TOKEN}`,
-            '-H',
-            'content-type: application/octet-stream',
-            `${glanceUrl}/v2/images/${id}/file`,
-          ],
-          { maxBuffer: 1024 * 1024 },
-        );
-      });
+      const direct = await timed(() => curlPutToGlance(glanceUrl, TOKEN, file, `curl-${gib}g`));
       rmSync(file, { force: true });
 
       const brokerMBs = size / 1e6 / viaBroker;
@@ -121,28 +79,4 @@ export async function transferBenchmark(): Promise<string> {
     await s3.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-async function timed(work: () => Promise<void>): Promise<number> {
-  const started = process.hrtime.bigint();
-  await work();
-  return Number(process.hrtime.bigint() - started) / 1e9;
-}
-
-/** Pseudo-random bytes (hash chains, so nothing compresses), written in 8 MiB blocks. */
-async function writeTestFile(path: string, size: number): Promise<void> {
-  const out = createWriteStream(path);
-  let block = Buffer.alloc(8 * 1024 * 1024);
-  let seed = createHash('sha512').update('bench').digest();
-  for (let i = 0; i < block.length; i += seed.length) {
-    seed = createHash('sha512').update(seed).digest();
-    seed.copy(block, i);
-  }
-  for (let written = 0, n = 0; written < size; written += block.length, n++) {
-    block = Buffer.from(block);
-    block.writeUInt32BE(n, 0);
-    const chunk = block.subarray(0, Math.min(block.length, size - written));
-    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }

@@ -23,27 +23,47 @@ export interface BrokerOptions {
  * database and Redis prefix, the way it runs in production.
  */
 export class BrokerProcess {
-  readonly url: string;
   output = '';
+  /** Set when the test stops or signals the process itself. */
+  private signalled = false;
+  /** Set once the process answered ready; a start-up failure is reported by start() itself. */
+  private ready = false;
   private child?: ChildProcess;
   private exited?: Promise<number | null>;
 
   private constructor(
-    readonly port: number,
+    private listenPort: number,
     readonly database: string,
     readonly databaseUrl: string,
     readonly redisPrefix: string,
     readonly env: Record<string, string>,
     private readonly ownsResources: boolean,
-  ) {
-    this.url = `http://127.0.0.1:${port}`;
+  ) {}
+
+  get port(): number {
+    return this.listenPort;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.listenPort}`;
   }
 
   static async start(options: BrokerOptions): Promise<BrokerProcess> {
     const broker = await BrokerProcess.prepare(options);
-    await broker.launch();
-    await broker.waitUntilReady();
-    return broker;
+    // A port found free can be taken by another test's server before the broker binds it:
+    // then this broker fails with EADDRINUSE and starts again on another port.
+    for (let tries = 1; ; tries++) {
+      broker.launch();
+      try {
+        await broker.waitUntilReady();
+        return broker;
+      } catch (error) {
+        if (tries >= 3 || !/EADDRINUSE/.test(broker.output)) throw error;
+        broker.listenPort = await freePort();
+        broker.env.PORT = String(broker.listenPort);
+        broker.output = '';
+      }
+    }
   }
 
   /** Everything but the launch: for tests that expect the start to fail. */
@@ -71,6 +91,8 @@ export class BrokerProcess {
       ].join(','),
       SYNC_INTERVAL_SECONDS: '0',
       SHUTDOWN_TIMEOUT_MS: '10000',
+      // Tests poll and page far faster than any person; the rate-limit tests turn it on themselves.
+      RATE_LIMIT_REQUESTS: '0',
       ...(options.shareWith ? withoutListener(options.shareWith.env) : {}),
       ...options.env,
     };
@@ -83,6 +105,8 @@ export class BrokerProcess {
   }
 
   launch(): void {
+    this.signalled = false;
+    this.ready = false;
     const main = resolve(__dirname, '..', __dirname.includes('/dist/') ? '..' : '.', 'dist/src/main.js');
     const child = spawn(process.execPath, [main], {
       env: { PATH: process.env.PATH ?? '', ...this.env },
@@ -91,6 +115,13 @@ export class BrokerProcess {
     child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
     this.exited = new Promise((res) => child.once('exit', (code) => res(code)));
+    child.once('exit', (code, signal) => {
+      // A broker that dies on its own mid-test would otherwise take its last words with it.
+      if (this.signalled || !this.ready) return;
+      process.stderr.write(
+        `broker on port ${this.port} exited unexpectedly (code ${code}, signal ${signal}); its last output:\n${this.output.slice(-6000)}\n`,
+      );
+    });
     this.child = child;
   }
 
@@ -112,7 +143,13 @@ export class BrokerProcess {
       if (exitCode !== undefined) throw new Error(`broker exited with ${exitCode}:\n${this.output}`);
       try {
         const res = await fetch(`${this.url}/health/ready`);
-        if (res.ok) return;
+        // Ready only once this process said it listens there: the port may be another server's.
+        // (A quieter LOG_LEVEL hides that line; then the answer alone has to do.)
+        const quiet = ['warn', 'error', 'fatal', 'silent'].includes(this.env.LOG_LEVEL ?? 'info');
+        if (res.ok && (quiet || this.output.includes(`listening on ${this.url}`))) {
+          this.ready = true;
+          return;
+        }
       } catch {
         // not listening yet
       }
@@ -127,12 +164,14 @@ export class BrokerProcess {
   }
 
   signal(signal: NodeJS.Signals): void {
+    this.signalled = true;
     this.child?.kill(signal);
   }
 
   /** Stops the process (SIGTERM, then SIGKILL) and removes its database and Redis keys. */
   async stop(): Promise<void> {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
+      this.signalled = true;
       this.child.kill('SIGTERM');
       const timer = setTimeout(() => this.child?.kill('SIGKILL'), 15_000);
       await this.exited;
@@ -164,6 +203,28 @@ export class BrokerProcess {
       // not JSON
     }
     return { status: res.status, headers: res.headers, body: body as T };
+  }
+
+  /**
+   * PUT /v1/images/{id}/file with a streamed body, the way a client uploads an
+   * image (the body is never held whole); the answer's JSON body, if any.
+   */
+  async putImageFile<T = { id: string }>(
+    imageId: string,
+    body: AsyncIterable<Uint8Array>,
+    options: { secret?: string; contentType?: string } = {},
+  ): Promise<{ status: number; headers: Headers; body: T }> {
+    const res = await fetch(`${this.url}/v1/images/${imageId}/file`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${options.secret ?? WRITER_SECRET}`,
+        'content-type': options.contentType ?? 'application/octet-stream',
+      },
+      body: body as unknown as RequestInit['body'],
+      duplex: 'half',
+    } as RequestInit);
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
   /** Polls a job until it ends. */

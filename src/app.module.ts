@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { AdaptersModule } from './adapters/adapters.module';
 import { AuthModule } from './auth/auth.module';
@@ -13,7 +14,11 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { JobsApiModule } from './jobs/jobs-api.module';
 import { JobsCoreModule } from './jobs/jobs-core.module';
 import { JobsWorkerModule } from './jobs/jobs-worker.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PersistenceModule } from './persistence/persistence.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ReplicationModule } from './replication/replication.module';
 import { StagingModule } from './staging/staging.module';
 import { TransfersModule } from './transfers/transfers.module';
@@ -24,13 +29,17 @@ import { TransfersModule } from './transfers/transfers.module';
  */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    const apiModules = config.runsApi ? [CatalogueModule, TransfersModule, ReplicationModule, JobsApiModule] : [];
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    const apiModules = config.runsApi
+      ? [CatalogueModule, TransfersModule, ReplicationModule, JobsApiModule, RateLimitModule.forRoot(config)]
+      : [];
     const workerModules = config.runsWorker ? [JobsWorkerModule] : [];
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger),
+        LifecycleModule,
         PersistenceModule,
         CoordinationModule,
         StagingModule,
@@ -39,6 +48,7 @@ export class AppModule {
         CatalogueCoreModule,
         AuthModule,
         HealthModule,
+        MetricsModule,
         ...apiModules,
         ...workerModules,
       ],

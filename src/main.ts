@@ -1,13 +1,13 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { loadAppConfig } from './config/app-config';
 import { ConfigurationError } from './config/config.errors';
 import { createHttpApp } from './http-app.factory';
+import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
+import { createRootLogger } from './logging/root-logger';
 import { bootstrapDatabase } from './persistence/database-bootstrap';
 
 /** Production entry: `ROLE=api|worker|all node dist/src/main.js`. */
 async function main(): Promise<void> {
-  const logger = new Logger('main');
   let config;
   try {
     config = loadAppConfig(process.env);
@@ -18,28 +18,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  await bootstrapDatabase(config.databaseUrl, (m) => logger.log(m));
-  const app = await createHttpApp(config);
-  const deadline = config.shutdownTimeoutMs;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      logger.log(`${signal}: shutting down (deadline ${deadline} ms)`);
-      setTimeout(() => {
-        logger.error('shutdown deadline passed; exiting');
-        process.exit(1);
-      }, deadline).unref();
-      // Nest's own hooks would re-raise the signal; closing here lets a clean stop exit 0.
-      app.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error(`shutdown failed: ${String(error)}`);
-          process.exit(1);
-        },
-      );
-    });
-  }
+  const rootLogger = createRootLogger({ level: config.logLevel, role: config.role });
+  const logger = rootLogger.child({ context: 'main' });
+  // Node's own warnings (deprecations, the AWS SDK's notices) go to stderr as plain text; keep every line JSON.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => logger.warn({ warning: warning.name }, warning.message));
+  await bootstrapDatabase(config.databaseUrl, (m) => logger.info(m));
+  const app = await createHttpApp(config, { logger: rootLogger });
+  installGracefulShutdown(app, config, logger);
   await app.listen({ port: config.port, host: config.host });
-  logger.log(`image-broker ${config.role} listening on http://${config.host}:${config.port}`);
+  logger.info(`image-broker ${config.role} listening on http://${config.host}:${config.port}`);
 }
 
 main().catch((error: unknown) => {

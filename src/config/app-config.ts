@@ -35,12 +35,18 @@ export class AppConfig {
     readonly secretsKey: Buffer | null,
     readonly syncIntervalSeconds: number,
     readonly workerConcurrency: number,
+    /** Jobs running at once across every worker process. */
+    readonly jobConcurrencyGlobal: number,
+    /** Jobs of one provider connection running at once, unless the connection sets maxConcurrentJobs. */
+    readonly jobConcurrencyPerProvider: number,
     readonly jobLockDurationMs: number,
     readonly shutdownTimeoutMs: number,
     readonly logLevel: string,
     readonly staging: StagingConfig | null,
     readonly importAllowedAddresses: readonly string[],
     readonly importMaxBytes: number,
+    /** Requests per API key per window; 0 requests: no limit. */
+    readonly rateLimit: { readonly requests: number; readonly windowSeconds: number },
   ) {}
 
   get runsApi(): boolean {
@@ -72,6 +78,8 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     parseSecretsKey(vars.SECRETS_KEY),
     vars.SYNC_INTERVAL_SECONDS,
     vars.WORKER_CONCURRENCY,
+    vars.JOB_CONCURRENCY_GLOBAL,
+    vars.JOB_CONCURRENCY_PER_PROVIDER,
     vars.JOB_LOCK_DURATION_MS,
     vars.SHUTDOWN_TIMEOUT_MS,
     vars.LOG_LEVEL,
@@ -81,6 +89,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       .map((a) => a.trim())
       .filter(Boolean),
     vars.IMPORT_MAX_BYTES,
+    { requests: vars.RATE_LIMIT_REQUESTS, windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS },
   );
 }
 

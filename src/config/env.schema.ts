@@ -64,6 +64,26 @@ export class EnvironmentVariables {
   WORKER_CONCURRENCY = 4;
 
   /**
+   * Jobs running at once across every worker process, held as leases in Redis.
+   * WORKER_CONCURRENCY bounds one process; this bounds the deployment.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  JOB_CONCURRENCY_GLOBAL = 32;
+
+  /**
+   * Jobs of one provider connection running at once across every worker
+   * process, unless the connection sets its own `maxConcurrentJobs`.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  JOB_CONCURRENCY_PER_PROVIDER = 8;
+
+  /**
    * How long a worker holds a job's lock between renewals; a worker that dies
    * is noticed (and its job resumed elsewhere) about this long after.
    */
@@ -111,6 +131,24 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   IMPORT_ALLOWED_ADDRESSES?: string;
+
+  /**
+   * Requests one API key may make per window (RATE_LIMIT_WINDOW_SECONDS),
+   * counted in Redis so the limit holds across API replicas; 0 turns it off.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_REQUESTS = 600;
+
+  /** The rate limit's window; a minute unless set. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
 
   /** The largest file an import may fetch, in bytes. */
   @IsOptional()

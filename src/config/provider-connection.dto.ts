@@ -50,6 +50,12 @@ export class ConnectionBaseDto {
   @Min(1)
   @Max(256)
   maxConcurrentCalls?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  maxConcurrentJobs?: number;
 }
 
 export class GlanceConnectionDto extends ConnectionBaseDto {

@@ -49,6 +49,8 @@ export interface HttpTuning {
 interface ConnectionBase extends HttpTuning {
   name: string;
   endpoint: string;
+  /** Jobs of this connection running at once across every worker (default JOB_CONCURRENCY_PER_PROVIDER). */
+  maxConcurrentJobs?: number;
 }
 
 export interface GlanceConnection extends ConnectionBase {

@@ -1,5 +1,6 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { scrubUrl, scrubUrlsInText } from '../logging/log-redaction';
 import { PROBLEM_CONTENT_TYPE } from './problem-details';
 import { toProblem } from './problem-mapper';
 
@@ -15,13 +16,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = toProblem(error);
     if (problem.status >= 500) {
       this.logger.error(
-        `${request.method} ${request.url} → ${problem.status}: ${(error as Error)?.stack ?? String(error)}`,
+        scrubUrlsInText(
+          `${request.method} ${scrubUrl(request.url)} → ${problem.status}: ${(error as Error)?.stack ?? String(error)}`,
+        ),
       );
     }
     if (problem.status === 401) reply.header('WWW-Authenticate', 'Bearer');
     void reply
       .status(problem.status)
       .header('Content-Type', PROBLEM_CONTENT_TYPE)
-      .send(JSON.stringify({ ...problem, instance: request.url }));
+      // A URL in a message (an import source, say) may carry a token or signature: never echo it.
+      .send(JSON.stringify({ ...problem, detail: scrubUrlsInText(problem.detail), instance: scrubUrl(request.url) }));
   }
 }

@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpCode } from '@nestjs/common';
+import { ServiceUnavailableError } from '../errors/app.errors';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators';
 import { ReadinessService } from './readiness.service';
@@ -36,16 +37,18 @@ export class HealthController {
   @ApiOperation({
     operationId: 'ready',
     summary: 'PostgreSQL and Redis answer',
-    description: 'Readiness: 200 when PostgreSQL and Redis each answer within two seconds, else 503.',
+    description:
+      'Readiness: 200 when PostgreSQL and Redis each answer within two seconds, else 503; 503 too once the process is shutting down.',
   })
   @ApiOkResponse({ type: HealthDto })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; the problem detail names it' })
   async ready(): Promise<HealthDto> {
+    if (this.readiness.shuttingDown) throw new ServiceUnavailableError('Not ready: shutting down');
     const checks = await this.readiness.check();
     const down = Object.entries(checks)
       .filter(([, state]) => state === 'down')
       .map(([name]) => name);
-    if (down.length > 0) throw new ServiceUnavailableException(`Not ready: ${down.join(', ')} unreachable`);
+    if (down.length > 0) throw new ServiceUnavailableError(`Not ready: ${down.join(', ')} unreachable`);
     return { status: 'ok', checks };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JobQueue } from '../jobs/queue/job-queue';
+import { ShutdownSignal } from '../lifecycle/shutdown-signal';
 import { PrismaService } from '../persistence/prisma.service';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -10,7 +11,13 @@ export class ReadinessService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly queue: JobQueue,
+    private readonly shutdown: ShutdownSignal,
   ) {}
+
+  /** From SIGTERM on, readiness fails so load balancers stop sending new requests while in-flight ones drain. */
+  get shuttingDown(): boolean {
+    return this.shutdown.raised;
+  }
 
   async check(): Promise<Record<'postgres' | 'redis', 'up' | 'down'>> {
     const [postgres, redis] = await Promise.all([

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { ConcurrencyLimiter } from './concurrency-limiter';
+import type { ProviderCallObserver } from './provider-call-observer';
 import { sendStreamedBody } from './streamed-upload';
 import {
   ProviderAuthError,
@@ -49,6 +50,8 @@ export interface ProviderHttpClientOptions {
   limiter?: ConcurrencyLimiter;
   /** Injected by tests to pin the jitter; a value in [0, 1). */
   random?: () => number;
+  /** Told of every attempt, for metrics. */
+  observer?: ProviderCallObserver;
 }
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -120,6 +123,7 @@ export class ProviderHttpClient {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly breaker: CircuitBreaker | undefined;
   private readonly limiter: ConcurrencyLimiter | undefined;
+  private readonly observer: ProviderCallObserver | undefined;
 
   constructor(options: ProviderHttpClientOptions) {
     this.provider = options.provider;
@@ -135,6 +139,7 @@ export class ProviderHttpClient {
     this.sleep = options.sleep ?? ((ms, signal) => sleepFor(ms, undefined, { signal }));
     this.breaker = options.breaker;
     this.limiter = options.limiter;
+    this.observer = options.observer;
   }
 
   async request<T = unknown>(request: ProviderRequest): Promise<ProviderResponse<T>> {
@@ -219,12 +224,26 @@ export class ProviderHttpClient {
       }
     }
     this.breaker?.begin();
+    const started = performance.now();
+    const observe = (status: number | undefined, error: string | undefined) =>
+      this.observer?.observeProviderCall({
+        provider: this.provider,
+        method: request.method,
+        path: url.pathname,
+        status,
+        error,
+        durationMs: performance.now() - started,
+      });
     try {
       const raw = await this.attempt(request, url, authHeaders, stream);
       this.breaker?.record(!isRetryableStatus(raw.status));
+      observe(raw.status, isExpected(raw.status, request.expectedStatus) ? undefined : `http_${raw.status}`);
       return raw;
     } catch (error) {
-      if (!request.signal?.aborted) this.breaker?.record(!isTransientNetworkError(error));
+      if (!request.signal?.aborted) {
+        this.breaker?.record(!isTransientNetworkError(error));
+        observe(undefined, error instanceof TimeoutError ? 'timeout' : 'network');
+      }
       throw error;
     } finally {
       release?.();

@@ -40,6 +40,14 @@ export class JobCancelledError extends Error {
 }
 
 /** Redis channel on which the API announces cancelled job ids to every worker. */
+/** The abort reason of a run whose worker is shutting down: the job goes back to the queue, not to failed. */
+export class WorkerShutdownError extends Error {
+  constructor() {
+    super('the worker is shutting down; the job resumes on another worker');
+    this.name = 'WorkerShutdownError';
+  }
+}
+
 export function cancellationChannel(redisPrefix: string): string {
   return `${redisPrefix}:job-cancellations`;
 }

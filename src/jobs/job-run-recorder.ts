@@ -1,3 +1,4 @@
+import { scrubUrlsInText } from '../logging/log-redaction';
 import { Injectable } from '@nestjs/common';
 import type { Job, Prisma } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
@@ -43,8 +44,21 @@ export class JobRunRecorder {
     });
   }
 
+  /**
+   * A run interrupted by a worker's shutdown: back to queued, its attempt not
+   * counted, its progress and checkpoint kept for the worker that resumes it.
+   */
+  async handBack(jobId: string): Promise<void> {
+    await this.prisma.job.updateMany({
+      where: { id: jobId, state: 'running' },
+      data: { state: 'queued', attempts: { decrement: 1 } },
+    });
+  }
+
   /** `final` false: a retry follows, the row goes back to queued and keeps the error for the user to see. */
-  async fail(jobId: string, code: string, message: string, final: boolean): Promise<void> {
+  async fail(jobId: string, code: string, rawMessage: string, final: boolean): Promise<void> {
+    // Job errors are shown to users and logged: URLs in them (import sources) lose their secrets first.
+    const message = scrubUrlsInText(rawMessage);
     await this.prisma.job.updateMany({
       where: { id: jobId, state: 'running' },
       data: final

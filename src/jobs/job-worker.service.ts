@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { UnrecoverableError, Worker, type Job as QueueJob } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job as QueueJob } from 'bullmq';
+import { PinoLogger } from 'nestjs-pino';
 import type IORedis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { ProviderError } from '../provider-port/provider.errors';
@@ -8,6 +9,7 @@ import {
   JOB_HANDLERS,
   JobCancelledError,
   PermanentJobError,
+  WorkerShutdownError,
   type JobHandler,
 } from './job-handler';
 import {
@@ -18,14 +20,23 @@ import {
   type BrokerJobType,
   type QueuedJobData,
 } from './job-types';
+import { scrubUrlsInText } from '../logging/log-redaction';
+import { BrokerMetrics } from '../metrics/broker-metrics';
 import { JobRunRecorder } from './job-run-recorder';
 import { createRedisConnection } from '../coordination/redis-connection';
 import { SyncScheduleTick } from './processors/sync-schedule.tick';
+import { JobConcurrencyGate } from './concurrency/job-concurrency-gate';
+import { ProviderJobLimits } from './concurrency/provider-job-limits';
+import type { Job } from '../persistence/generated/client';
+
+/** A job that finds its limit reached goes back to BullMQ for about this long (plus jitter). */
+const LIMITED_RETRY_MS = 500;
 
 /**
  * Runs queued jobs in ROLE=worker (or all). One BullMQ worker per queue
  * dispatches to the registered handler of each job type; the job row is
- * updated at every transition.
+ * updated at every transition. A job runs only with a slot of the
+ * JobConcurrencyGate (global and per-provider limits across every worker).
  */
 @Injectable()
 export class JobWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -36,11 +47,16 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
   private connection?: IORedis;
   /** Subscribed to cancellations: a job cancelled through the API stops on whichever worker runs it. */
   private cancellations?: IORedis;
+  private draining?: Promise<void>;
 
   constructor(
     private readonly config: AppConfig,
     private readonly recorder: JobRunRecorder,
     private readonly scheduleTick: SyncScheduleTick,
+    private readonly metrics: BrokerMetrics,
+    private readonly pino: PinoLogger,
+    private readonly gate: JobConcurrencyGate,
+    private readonly limits: ProviderJobLimits,
     @Inject(JOB_HANDLERS) handlers: JobHandler[],
   ) {
     for (const handler of handlers) {
@@ -55,14 +71,18 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
     this.connection = createRedisConnection(this.config, 'worker');
     const queues = new Set(Object.values(QUEUES));
     for (const queue of queues) {
-      const worker = new Worker<QueuedJobData | Record<string, never>>(queue, (job) => this.process(job), {
-        connection: this.connection,
-        prefix: this.config.redisPrefix,
-        concurrency: this.config.workerConcurrency,
-        lockDuration: this.config.jobLockDurationMs,
-        stalledInterval: this.config.jobLockDurationMs,
-        maxStalledCount: 3,
-      });
+      const worker = new Worker<QueuedJobData | Record<string, never>>(
+        queue,
+        (job, token) => this.process(job, token),
+        {
+          connection: this.connection,
+          prefix: this.config.redisPrefix,
+          concurrency: this.config.workerConcurrency,
+          lockDuration: this.config.jobLockDurationMs,
+          stalledInterval: this.config.jobLockDurationMs,
+          maxStalledCount: 3,
+        },
+      );
       worker.on('error', (error) => this.logger.warn(`queue ${queue}: ${error.message}`));
       this.workers.push(worker);
     }
@@ -82,30 +102,89 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
+  /**
+   * Stops taking jobs and hands the running ones back: each is aborted, keeps
+   * its checkpoint (an FPT upload's finished parts, say), returns to the queue
+   * without counting an attempt, and another worker resumes it at once.
+   * Resolves when every run has let go, well before the shutdown deadline.
+   */
+  drain(): Promise<void> {
+    this.draining ??= (async () => {
+      const closing = Promise.all(this.workers.map((w) => w.close()));
+      if (this.inFlight.size > 0) this.logger.log(`handing back ${this.inFlight.size} running job(s)`);
+      for (const controller of this.inFlight.values()) controller.abort(new WorkerShutdownError());
+      await closing;
+    })();
+    return this.draining;
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    for (const controller of this.inFlight.values()) controller.abort(new Error('worker shutting down'));
-    await Promise.all(this.workers.map((w) => w.close()));
+    await this.drain();
     this.connection?.disconnect();
     this.cancellations?.disconnect();
   }
 
-  private async process(queueJob: QueueJob<QueuedJobData | Record<string, never>>): Promise<unknown> {
+  private process(queueJob: QueueJob<QueuedJobData | Record<string, never>>, token?: string): Promise<unknown> {
     if (queueJob.name === SYNC_SCHEDULE_TICK) return this.scheduleTick.run();
+    const jobId = (queueJob.data as QueuedJobData).jobId;
+    // Every line logged while the job runs, here or deep in a handler, carries its id.
+    return this.pino.runInContext(() => this.run(queueJob, token), {
+      bindings: { jobId, jobType: queueJob.name },
+    });
+  }
+
+  private async run(queueJob: QueueJob<QueuedJobData | Record<string, never>>, token?: string): Promise<unknown> {
     const type = queueJob.name as BrokerJobType;
     const handler = this.handlers.get(type);
     const jobId = (queueJob.data as QueuedJobData).jobId;
     if (!handler || !jobId) throw new UnrecoverableError(`unknown job ${queueJob.name}`);
-
-    const row = await this.recorder.start(jobId);
-    if (!row) {
-      // Cancelled while queued: its handler still cleans up after it (staged bytes, image status).
-      const ended = await this.recorder.find(jobId);
-      if (ended?.state === 'cancelled') await this.settle(handler, jobId, ended.payload, new JobCancelledError());
-      return { skipped: `job row is ${ended?.state ?? 'gone'}` };
+    if (this.draining && token) {
+      // Fetched in the instant close() began: not this worker's to start any more.
+      await queueJob.moveToDelayed(Date.now(), token);
+      throw new DelayedError('the worker is shutting down');
     }
+
+    // An ended row (cancelled while it waited, say) needs no slot: only its clean-up runs.
+    const queued = await this.recorder.find(jobId);
+    if (!queued || (queued.state !== 'queued' && queued.state !== 'running')) return this.skip(handler, jobId, queued);
+    const provider = queued.providerName
+      ? { name: queued.providerName, limit: await this.limits.limitOf(queued.providerName) }
+      : null;
+    const slot = await this.gate.tryAcquire(provider);
+    if (!slot) {
+      // Give the BullMQ slot back instead of waiting in it; moveToDelayed does not count an attempt.
+      await queueJob.moveToDelayed(Date.now() + LIMITED_RETRY_MS + Math.random() * LIMITED_RETRY_MS, token);
+      throw new DelayedError();
+    }
+    try {
+      return await this.runWithSlot(queueJob, token, type, handler, jobId);
+    } finally {
+      await slot.release();
+    }
+  }
+
+  /** A job whose row has ended: cancelled while queued, its handler still cleans up (staged bytes, image status). */
+  private async skip(handler: JobHandler, jobId: string, ended: Job | null): Promise<{ skipped: string }> {
+    if (ended?.state === 'cancelled') await this.settle(handler, jobId, ended.payload, new JobCancelledError());
+    return { skipped: `job row is ${ended?.state ?? 'gone'}` };
+  }
+
+  private async runWithSlot(
+    queueJob: QueueJob<QueuedJobData | Record<string, never>>,
+    token: string | undefined,
+    type: BrokerJobType,
+    handler: JobHandler,
+    jobId: string,
+  ): Promise<unknown> {
+    const row = await this.recorder.start(jobId);
+    // Ended between the check before the slot and now.
+    if (!row) return this.skip(handler, jobId, await this.recorder.find(jobId));
     const controller = new AbortController();
     this.inFlight.set(jobId, controller);
     const attempts = queueJob.opts.attempts ?? JOB_POLICIES[type].attempts;
+    const timer = this.metrics.jobDuration.startTimer({ type, provider: row.providerName ?? '' });
+    let outcome = 'failed';
+    this.logger.log({ attempt: queueJob.attemptsMade + 1, provider: row.providerName }, `${type} job started`);
     try {
       const result = await handler.run({
         jobId,
@@ -115,20 +194,37 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
         progress: (done, total) => this.recorder.progress(jobId, done, total),
       });
       await this.recorder.succeed(jobId, result);
+      outcome = 'succeeded';
+      this.logger.log(`${type} job succeeded`);
       return result;
     } catch (caught) {
-      const error = controller.signal.reason instanceof JobCancelledError ? controller.signal.reason : caught;
+      const reason: unknown = controller.signal.reason;
+      if (reason instanceof WorkerShutdownError && token) {
+        outcome = 'handed_back';
+        this.logger.log(`${type} job handed back for another worker to resume`);
+        await this.recorder.handBack(jobId);
+        await queueJob.moveToDelayed(Date.now(), token);
+        throw new DelayedError(reason.message);
+      }
+      const error = reason instanceof JobCancelledError ? reason : caught;
       if (error instanceof JobCancelledError) {
+        outcome = 'cancelled';
+        this.logger.log(`${type} job cancelled`);
         await this.settle(handler, jobId, row.payload, error);
         throw new UnrecoverableError(error.message);
       }
       const permanent = isPermanent(error);
       const final = permanent || queueJob.attemptsMade + 1 >= attempts;
+      this.logger.warn(
+        { errorCode: errorCode(error), final },
+        scrubUrlsInText(`${type} job failed: ${errorMessage(error)}${final ? '' : '; it will be retried'}`),
+      );
       await this.recorder.fail(jobId, errorCode(error), errorMessage(error), final);
       if (final) await this.settle(handler, jobId, row.payload, error);
       if (permanent) throw new UnrecoverableError(errorMessage(error));
       throw error;
     } finally {
+      timer({ outcome });
       this.inFlight.delete(jobId);
     }
   }

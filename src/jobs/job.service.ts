@@ -11,7 +11,7 @@ import { isUuid } from '../persistence/uuid';
 import type { JobListDto, ListJobsQuery } from './dto/job.dto';
 import type { BrokerJobType, JobPayloads } from './job-types';
 import { presentJob } from './job.presenter';
-import { JobQueue } from './queue/job-queue';
+import { OutboxRelayService } from './outbox/outbox-relay.service';
 
 export interface CreateJobOptions {
   providerName?: string;
@@ -20,14 +20,18 @@ export interface CreateJobOptions {
   dedupeKey?: string;
 }
 
-/** The one way a job is created: its row in PostgreSQL first, then its BullMQ entry under the row's id. */
+/**
+ * The one way a job is created: its row and its outbox row in one PostgreSQL
+ * transaction. The outbox relay then puts it into BullMQ under the row's id, so
+ * a job exists in BullMQ only if its row does, and a row never waits on Redis.
+ */
 @Injectable()
 export class JobService {
   private readonly logger = new Logger(JobService.name);
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly queue: JobQueue,
+    private readonly relay: OutboxRelayService,
     private readonly config: AppConfig,
     @Inject(COORDINATION_REDIS) private readonly redis: IORedis,
   ) {}
@@ -57,14 +61,18 @@ export class JobService {
   ): Promise<{ job: Job; deduplicated: boolean }> {
     let job: Job;
     try {
-      job = await this.prisma.job.create({
-        data: {
-          type,
-          payload: payload as unknown as Prisma.InputJsonValue,
-          providerName: options.providerName,
-          imageId: options.imageId,
-          dedupeKey: options.dedupeKey,
-        },
+      job = await this.prisma.$transaction(async (tx) => {
+        const row = await tx.job.create({
+          data: {
+            type,
+            payload: payload as unknown as Prisma.InputJsonValue,
+            providerName: options.providerName,
+            imageId: options.imageId,
+            dedupeKey: options.dedupeKey,
+          },
+        });
+        await tx.jobOutbox.create({ data: { jobId: row.id } });
+        return row;
       });
     } catch (error) {
       if (!options.dedupeKey || !isUniqueViolation(error)) throw error;
@@ -75,12 +83,7 @@ export class JobService {
       // The live job ended between our insert and our read: try once more.
       return this.create(type, payload, options);
     }
-    try {
-      await this.queue.enqueue(type, job.id);
-    } catch (error) {
-      // The row stays queued; the worker's reconciler enqueues it once Redis answers again.
-      this.logger.warn(`job ${job.id} stored but not enqueued yet: ${(error as Error).message}`);
-    }
+    this.relay.wake();
     return { job, deduplicated: false };
   }
 

@@ -1,4 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
+import type IORedis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { COORDINATION_REDIS } from '../coordination/coordination.module';
+import { PrismaService } from '../persistence/prisma.service';
+import { JobConcurrencyGate } from './concurrency/job-concurrency-gate';
+import { ProviderJobLimits } from './concurrency/provider-job-limits';
 import { JOB_HANDLERS, type JobHandler } from './job-handler';
 import { JobReconciler } from './job-reconciler.service';
 import { JobRunRecorder } from './job-run-recorder';
@@ -24,6 +30,25 @@ import { UploadProcessor } from '../transfers/upload.processor';
     SyncScheduleTick,
     JobRunRecorder,
     JobReconciler,
+    {
+      provide: JobConcurrencyGate,
+      useFactory: (redis: IORedis, config: AppConfig) =>
+        new JobConcurrencyGate(redis, {
+          keyPrefix: `${config.redisPrefix}:job-slots`,
+          globalLimit: config.jobConcurrencyGlobal,
+          // A dead worker's slot comes back about when BullMQ hands its job to another worker.
+          leaseMs: config.jobLockDurationMs,
+          onRenewFailure: (error) =>
+            new Logger(JobConcurrencyGate.name).warn(`slot lease not renewed: ${error.message}`),
+        }),
+      inject: [COORDINATION_REDIS, AppConfig],
+    },
+    {
+      provide: ProviderJobLimits,
+      useFactory: (prisma: PrismaService, config: AppConfig) =>
+        new ProviderJobLimits(prisma, config.jobConcurrencyPerProvider),
+      inject: [PrismaService, AppConfig],
+    },
     SyncScheduleInstaller,
     {
       provide: JOB_HANDLERS,

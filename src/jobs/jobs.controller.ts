@@ -5,6 +5,7 @@ import { RequireScope } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
 import { JobDto, JobListDto, ListJobsQuery } from './dto/job.dto';
 import { presentJob } from './job.presenter';
+import { ShutdownSignal } from '../lifecycle/shutdown-signal';
 import { streamJobEvents } from './job-events.stream';
 import { JobService } from './job.service';
 
@@ -12,7 +13,10 @@ import { JobService } from './job.service';
 @ApiBearerAuth()
 @Controller('v1/jobs')
 export class JobsController {
-  constructor(private readonly jobs: JobService) {}
+  constructor(
+    private readonly jobs: JobService,
+    private readonly shutdown: ShutdownSignal,
+  ) {}
 
   @Get()
   @RequireScope('images:read')
@@ -63,7 +67,7 @@ export class JobsController {
     operationId: 'jobEvents',
     summary: "A job's state and progress as server-sent events",
     description:
-      'Events `state`, `progress` and, last, `end`, each with the job as JSON data; the stream closes when the job ends.',
+      'Events `state`, `progress` and, last, `end`, each with the job as JSON data; the stream closes when the job ends, or when this replica shuts down (reconnect to go on).',
   })
   @ApiOkResponse({ description: 'text/event-stream', schema: { type: 'string' } })
   @ApiProblemResponses(401, 403, 404)
@@ -72,6 +76,7 @@ export class JobsController {
     reply.hijack();
     const closed = new AbortController();
     reply.raw.on('close', () => closed.abort());
-    await streamJobEvents(reply.raw, () => this.jobs.get(job.id).catch(() => null), closed.signal);
+    const until = AbortSignal.any([closed.signal, this.shutdown.signal]);
+    await streamJobEvents(reply.raw, () => this.jobs.get(job.id).catch(() => null), until);
   }
 }

@@ -78,6 +78,13 @@ class ProviderSettingsDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 256, description: 'Calls in flight at once, across every replica' })
   @Allow()
   maxConcurrentCalls?: number;
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 256,
+    description: 'Jobs of this connection running at once, across every worker (default JOB_CONCURRENCY_PER_PROVIDER)',
+  })
+  @Allow()
+  maxConcurrentJobs?: number;
   @ApiPropertyOptional({ type: ProviderAuthRequestDto, description: 'Replaced whole; never returned by any route' })
   @Allow()
   auth?: ProviderAuthRequestDto;

@@ -1,12 +1,14 @@
 import type { ProviderConnectionConfig } from '../config/provider-connection.types';
 import type { CircuitBreaker } from '../http/circuit-breaker';
 import type { ConcurrencyLimiter } from '../http/concurrency-limiter';
+import type { ProviderCallObserver } from '../http/provider-call-observer';
 import type { ProviderAdapter } from './provider.port';
 
 /** What the broker hands every adapter's HTTP client for one connection. */
 export interface AdapterRuntime {
   breaker: CircuitBreaker;
   limiter: ConcurrencyLimiter;
+  observer: ProviderCallObserver;
 }
 
 /** Builds the adapter of one provider kind from a validated connection. */

@@ -5,6 +5,7 @@ import type { ProviderConnectionConfig } from '../config/provider-connection.typ
 import { COORDINATION_REDIS } from '../coordination/coordination.module';
 import { CircuitBreaker } from '../http/circuit-breaker';
 import { RedisConcurrencyLimiter } from '../http/redis-concurrency-limiter';
+import { BrokerMetrics } from '../metrics/broker-metrics';
 import type { AdapterRuntime } from './adapter-factory';
 
 /** Calls in flight to one connection when its config does not say. */
@@ -12,21 +13,23 @@ export const DEFAULT_MAX_CONCURRENT_CALLS = 8;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * The resilience every connection gets: a circuit breaker (per process) and a
+ * The resilience every connection gets: a circuit breaker (per process), a
  * concurrency limit held in Redis, so the limit is the same however many
- * replicas call the provider.
+ * replicas call the provider, and the metrics of every call.
  */
 @Injectable()
 export class AdapterRuntimeFactory {
   constructor(
     @Inject(COORDINATION_REDIS) private readonly redis: IORedis,
     private readonly config: AppConfig,
+    private readonly metrics: BrokerMetrics,
   ) {}
 
   create(connection: ProviderConnectionConfig): AdapterRuntime {
     const timeoutMs = connection.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     return {
       breaker: new CircuitBreaker(),
+      observer: this.metrics,
       limiter: new RedisConcurrencyLimiter(this.redis, {
         key: `${this.config.redisPrefix}:provider-calls:${connection.name}`,
         limit: connection.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS,

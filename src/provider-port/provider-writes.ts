@@ -26,6 +26,15 @@ export interface CreateImageSpec {
   /** Needed up front by providers that register size and checksum (FPT). */
   sizeBytes: number | null;
   sha256: string | null;
+  /**
+   * A UUID the image should get, where the provider lets the client choose it
+   * (Glance). It makes the create safe to repeat: a create whose answer was
+   * lost is sent again and finds the image the first one made, never a second.
+   * Where the id is the provider's (FPT), its presence still marks the create
+   * as a repeatable one: an image already registered with the same name and
+   * bytes, and not yet uploaded, is taken over instead of refused.
+   */
+  clientId?: string;
 }
 
 /** The staged bytes an upload reads: verified by the broker, readable any number of times, by range. */

@@ -11,8 +11,10 @@ import { IntegrityError } from '../provider-port/provider.errors';
 import { operation, type ProviderAdapter } from '../provider-port/provider.port';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
 import { STAGING_STORAGE, type StagingStorage } from '../staging/staging-storage';
+import { BrokerMetrics } from '../metrics/broker-metrics';
 import { ImageDigestTransform, type ImageDigest } from '../transfers/image-digest.transform';
 import { StagedPush } from '../transfers/staged-push.service';
+import { copyClientId } from './copy-client-id';
 
 interface StagedSource {
   key: string;
@@ -40,6 +42,7 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
     private readonly version: CatalogueVersion,
     private readonly push: StagedPush,
     @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
+    private readonly metrics: BrokerMetrics,
   ) {}
 
   async run({ jobId, payload, signal, progress }: JobContext<'replicate'>): Promise<Record<string, unknown>> {
@@ -57,19 +60,65 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
     const known = source.sha256 ? await this.identicalAt(target, source.sha256) : null;
     if (known) return this.reuse(target, known);
 
-    const staged = await this.stageSource(source, jobId, signal);
+    // An earlier run of this job (killed, stalled, retried) whose staged bytes are still there resumes its push.
+    const staged = (await this.earlierStaging(jobId, target)) ?? (await this.stageSource(source, jobId, signal));
     const same = await this.identicalAt(target, staged.digest.sha256);
     if (same) {
       if (staged.own) await this.staging.delete(staged.key).catch(() => undefined);
       return this.reuse(target, same);
     }
 
-    const copyId = target.imageId ?? (await this.register(adapter, target, source, staged.digest));
+    const copyId = target.imageId ?? (await this.register(adapter, target, source, staged.digest, jobId));
+    const uploadId = await this.uploadFor(jobId, copyId, staged);
+    await this.prisma.job.update({ where: { id: jobId }, data: { imageId: copyId } }).catch(() => undefined);
+    const pushed = await this.push.push({ jobId, uploadId, signal, progress, removeStaged: staged.own });
+    return { imageId: copyId, nativeId: pushed.nativeId, sha256: staged.digest.sha256, reused: false };
+  }
+
+  /** What an earlier run of this job staged for this target's copy, when the bytes are still in staging. */
+  private async earlierStaging(jobId: string, target: ReplicationTarget): Promise<StagedSource | null> {
+    if (!target.imageId) return null;
+    const earlier = await this.prisma.upload.findFirst({
+      where: { jobId, imageId: target.imageId, state: { in: ['staged', 'pushing'] }, sha256: { not: null } },
+      orderBy: { createdAt: 'desc' },
+    });
+    if (!earlier || earlier.sizeBytes === null || !earlier.sha512 || !earlier.md5) return null;
+    if ((await this.staging.size(earlier.stagingKey).catch(() => null)) !== Number(earlier.sizeBytes)) return null;
+    return {
+      key: earlier.stagingKey,
+      digest: {
+        sizeBytes: Number(earlier.sizeBytes),
+        sha256: earlier.sha256!,
+        sha512: earlier.sha512,
+        md5: earlier.md5,
+      },
+      own: earlier.stagingKey.startsWith(`replications/${jobId}/`),
+    };
+  }
+
+  /**
+   * The upload row this job pushes: the one an earlier run of the same job
+   * left (killed, stalled or retried), so the parts it recorded are not sent
+   * again; else a new one.
+   */
+  private async uploadFor(jobId: string, copyId: string, staged: StagedSource): Promise<string> {
+    const earlier = await this.prisma.upload.findFirst({
+      where: {
+        jobId,
+        imageId: copyId,
+        stagingKey: staged.key,
+        sha256: staged.digest.sha256,
+        state: { in: ['staged', 'pushing'] },
+      },
+      orderBy: { createdAt: 'desc' },
+    });
+    if (earlier) return earlier.id;
     const uploadId = randomUUID();
     await this.prisma.upload.create({
       data: {
         id: uploadId,
         imageId: copyId,
+        jobId,
         stagingKey: staged.key,
         state: 'staged',
         sizeBytes: BigInt(staged.digest.sizeBytes),
@@ -78,9 +127,7 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
         md5: staged.digest.md5,
       },
     });
-    await this.prisma.job.update({ where: { id: jobId }, data: { imageId: copyId } }).catch(() => undefined);
-    const pushed = await this.push.push({ jobId, uploadId, signal, progress, removeStaged: staged.own });
-    return { imageId: copyId, nativeId: pushed.nativeId, sha256: staged.digest.sha256, reused: false };
+    return uploadId;
   }
 
   /** An active image at the target with the same bytes, if the catalogue knows one. */
@@ -119,10 +166,13 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
     const file = await download(source.nativeId, null, signal);
     const key = `replications/${jobId}/${randomUUID()}`;
     const digestor = new ImageDigestTransform();
-    await this.staging.put(key, file.stream.pipe(digestor), signal).catch(async (error: unknown) => {
-      await this.staging.delete(key).catch(() => undefined);
-      throw error;
-    });
+    await this.staging
+      .put(key, file.stream.pipe(digestor), signal, source.sizeBytes === null ? null : Number(source.sizeBytes))
+      .catch(async (error: unknown) => {
+        await this.staging.delete(key).catch(() => undefined);
+        throw error;
+      })
+      .finally(() => this.metrics.countTransfer('provider_to_staging', source.providerName, digestor.bytesSeen));
     const digest = digestor.digest();
     const mismatch = [
       source.sizeBytes !== null && Number(source.sizeBytes) !== digest.sizeBytes ? 'size' : null,
@@ -146,6 +196,7 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
     target: ReplicationTarget,
     source: Image,
     digest: ImageDigest,
+    jobId: string,
   ): Promise<string> {
     const create = operation(adapter, 'create', 'createImage');
     const created = await create({
@@ -167,6 +218,7 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
       },
       sizeBytes: digest.sizeBytes,
       sha256: digest.sha256,
+      clientId: copyClientId(target.id, jobId),
     });
     const image = {
       ...created,

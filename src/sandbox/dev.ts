@@ -56,6 +56,8 @@ image-broker sandbox is up
   API         ${url}/v1/images
   Swagger UI  ${url}/docs
   OpenAPI     ${url}/openapi.json
+  Queues      ${url}/admin/queues (the admin key as the password)
+  Metrics     ${url}/metrics
   staging     ${s3 ? `${s3.endpoint} (embedded s3rver)` : process.env.STAGING_S3_ENDPOINT}
   admin key   ${process.env.API_KEYS ? '(from API_KEYS)' : adminSecret}
   providers   ${emulators.describe().join('\n              ')}

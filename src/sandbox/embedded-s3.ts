@@ -36,6 +36,8 @@ export async function startEmbeddedS3(bucket = 'image-broker-staging'): Promise<
       STAGING_S3_SECRET_ACCESS_KEY: 'S3RVER',
     },
     close: async () => {
+      // Idle keep-alive sockets (Node's global agent keeps them) would hold close() open until they time out.
+      (server as unknown as { httpServer?: { closeAllConnections(): void } }).httpServer?.closeAllConnections();
       await server.close();
       rmSync(directory, { recursive: true, force: true });
     },

@@ -18,9 +18,21 @@ import type { Readable } from 'node:stream';
 import type { StagingConfig } from '../config/app-config';
 import type { StagedPart, StagingStorage } from './staging-storage';
 
-/** Part size of streamed uploads; two parts in flight bound the memory of one upload to 32 MiB. */
-const STREAM_PART_BYTES = 16 * 1024 * 1024;
+const MiB = 1024 * 1024;
+/**
+ * Part size of streamed uploads: two parts in flight bound one upload's
+ * memory. 8 MiB parts when the size is known and fits 9,000 of them (72 GiB,
+ * below S3's 10,000-part limit), larger ones for larger files, and 16 MiB
+ * (up to 156 GiB) when the size is unknown.
+ */
 const STREAM_QUEUE = 2;
+const SMALL_PART_BYTES = 8 * MiB;
+const UNKNOWN_SIZE_PART_BYTES = 16 * MiB;
+
+export function streamPartBytes(expectedSizeBytes: number | null | undefined): number {
+  if (expectedSizeBytes === null || expectedSizeBytes === undefined) return UNKNOWN_SIZE_PART_BYTES;
+  return Math.max(SMALL_PART_BYTES, Math.ceil(expectedSizeBytes / 9_000 / MiB) * MiB);
+}
 
 export class S3StagingStorage implements StagingStorage {
   private readonly s3: S3Client;
@@ -40,11 +52,16 @@ export class S3StagingStorage implements StagingStorage {
     }
   }
 
-  async put(key: string, body: Readable, signal?: AbortSignal): Promise<{ sizeBytes: number }> {
+  async put(
+    key: string,
+    body: Readable,
+    signal?: AbortSignal,
+    expectedSizeBytes?: number | null,
+  ): Promise<{ sizeBytes: number }> {
     const upload = new Upload({
       client: this.s3,
       params: { Bucket: this.bucket, Key: key, Body: body },
-      partSize: STREAM_PART_BYTES,
+      partSize: streamPartBytes(expectedSizeBytes),
       queueSize: STREAM_QUEUE,
       leavePartsOnError: false,
     });

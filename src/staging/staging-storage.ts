@@ -13,7 +13,13 @@ export interface StagedPart {
 
 export interface StagingStorage {
   /** Streams `body` into `key` with a multipart upload; memory is bounded by the part size. */
-  put(key: string, body: Readable, signal?: AbortSignal): Promise<{ sizeBytes: number }>;
+  /** `expectedSizeBytes`, when known, lets the store pick smaller parts (less memory per upload). */
+  put(
+    key: string,
+    body: Readable,
+    signal?: AbortSignal,
+    expectedSizeBytes?: number | null,
+  ): Promise<{ sizeBytes: number }>;
   createMultipart(key: string): Promise<string>;
   presignPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string>;
   listParts(key: string, uploadId: string): Promise<StagedPart[]>;

@@ -1,3 +1,5 @@
+import { BrokerMetrics } from '../metrics/broker-metrics';
+import { meteredStream } from '../metrics/metered-stream';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -34,6 +36,7 @@ export class ImageFilesController {
     private readonly images: ImageChangesService,
     private readonly sessions: UploadSessionsService,
     private readonly imports: ImportService,
+    private readonly metrics: BrokerMetrics,
   ) {}
 
   @Put(':id/file')
@@ -148,7 +151,9 @@ export class ImageFilesController {
     if (file.contentRange) void reply.header('content-range', file.contentRange);
     if (file.md5) void reply.header('content-md5', file.md5);
     void reply.header('accept-ranges', 'bytes');
-    await reply.send(file.stream);
+    await reply.send(
+      meteredStream(file.stream, (bytes) => this.metrics.countTransfer('provider_to_client', row.providerName, bytes)),
+    );
   }
 }
 

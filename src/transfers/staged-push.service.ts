@@ -1,3 +1,4 @@
+import { BrokerMetrics } from '../metrics/broker-metrics';
 import { Inject, Injectable } from '@nestjs/common';
 import { CatalogueWriter } from '../catalogue/catalogue-writer.service';
 import { CatalogueVersion } from '../coordination/coordination.module';
@@ -34,6 +35,7 @@ export class StagedPush {
     private readonly writer: CatalogueWriter,
     private readonly version: CatalogueVersion,
     @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
+    private readonly metrics: BrokerMetrics,
   ) {}
 
   async push({ jobId, uploadId, signal, progress, removeStaged }: PushRequest): Promise<NormalizedImage> {
@@ -60,10 +62,16 @@ export class StagedPush {
       md5: upload.md5,
     });
     let pushed: NormalizedImage;
+    // A resumed push reports progress from its checkpoint on: those bytes were counted by the run that sent them.
+    let counted = await this.checkpointedBytes(upload.id);
     try {
       pushed = await upload$(image.nativeId, source, {
         signal,
-        progress: (done) => reporter.report(done),
+        progress: (done) => {
+          this.metrics.countTransfer('staging_to_provider', image.providerName, done - counted);
+          counted = Math.max(counted, done);
+          reporter.report(done);
+        },
         checkpoint: new DatabaseUploadCheckpoint(this.prisma, jobId, upload.id),
       });
     } finally {
@@ -80,5 +88,10 @@ export class StagedPush {
     await this.version.bump();
     if (removeStaged) await this.staging.delete(upload.stagingKey).catch(() => undefined);
     return verified;
+  }
+
+  private async checkpointedBytes(uploadId: string): Promise<number> {
+    const parts = await this.prisma.uploadPart.aggregate({ where: { uploadId }, _sum: { sizeBytes: true } });
+    return Number(parts._sum.sizeBytes ?? 0);
   }
 }

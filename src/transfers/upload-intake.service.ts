@@ -1,3 +1,4 @@
+import { BrokerMetrics } from '../metrics/broker-metrics';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -27,6 +28,7 @@ export class UploadIntakeService {
     private readonly jobs: JobService,
     private readonly images: ImagesService,
     @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
+    private readonly metrics: BrokerMetrics,
   ) {}
 
   /** The image, if it may take bytes now. */
@@ -59,7 +61,7 @@ export class UploadIntakeService {
       // A client that disconnects errors `body`; pipe() then errors the digest stream and the staging upload aborts.
       body.once('error', (error) => digestor.destroy(error));
       body.once('aborted', () => digestor.destroy(new Error('the client disconnected mid-upload')));
-      await this.staging.put(stagingKey, body.pipe(digestor));
+      await this.staging.put(stagingKey, body.pipe(digestor), undefined, declared);
       digest = digestor.digest();
       this.check(digest, declared, image.sha256);
     } catch (error) {
@@ -68,6 +70,8 @@ export class UploadIntakeService {
         throw new UnprocessableError(error.message, [{ field: 'sizeBytes', message: error.message }]);
       }
       throw error;
+    } finally {
+      this.metrics.countTransfer('client_to_staging', image.providerName, digestor.bytesSeen);
     }
     return this.queuePush(image, uploadId, stagingKey, digest);
   }

@@ -1,8 +1,8 @@
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
 import { connectDatabase } from '../../harness/isolated-resources';
 import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
-import { createFptEmulator } from '../../src/sandbox/emulators/fpt-metal-cloud/fpt.emulator';
-import { CountingProxy } from '../support/counting-proxy';
+import type { CountingProxy } from '../support/counting-proxy';
+import { startFptWithCountedParts, type FptWithCountedParts } from '../support/fpt-counted-parts';
 import { TestImageBytes } from '../support/image-bytes';
 
 const VPC = '0f6c1f2e-3b4a-4d5e-8f90-123456789abc';
@@ -20,27 +20,20 @@ interface Image {
 
 describe('uploads to FPT Metal Cloud', () => {
   let staging: EmbeddedS3;
-  let fptS3: EmbeddedS3;
+  let fptParts: FptWithCountedParts;
   let proxy: CountingProxy;
-  let fpt: ReturnType<typeof createFptEmulator>;
   let api: BrokerProcess;
   let worker: BrokerProcess;
 
-  async function putFile(id: string, bytes: TestImageBytes): Promise<{ status: number; body: { id: string } }> {
-    const res = await fetch(`${api.url}/v1/images/${id}/file`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${WRITER_SECRET}`, 'content-type': 'application/octet-stream' },
-      body: bytes.stream() as unknown as RequestInit['body'],
-      duplex: 'half',
-    } as RequestInit);
-    return { status: res.status, body: (await res.json()) as { id: string } };
-  }
+  const putFile = (id: string, bytes: TestImageBytes) => api.putImageFile(id, bytes.stream());
 
-  async function recordedParts(): Promise<number[]> {
+  /** The parts recorded for one image's uploads. */
+  async function recordedParts(imageId: string): Promise<number[]> {
     const db = await connectDatabase(api.databaseUrl);
     try {
       const { rows } = await db.query<{ part_number: number }>(
-        'SELECT part_number FROM upload_parts ORDER BY part_number',
+        'SELECT p.part_number FROM upload_parts p JOIN uploads u ON u.id = p.upload_id WHERE u.image_id = $1 ORDER BY p.part_number',
+        [imageId],
       );
       return rows.map((r) => r.part_number);
     } finally {
@@ -53,21 +46,9 @@ describe('uploads to FPT Metal Cloud', () => {
 
   beforeAll(async () => {
     staging = await startEmbeddedS3('staging');
-    fptS3 = await startEmbeddedS3('fpt-parts');
-    proxy = await CountingProxy.start(fptS3.endpoint);
-    fpt = createFptEmulator({
-      vpcId: VPC,
-      tokens: [TOKEN],
-      partSizeBytes: PART,
-      s3PartStore: {
-        endpoint: proxy.url,
-        bucket: 'fpt-parts',
-        region: 'us-east-1',
-        accessKeyId: 'S3RVER',
-        secretAccessKey: 'S3RVER',
-      },
-    });
-    const fptUrl = await fpt.listen();
+    fptParts = await startFptWithCountedParts({ vpcId: VPC, token: TOKEN, partSizeBytes: PART });
+    proxy = fptParts.proxy;
+    const fptUrl = fptParts.url;
     api = await BrokerProcess.start({
       label: 'fpt-api',
       role: 'api',
@@ -79,9 +60,7 @@ describe('uploads to FPT Metal Cloud', () => {
   afterAll(async () => {
     await worker?.stop();
     await api?.stop();
-    await fpt?.close();
-    await proxy?.close();
-    await fptS3?.close();
+    await fptParts?.close();
     await staging?.close();
   });
 
@@ -113,37 +92,59 @@ describe('uploads to FPT Metal Cloud', () => {
     expect(done).toMatchObject({ status: 'active', sizeBytes: bytes.sizeBytes, checksums: { sha256: bytes.sha256 } });
   });
 
-  it('resumes an FPT upload at the first missing part after its worker is killed, and ends with the right checksum', async () => {
-    const bytes = new TestImageBytes(24 * PART, 'fpt-resume');
+  /** A 24-part upload, started and left running until at least three parts are recorded. */
+  async function uploadUnderWay(name: string): Promise<{ bytes: TestImageBytes; imageId: string; jobId: string }> {
+    const bytes = new TestImageBytes(24 * PART, name);
     const image = (
       await api.api<Image>('/v1/images', {
         method: 'POST',
-        body: { provider: 'fpt-hcm', name: 'fpt-resume', sizeBytes: bytes.sizeBytes, sha256: bytes.sha256 },
+        body: { provider: 'fpt-hcm', name, sizeBytes: bytes.sizeBytes, sha256: bytes.sha256 },
         secret: WRITER_SECRET,
       })
     ).body;
     proxy.partPuts.clear();
     const put = await putFile(image.id, bytes);
     expect(put.status).toBe(202);
-
-    // Kill the worker with SIGKILL once a few parts are recorded, long before the last.
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && (await recordedParts()).length < 3) {
+    while (Date.now() < deadline && (await recordedParts(image.id)).length < 3) {
       await new Promise((r) => setTimeout(r, 10));
     }
-    worker.signal('SIGKILL');
-    await worker.waitForExit();
-    const before = await recordedParts();
+    return { bytes, imageId: image.id, jobId: put.body.id };
+  }
+
+  /** With a new worker, the upload ends active with its sha256, every part recorded before sent exactly once. */
+  async function expectResumedByNewWorker(upload: { bytes: TestImageBytes; imageId: string; jobId: string }) {
+    const before = await recordedParts(upload.imageId);
     expect(before.length).toBeGreaterThanOrEqual(3);
     expect(before.length).toBeLessThan(24);
-
     worker = await startWorker();
-    const job = await api.waitForJob(put.body.id, 120_000);
+    const job = await api.waitForJob(upload.jobId, 120_000);
     expect(job.state).toBe('succeeded');
-    const done = (await api.api<Image>(`/v1/images/${image.id}`)).body;
-    expect(done).toMatchObject({ status: 'active', checksums: { sha256: bytes.sha256 } });
-    // Every part recorded before the kill was sent exactly once; the new worker sent only the rest.
+    const done = (await api.api<Image>(`/v1/images/${upload.imageId}`)).body;
+    expect(done).toMatchObject({ status: 'active', checksums: { sha256: upload.bytes.sha256 } });
     for (const part of before) expect([part, proxy.partPuts.get(part)]).toEqual([part, 1]);
     expect([...proxy.partPuts.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    return job;
+  }
+
+  it('resumes an FPT upload at the first missing part after its worker is killed, and ends with the right checksum', async () => {
+    const upload = await uploadUnderWay('fpt-resume');
+    worker.signal('SIGKILL');
+    await worker.waitForExit();
+    await expectResumedByNewWorker(upload);
+  });
+
+  it('hands a running FPT upload back on SIGTERM, exits 0 before the deadline, and another worker resumes it', async () => {
+    const upload = await uploadUnderWay('fpt-drain');
+    const stoppingAt = Date.now();
+    worker.signal('SIGTERM');
+    expect(await worker.waitForExit(20_000)).toBe(0);
+    // The harness gives SHUTDOWN_TIMEOUT_MS=10000; handing back takes far less.
+    expect(Date.now() - stoppingAt).toBeLessThan(10_000);
+    expect(worker.output).toContain('upload job handed back for another worker to resume');
+    const waiting = await api.api<{ state: string; attempts: number; error: unknown }>(`/v1/jobs/${upload.jobId}`);
+    expect(waiting.body).toMatchObject({ state: 'queued', attempts: 0, error: null });
+    // Handed back, not failed: the run it gave up is not counted.
+    expect((await expectResumedByNewWorker(upload)).attempts).toBe(1);
   });
 });

@@ -35,19 +35,10 @@ describe('the write path on OpenStack Glance', () => {
     return broker.api<Image>('/v1/images', { method: 'POST', body, secret: WRITER_SECRET, headers });
   }
 
-  async function putFile(id: string, bytes: TestImageBytes, contentType = 'application/octet-stream') {
-    const res = await fetch(`${broker.url}/v1/images/${id}/file`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${WRITER_SECRET}`, 'content-type': contentType },
-      body: bytes.stream() as unknown as RequestInit['body'],
-      duplex: 'half',
-    } as RequestInit);
-    return {
-      status: res.status,
-      headers: res.headers,
-      body: (await res.json()) as Job & { errors?: Array<{ field: string }>; detail?: string },
-    };
-  }
+  const putFile = (id: string, bytes: TestImageBytes, contentType = 'application/octet-stream') =>
+    broker.putImageFile<Job & { errors?: Array<{ field: string }>; detail?: string }>(id, bytes.stream(), {
+      contentType,
+    });
 
   async function stagedObjects(): Promise<number> {
     const db = await connectDatabase(broker.databaseUrl);

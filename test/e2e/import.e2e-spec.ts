@@ -45,6 +45,10 @@ describe('importing an image from a URL', () => {
         res.writeHead(302, { location: '/image.raw' }).end();
       } else if (req.url?.startsWith('/loop')) {
         res.writeHead(302, { location: `/loop${Math.random()}` }).end();
+      } else if (req.url === '/truncated') {
+        // Declares the whole file, sends a third of it, and hangs up.
+        res.writeHead(200, { 'content-length': String(bytes.sizeBytes) });
+        res.write(Buffer.alloc(Math.floor(bytes.sizeBytes / 3), 7), () => res.destroy());
       } else if (req.url === '/chunked') {
         res.writeHead(200);
         bytes.stream().pipe(res);
@@ -123,5 +127,14 @@ describe('importing an image from a URL', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('url');
+  });
+  it('fails a source that breaks off before its Content-Length as a retryable source error, leaving the image pending', async () => {
+    const id = await imageFor('truncated');
+    const job = await importAndWait(id, { url: `${filesUrl}/truncated` });
+    expect(job.state).toBe('failed');
+    expect(job.error?.code).toBe('import_source_unavailable');
+    expect(job.error?.message).toMatch(/broke off after \d+ of \d+ bytes/);
+    const image = (await broker.api<{ status: string; sizeBytes: number | null }>(`/v1/images/${id}`)).body;
+    expect(image.status).toBe('pending');
   });
 });

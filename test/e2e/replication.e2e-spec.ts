@@ -82,13 +82,8 @@ describe('replicating an image to other clouds', () => {
       secret: WRITER_SECRET,
     });
     sourceId = image.body.id;
-    const put = await fetch(`${broker.url}/v1/images/${sourceId}/file`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${WRITER_SECRET}`, 'content-type': 'application/octet-stream' },
-      body: bytes.stream() as unknown as RequestInit['body'],
-      duplex: 'half',
-    } as RequestInit);
-    expect((await broker.waitForJob(((await put.json()) as { id: string }).id)).state).toBe('succeeded');
+    const put = await broker.putImageFile(sourceId, bytes.stream());
+    expect((await broker.waitForJob(put.body.id)).state).toBe('succeeded');
   });
   afterAll(async () => {
     await broker?.stop();

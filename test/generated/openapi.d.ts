@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * PostgreSQL and Redis answer
-         * @description Readiness: 200 when PostgreSQL and Redis each answer within two seconds, else 503.
+         * @description Readiness: 200 when PostgreSQL and Redis each answer within two seconds, else 503; 503 too once the process is shutting down.
          */
         get: operations["ready"];
         put?: never;
@@ -433,7 +433,7 @@ export interface paths {
         };
         /**
          * A job's state and progress as server-sent events
-         * @description Events `state`, `progress` and, last, `end`, each with the job as JSON data; the stream closes when the job ends.
+         * @description Events `state`, `progress` and, last, `end`, each with the job as JSON data; the stream closes when the job ends, or when this replica shuts down (reconnect to go on).
          */
         get: operations["jobEvents"];
         put?: never;
@@ -801,6 +801,8 @@ export interface components {
             maxRetries?: number;
             /** @description Calls in flight at once, across every replica */
             maxConcurrentCalls?: number;
+            /** @description Jobs of this connection running at once, across every worker (default JOB_CONCURRENCY_PER_PROVIDER) */
+            maxConcurrentJobs?: number;
             /** @description Replaced whole; never returned by any route */
             auth?: components["schemas"]["ProviderAuthRequestDto"];
             /**
@@ -832,6 +834,8 @@ export interface components {
             maxRetries?: number;
             /** @description Calls in flight at once, across every replica */
             maxConcurrentCalls?: number;
+            /** @description Jobs of this connection running at once, across every worker (default JOB_CONCURRENCY_PER_PROVIDER) */
+            maxConcurrentJobs?: number;
             /** @description Replaced whole; never returned by any route */
             auth?: components["schemas"]["ProviderAuthRequestDto"];
         };

@@ -1,4 +1,4 @@
-import { createServer, request, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -11,11 +11,14 @@ export class CountingProxy {
     readonly url: string,
     /** PUTs per part number. */
     readonly partPuts: Map<number, number>,
+    private readonly agent: Agent,
   ) {}
 
   static async start(target: string): Promise<CountingProxy> {
     const upstream = new URL(target);
     const counts = new Map<number, number>();
+    // Its own agent, so close() can end the upstream sockets too (else the upstream's close() waits on them).
+    const agent = new Agent({ keepAlive: true });
     const server = createServer((req, res) => {
       const partNumber = new URL(req.url ?? '/', 'http://x').searchParams.get('partNumber');
       if (req.method === 'PUT' && partNumber) {
@@ -23,21 +26,36 @@ export class CountingProxy {
         counts.set(n, (counts.get(n) ?? 0) + 1);
       }
       const forward = request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+          agent,
+        },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
         },
       );
       forward.on('error', () => res.destroy());
+      // A client that goes away mid-request (a killed worker) must not leave the upstream waiting for the rest.
+      req.on('close', () => {
+        if (!req.complete) forward.destroy();
+      });
+      res.on('close', () => {
+        if (!res.writableFinished) forward.destroy();
+      });
       req.pipe(forward);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new CountingProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, counts);
+    return new CountingProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, counts, agent);
   }
 
   close(): Promise<void> {
     this.server.closeAllConnections();
+    this.agent.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -165,6 +165,9 @@ export class FptAdapter implements ProviderAdapter {
     } catch (error) {
       // FPT keys the complete call by sha256, so it refuses a second live image with the same bytes.
       if (error instanceof ProviderRejectedError && /already exists/i.test(error.message)) {
+        const earlier =
+          spec.clientId === undefined ? null : await this.registeredAwaitingBytes(spec.name, sha256!, signal);
+        if (earlier) return this.translator.toNormalized(earlier, { region: this.region, source: 'custom' });
         throw new ProviderRejectedError(this.name, error.message, 409);
       }
       throw error;
@@ -434,6 +437,26 @@ export class FptAdapter implements ProviderAdapter {
   private async isPublicImage(nativeId: string): Promise<boolean> {
     const items = await this.fetchList('public');
     return items.some((item) => fptImageId(item) === nativeId);
+  }
+
+  /**
+   * The image a repeated register met: FPT's id is its own, so a register whose
+   * answer was lost can only be recognised by what it registered (name and
+   * sha256) and by having received no bytes yet.
+   */
+  private async registeredAwaitingBytes(
+    name: string,
+    sha256: string,
+    signal?: AbortSignal,
+  ): Promise<FptCustomImagePayload | null> {
+    const items = (await this.fetchList('custom', signal)) as FptCustomImagePayload[];
+    const match = items.find(
+      (item) =>
+        item.name === name &&
+        lowerCaseText(item.sha256) === sha256 &&
+        ['pending', 'uploading'].includes(fptStatus(item) ?? ''),
+    );
+    return match ?? null;
   }
 
   private async requireCustomItem(nativeId: string, signal?: AbortSignal): Promise<FptCustomImagePayload> {

@@ -213,6 +213,21 @@ describe('FptAdapter writes against the emulator with presigned parts on S3 (s3r
       await expect(again).rejects.toBeInstanceOf(ProviderRejectedError);
       await expect(again).rejects.toMatchObject({ upstreamStatus: 409 });
     });
+
+    it('takes over its own earlier register, when the create is a repeatable one, instead of making a second image', async () => {
+      const data = randomBytes(120);
+      const sha = sha256(data);
+      const before = emulator.store.customCount;
+      const first = await adapter().createImage(spec({ name: 'copy-1', sizeBytes: 120, sha256: sha, clientId: 'c1' }));
+      // The answer of the first register was lost: the job's next attempt registers again.
+      const again = await adapter().createImage(spec({ name: 'copy-1', sizeBytes: 120, sha256: sha, clientId: 'c1' }));
+      expect(again.nativeId).toBe(first.nativeId);
+      expect(emulator.store.customCount).toBe(before + 1);
+      // Another name with the same bytes is still somebody else's image.
+      await expect(
+        adapter().createImage(spec({ name: 'copy-2', sizeBytes: 120, sha256: sha, clientId: 'c2' })),
+      ).rejects.toMatchObject({ upstreamStatus: 409 });
+    });
   });
 
   describe('uploadImage', () => {

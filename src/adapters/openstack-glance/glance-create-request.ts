@@ -29,6 +29,8 @@ export function glanceCreateRequest(
   if (spec.visibility !== null) assertVisibilityAllowed(provider, dialect, spec.visibility);
 
   const body: Record<string, unknown> = { ...spec.properties, name: spec.name };
+  // Glance takes a client-chosen id; a second create with it answers 409 instead of making another image.
+  if (spec.clientId !== undefined) body.id = spec.clientId.toLowerCase();
   setIfPresent(body, 'container_format', spec.containerFormat);
   setIfPresent(body, 'disk_format', spec.diskFormat);
   setIfPresent(body, 'visibility', spec.visibility);

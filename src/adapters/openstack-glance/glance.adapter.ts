@@ -1,4 +1,5 @@
 import { pipeline } from 'node:stream';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { GlanceConnection } from '../../config/provider-connection.types';
 import { extractProviderMessage } from '../../http/provider-error-message';
 import type { ProviderHttpClient, ProviderRequest, ProviderResponse } from '../../http/provider-http-client';
@@ -24,6 +25,7 @@ import type {
   UploadContext,
 } from '../../provider-port/provider-writes';
 import { type AdapterHttpOverrides, createConnectionHttpClient } from '../shared/connection-http-client';
+import { backoffDelay } from '../../http/retry-policy';
 import { lowerCaseText } from '../shared/payload-values';
 import { glanceCreateRequest } from './glance-create-request';
 import { type GlanceImageListPayload, type GlanceImagePayload, isGlanceImagePayload } from './glance-image.payload';
@@ -42,6 +44,9 @@ import { createGlanceAuthSource } from './keystone-auth';
 
 export const GLANCE_KIND = 'openstack-glance';
 const DEFAULT_PAGE_SIZE = 100;
+/** Data PUTs sent again within one upload when the connection does not set maxRetries. */
+const DEFAULT_DATA_RETRIES = 4;
+const DATA_RETRY_BACKOFF = { baseDelayMs: 500, maxDelayMs: 8_000, random: Math.random };
 
 export interface GlanceAdapterOptions {
   /** Client overrides (tests: sleep, random, an `authenticate` stub, short timeouts). */
@@ -49,6 +54,8 @@ export interface GlanceAdapterOptions {
   pageSize?: number;
   /** How long, and with which sleep, to wait for an uploaded image to leave `saving` (tests shorten it). */
   uploadSettle?: SettleOptions;
+  /** The wait before the data PUT is sent again after a transient failure (tests pin it). */
+  dataRetrySleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -68,6 +75,9 @@ export class GlanceAdapter implements ProviderAdapter {
   private readonly listQuery: Readonly<Record<string, string>>;
   private readonly dialect: GlanceConnection['dialect'];
   private readonly uploadSettle: SettleOptions;
+  /** Times the data PUT is sent again after a transient failure, within one upload. */
+  private readonly dataRetries: number;
+  private readonly dataRetrySleep: (ms: number, signal: AbortSignal) => Promise<void>;
 
   constructor(conn: GlanceConnection, options: GlanceAdapterOptions = {}) {
     this.name = conn.name;
@@ -75,6 +85,8 @@ export class GlanceAdapter implements ProviderAdapter {
     this.context = { region: conn.region ?? '', dialect: conn.dialect };
     this.dialect = conn.dialect;
     this.uploadSettle = options.uploadSettle ?? {};
+    this.dataRetries = conn.maxRetries ?? DEFAULT_DATA_RETRIES;
+    this.dataRetrySleep = options.dataRetrySleep ?? ((ms, signal) => sleepFor(ms, undefined, { signal }));
     // Ascending creation order keeps markers stable while new images are being added.
     this.listQuery = { limit: String(options.pageSize ?? DEFAULT_PAGE_SIZE), sort_key: 'created_at', sort_dir: 'asc' };
     this.http = createConnectionHttpClient(conn, options.http, (tuning) => createGlanceAuthSource(conn, tuning));
@@ -107,14 +119,35 @@ export class GlanceAdapter implements ProviderAdapter {
   }
 
   /** Registers an empty (`queued`) image; its bytes follow with uploadImage. */
+  /**
+   * With `spec.clientId` the create is idempotent: the POST is retried like a
+   * GET (a lost answer, a 5xx or 429), and a 409 for that id means an earlier
+   * try made the image, which is then read and returned rather than made twice.
+   */
   async createImage(spec: CreateImageSpec, signal?: AbortSignal): Promise<NormalizedImage> {
+    const idempotent = spec.clientId !== undefined;
     const request: ProviderRequest = {
       method: 'POST',
       path: '/v2/images',
       json: glanceCreateRequest(spec, this.dialect, this.name),
       signal,
+      retryNonIdempotent: idempotent,
+      expectedStatus: idempotent ? [409] : undefined,
     };
-    return this.translate(this.imageIn(await this.requestRefusable(request), request));
+    const response = await this.requestRefusable(request).catch((error: unknown) => {
+      if (!idempotent || !(error instanceof ProviderRejectedError) || error.upstreamStatus !== 409) throw error;
+      return null;
+    });
+    if (response !== null) return this.translate(this.imageIn(response, request));
+    const existing = await this.readImage(spec.clientId!, signal);
+    if (existing.name !== spec.name) {
+      throw new ProviderRejectedError(
+        this.name,
+        `Provider '${this.name}': image ${spec.clientId} already exists with another name ('${String(existing.name)}')`,
+        409,
+      );
+    }
+    return this.translate(existing);
   }
 
   /**
@@ -133,7 +166,7 @@ export class GlanceAdapter implements ProviderAdapter {
       throw this.integrityError(nativeId, before, source, 'is already active with other data');
     }
 
-    await this.putImageData(nativeId, source, context);
+    await this.putImageDataRetried(nativeId, source, context);
 
     const outcome = await readUntilSettled(
       () => this.readImage(nativeId, context.signal),
@@ -257,6 +290,33 @@ export class GlanceAdapter implements ProviderAdapter {
   }
 
   /** Streams the staged bytes through a counter into one PUT: never buffered, however large. */
+  /**
+   * The data PUT, sent again from byte 0 after a transient failure (5xx, 429,
+   * a dropped connection) while Glance still shows the image `queued`: a PUT
+   * that failed left nothing behind, so a new one is the whole retry, and a
+   * flaky provider costs a few seconds instead of a job retry. A PUT that got
+   * through although its answer was lost leaves the image past `queued`; the
+   * settle and checksum checks after it decide.
+   */
+  private async putImageDataRetried(nativeId: string, source: ImageBytesSource, context: UploadContext): Promise<void> {
+    for (let retry = 0; ; retry++) {
+      try {
+        await this.putImageData(nativeId, source, context);
+        return;
+      } catch (error) {
+        if (!(error instanceof ProviderUnavailableError) || retry >= this.dataRetries || context.signal.aborted) {
+          throw error;
+        }
+        const wait = backoffDelay(retry, DATA_RETRY_BACKOFF);
+        // A 429's Retry-After is not kept on the error; a second is what throttling providers ask for.
+        await this.dataRetrySleep(error.upstreamStatus === 429 ? Math.max(wait, 1_000) : wait, context.signal);
+        context.signal.throwIfAborted();
+        const status = lowerCaseText((await this.readImage(nativeId, context.signal)).status);
+        if (status !== 'queued') return;
+      }
+    }
+  }
+
   private async putImageData(nativeId: string, source: ImageBytesSource, context: UploadContext): Promise<void> {
     const data = await source.open(undefined, context.signal);
     // A read error of the staged object fails the body, and so the PUT (a transient network failure: retried as a job).

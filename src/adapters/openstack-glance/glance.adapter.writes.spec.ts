@@ -59,7 +59,11 @@ async function startGlance(dialect: Dialect): Promise<Glance> {
         region: 'kr1',
         auth: { type: 'token', token },
       },
-      { http: { sleep: async () => undefined }, uploadSettle: { timeoutMs: 1_000, sleep: async () => undefined } },
+      {
+        http: { sleep: async () => undefined },
+        uploadSettle: { timeoutMs: 1_000, sleep: async () => undefined },
+        dataRetrySleep: async () => undefined,
+      },
     );
   return { emulator, adapter: adapterAs(OWNER_TOKEN), partner: adapterAs(PARTNER_TOKEN) };
 }
@@ -272,7 +276,85 @@ describe('GlanceAdapter writes against the Glance emulator', () => {
     });
   });
 
+  describe('createImage with a client-chosen id', () => {
+    afterEach(() => standard.emulator.faults.clear());
+
+    it('sends the id, so Glance names the image with it', async () => {
+      const clientId = crypto.randomUUID();
+      const image = await standard.adapter.createImage(spec({ clientId }));
+
+      expect(image.nativeId).toBe(clientId);
+    });
+
+    it('retries the POST after a 5xx, 429 or dropped connection, and makes one image', async () => {
+      const clientId = crypto.randomUUID();
+      const before = standard.emulator.store.count();
+      standard.emulator.faults.enqueue({ kind: 'error', status: 503 }, { kind: 'throttle' }, { kind: 'drop' });
+
+      const image = await standard.adapter.createImage(spec({ clientId }));
+
+      expect(image.nativeId).toBe(clientId);
+      expect(standard.emulator.store.count()).toBe(before + 1);
+    });
+
+    it('adopts the image an earlier create made when its answer was lost (409 for that id)', async () => {
+      const clientId = crypto.randomUUID();
+      const before = standard.emulator.store.count();
+      standard.emulator.faults.enqueue({ kind: 'lose' });
+
+      const image = await standard.adapter.createImage(spec({ clientId }));
+
+      expect(image).toMatchObject({ nativeId: clientId, name: 'ml-base' });
+      expect(standard.emulator.store.count()).toBe(before + 1);
+    });
+
+    it('refuses to adopt an image with that id but another name', async () => {
+      const clientId = seedImage(standard, { name: 'someone-else' });
+
+      const error = await rejection(standard.adapter.createImage(spec({ clientId })));
+
+      expect(error).toBeInstanceOf(ProviderRejectedError);
+      expect(error).toMatchObject({ upstreamStatus: 409 });
+    });
+  });
+
   describe('uploadImage', () => {
+    it('sends the data again, from byte 0, after a 5xx, a 429 and a dropped connection, and ends active', async () => {
+      const created = await standard.adapter.createImage(spec());
+      const source = generatedSource(21, 3 * MiB);
+      // The image read before the PUT passes; then each PUT fails once in a different way.
+      standard.emulator.faults.enqueue(
+        { kind: 'pass' },
+        { kind: 'error', status: 502 },
+        { kind: 'pass' },
+        { kind: 'throttle' },
+        { kind: 'pass' },
+        { kind: 'drop' },
+      );
+      try {
+        const image = await standard.adapter.uploadImage(created.nativeId, source, uploadContext());
+
+        expect(image).toMatchObject({ status: 'active', checksums: { sha512: source.sha512 } });
+        expect(source.opens).toBe(4);
+      } finally {
+        standard.emulator.faults.clear();
+      }
+    });
+
+    it('does not send the data again when the PUT got through but its answer was lost', async () => {
+      const created = await standard.adapter.createImage(spec());
+      const source = generatedSource(22, MiB);
+      const lostBefore = standard.emulator.faults.stats().lostResponses;
+      // The read before the PUT is answered; the PUT is handled, but its answer is lost.
+      standard.emulator.faults.enqueue({ kind: 'pass' }, { kind: 'lose' });
+
+      const image = await standard.adapter.uploadImage(created.nativeId, source, uploadContext());
+
+      expect(standard.emulator.faults.stats().lostResponses).toBe(lostBefore + 1);
+      expect(image).toMatchObject({ status: 'active', checksums: { sha512: source.sha512 } });
+      expect(source.opens).toBe(1);
+    });
+
     it('uploads a 20 MiB stream with bounded memory and ends active with matching sha512/md5, reporting progress', async () => {
       const created = await nhn.adapter.createImage(spec());
       const received = () =>

@@ -26,7 +26,7 @@ export class JobQueue implements OnModuleDestroy {
   }
 
   /** Enqueues a job row; the BullMQ job id is the row id, so a second enqueue of the same row is a no-op. */
-  async enqueue(type: BrokerJobType, jobId: string): Promise<void> {
+  private async enqueue(type: BrokerJobType, jobId: string): Promise<void> {
     const policy = JOB_POLICIES[type];
     const data: QueuedJobData = { jobId };
     await this.queue(policy.queue).add(type, data, {
@@ -65,6 +65,29 @@ export class JobQueue implements OnModuleDestroy {
       { every: everySeconds * 1000 },
       { name: SYNC_SCHEDULE_TICK, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
     );
+  }
+
+  /**
+   * Calls `listener` each time the connection to Redis comes back after it was
+   * lost (not at the first connect): the moment to look for jobs a Redis that
+   * restarted without its data has forgotten.
+   */
+  onReconnect(listener: () => void): () => void {
+    let lost = false;
+    const onLost = () => {
+      lost = true;
+    };
+    const onReady = () => {
+      if (!lost) return;
+      lost = false;
+      listener();
+    };
+    this.connection.on('close', onLost);
+    this.connection.on('ready', onReady);
+    return () => {
+      this.connection.off('close', onLost);
+      this.connection.off('ready', onReady);
+    };
   }
 
   async ping(): Promise<void> {

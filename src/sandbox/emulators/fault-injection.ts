@@ -11,6 +11,8 @@ export type ScriptedFault =
   | { kind: 'error'; status?: number }
   | { kind: 'throttle'; retryAfterSeconds?: number }
   | { kind: 'drop' }
+  /** Handles the request, then drops the connection instead of answering. */
+  | { kind: 'lose' }
   | { kind: 'delay'; ms: number }
   /** Lets a request through untouched; useful to place a fault at position N. */
   | { kind: 'pass' };
@@ -28,6 +30,13 @@ export interface FaultSettings {
   retryAfterSeconds?: number;
   /** Probability (0..1) of destroying the socket without any answer. */
   dropRate?: number;
+  /**
+   * Probability (0..1) of handling the request and then destroying the socket
+   * instead of answering: the change is made but the client never learns it
+   * (a create whose answer is lost). Drawn from its own PRNG (seed + 1), so the
+   * other faults' seeded sequences stay as they were.
+   */
+  lostResponseRate?: number;
   /** Seeds the PRNG so the same settings give the same sequence of faults. */
   seed?: number;
   /** Faults consumed one per request, in order, before the random ones apply. */
@@ -40,6 +49,8 @@ export interface FaultStats {
   errors: number;
   throttled: number;
   dropped: number;
+  /** Requests handled whose answer was then dropped. */
+  lostResponses: number;
 }
 
 /** What an injected error looks like on the wire; each emulator speaks its provider's dialect. */
@@ -61,7 +72,8 @@ export type FaultDecision =
   | { kind: 'pass'; delayMs: number }
   | { kind: 'error'; delayMs: number; status: number }
   | { kind: 'throttle'; delayMs: number; retryAfterSeconds: number }
-  | { kind: 'drop'; delayMs: number };
+  | { kind: 'drop'; delayMs: number }
+  | { kind: 'lose'; delayMs: number };
 
 const ADMIN_PREFIX = '/_emulator/';
 const DEFAULT_ERROR_STATUSES = [500, 502, 503];
@@ -97,6 +109,7 @@ export function validateFaultSettings(input: unknown): FaultSettings {
     'throttleRate',
     'retryAfterSeconds',
     'dropRate',
+    'lostResponseRate',
     'seed',
     'script',
   ];
@@ -111,7 +124,7 @@ export function validateFaultSettings(input: unknown): FaultSettings {
     }
     settings.latencyMs = [l[0], l[1]];
   }
-  for (const key of ['errorRate', 'throttleRate', 'dropRate'] as const) {
+  for (const key of ['errorRate', 'throttleRate', 'dropRate', 'lostResponseRate'] as const) {
     const v = raw[key];
     if (v === undefined) continue;
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new RangeError(`${key} must be a number between 0 and 1`);
@@ -155,6 +168,7 @@ function validateScriptedFault(input: unknown): ScriptedFault {
     case 'throttle':
       return { kind: 'throttle', retryAfterSeconds: f.retryAfterSeconds as number | undefined };
     case 'drop':
+    case 'lose':
     case 'pass':
       return { kind: f.kind };
     case 'delay':
@@ -166,12 +180,13 @@ function validateScriptedFault(input: unknown): ScriptedFault {
 }
 
 function emptyStats(): FaultStats {
-  return { requests: 0, delayed: 0, errors: 0, throttled: 0, dropped: 0 };
+  return { requests: 0, delayed: 0, errors: 0, throttled: 0, dropped: 0, lostResponses: 0 };
 }
 
 export class FaultInjector {
   private settings: FaultSettings = {};
   private random: () => number = Math.random;
+  private lostRandom: () => number = Math.random;
   private script: ScriptedFault[] = [];
   private counters: FaultStats = emptyStats();
 
@@ -183,6 +198,7 @@ export class FaultInjector {
   set(settings: FaultSettings): void {
     this.settings = validateFaultSettings(settings);
     this.random = this.settings.seed === undefined ? Math.random : createSeededRandom(this.settings.seed);
+    this.lostRandom = this.settings.seed === undefined ? Math.random : createSeededRandom(this.settings.seed + 1);
     this.script = [...(this.settings.script ?? [])];
   }
 
@@ -219,6 +235,7 @@ export class FaultInjector {
     const throttleDraw = this.random();
     const errorDraw = this.random();
     const statusDraw = this.random();
+    const lostDraw = this.lostRandom();
 
     const [min, max] = s.latencyMs ?? [0, 0];
     const delayMs = Math.round(min + (max - min) * latencyDraw);
@@ -234,6 +251,8 @@ export class FaultInjector {
           return { kind: 'pass', delayMs: delayMs + scripted.ms };
         case 'drop':
           return { kind: 'drop', delayMs };
+        case 'lose':
+          return { kind: 'lose', delayMs };
         case 'throttle':
           return { kind: 'throttle', delayMs, retryAfterSeconds: scripted.retryAfterSeconds ?? retryAfterSeconds };
         case 'error':
@@ -246,12 +265,23 @@ export class FaultInjector {
       const status = statuses[Math.min(statuses.length - 1, Math.floor(statusDraw * statuses.length))];
       return { kind: 'error', delayMs, status };
     }
+    if (lostDraw < (s.lostResponseRate ?? 0)) return { kind: 'lose', delayMs };
     return { kind: 'pass', delayMs };
   }
 
   /** Installs the `onRequest` hook; register it before any auth hook so faults hit unauthenticated calls too. */
   install(app: FastifyInstance, options: FaultInstallOptions = {}): void {
     const render = options.renderError ?? defaultFaultBody;
+    const lostAnswers = new WeakSet<FastifyRequest>();
+    // The handler has done its work; the answer never reaches the client.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (!lostAnswers.has(request)) return payload;
+      lostAnswers.delete(request);
+      this.counters.lostResponses++;
+      reply.raw.destroy();
+      request.raw.socket?.destroy();
+      return payload;
+    });
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const url = request.url;
       if (url.startsWith(ADMIN_PREFIX) || url === '/_emulator' || options.exclude?.(url)) return;
@@ -263,6 +293,9 @@ export class FaultInjector {
       }
       switch (decision.kind) {
         case 'pass':
+          return;
+        case 'lose':
+          lostAnswers.add(request);
           return;
         case 'drop':
           this.counters.dropped++;

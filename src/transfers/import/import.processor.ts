@@ -1,3 +1,4 @@
+import { BrokerMetrics } from '../../metrics/broker-metrics';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
@@ -25,6 +26,7 @@ export class ImportProcessor implements JobHandler<'import'> {
     private readonly intake: UploadIntakeService,
     private readonly config: AppConfig,
     @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
+    private readonly metrics: BrokerMetrics,
   ) {
     this.guard = new ImportUrlGuard(config.importAllowedAddresses);
   }
@@ -50,8 +52,15 @@ export class ImportProcessor implements JobHandler<'import'> {
     const reporter = new ProgressReporter((done) => progress(done, total));
     const ticker = setInterval(() => reporter.report(digestor.bytesSeen), 250);
     try {
-      source.body.once('error', (error) => digestor.destroy(error));
-      await this.staging.put(stagingKey, source.body.pipe(digestor), signal);
+      source.body.once('error', (error) => {
+        // The source hung up or stalled mid-body: a transient failure of the source, retried, not an internal error.
+        digestor.destroy(
+          new SourceUnavailableError(
+            `${payload.url} broke off after ${digestor.bytesSeen}${source.contentLength === null ? '' : ` of ${source.contentLength}`} bytes: ${error.message}`,
+          ),
+        );
+      });
+      await this.staging.put(stagingKey, source.body.pipe(digestor), signal, total);
       const digest = digestor.digest();
       if (source.contentLength !== null && digest.sizeBytes !== source.contentLength) {
         throw new SourceUnavailableError(
@@ -87,6 +96,7 @@ export class ImportProcessor implements JobHandler<'import'> {
       throw error;
     } finally {
       clearInterval(ticker);
+      this.metrics.countTransfer('url_to_staging', image.providerName, digestor.bytesSeen);
       await reporter.close();
     }
   }

@@ -1,0 +1,27 @@
+import { loadAppConfig } from './config/app-config';
+import { ConfigurationError } from './config/config.errors';
+import { bootstrapDatabase } from './persistence/database-bootstrap';
+
+/**
+ * `node dist/src/migrate.js`: creates the database when missing, applies the
+ * committed migrations and exits. Deployments run it once before a release
+ * (the Compose `migrate` service, the Helm pre-install/pre-upgrade Job), so
+ * replicas never race to migrate; the broker still applies anything missing
+ * at start-up, under the same advisory lock, for single-process installs.
+ */
+async function migrate(): Promise<void> {
+  const config = loadAppConfig(process.env);
+  const result = await bootstrapDatabase(config.databaseUrl, (message) => process.stdout.write(`${message}\n`));
+  const applied = result.applied.length === 0 ? 'nothing to apply' : `applied ${result.applied.join(', ')}`;
+  process.stdout.write(`migrations: ${applied}\n`);
+}
+
+migrate().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    const message =
+      error instanceof ConfigurationError ? error.message : error instanceof Error ? error.stack : String(error);
+    process.stderr.write(`image-broker migration failed: ${message}\n`);
+    process.exit(error instanceof ConfigurationError ? 2 : 1);
+  },
+);

@@ -1,0 +1,40 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type IORedis from 'ioredis';
+import { AuthModule } from '../auth/auth.module';
+import { AppConfig } from '../config/app-config';
+import { COORDINATION_REDIS } from '../coordination/coordination.module';
+import { ApiKeyThrottlerGuard } from './api-key-throttler.guard';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+
+/**
+ * RATE_LIMIT_REQUESTS per API key per RATE_LIMIT_WINDOW_SECONDS, held in
+ * Redis; over it, a 429 problem with Retry-After. Absent when the limit is 0.
+ */
+@Module({})
+export class RateLimitModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    if (config.rateLimit.requests === 0) return { module: RateLimitModule };
+    return {
+      module: RateLimitModule,
+      imports: [
+        AuthModule,
+        ThrottlerModule.forRootAsync({
+          inject: [AppConfig, COORDINATION_REDIS],
+          useFactory: (appConfig: AppConfig, redis: IORedis) => ({
+            throttlers: [
+              {
+                name: 'default',
+                limit: appConfig.rateLimit.requests,
+                ttl: appConfig.rateLimit.windowSeconds * 1000,
+              },
+            ],
+            storage: new RedisThrottlerStorage(redis, appConfig.redisPrefix),
+          }),
+        }),
+      ],
+      providers: [{ provide: APP_GUARD, useClass: ApiKeyThrottlerGuard }],
+    };
+  }
+}
