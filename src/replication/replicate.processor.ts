@@ -12,7 +12,8 @@ import { operation, type ProviderAdapter } from '../provider-port/provider.port'
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
 import { STAGING_STORAGE, type StagingStorage } from '../staging/staging-storage';
 import { BrokerMetrics } from '../metrics/broker-metrics';
-import { ImageDigestTransform, type ImageDigest } from '../transfers/image-digest.transform';
+import type { ImageDigest } from '../transfers/image-digest.transform';
+import { stageDownload } from '../transfers/stage-download';
 import { StagedPush } from '../transfers/staged-push.service';
 import { copyClientId } from './copy-client-id';
 
@@ -165,15 +166,11 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
     const download = operation(sourceAdapter, 'download', 'downloadImage');
     const file = await download(source.nativeId, null, signal);
     const key = `replications/${jobId}/${randomUUID()}`;
-    const digestor = new ImageDigestTransform();
-    await this.staging
-      .put(key, file.stream.pipe(digestor), signal, source.sizeBytes === null ? null : Number(source.sizeBytes))
-      .catch(async (error: unknown) => {
-        await this.staging.delete(key).catch(() => undefined);
-        throw error;
-      })
-      .finally(() => this.metrics.countTransfer('provider_to_staging', source.providerName, digestor.bytesSeen));
-    const digest = digestor.digest();
+    const digest = await stageDownload(this.staging, key, file.stream, {
+      signal,
+      expectedSizeBytes: source.sizeBytes === null ? null : Number(source.sizeBytes),
+      counted: (bytes) => this.metrics.countTransfer('provider_to_staging', source.providerName, bytes),
+    });
     const mismatch = [
       source.sizeBytes !== null && Number(source.sizeBytes) !== digest.sizeBytes ? 'size' : null,
       source.md5 && source.md5 !== digest.md5 ? 'md5' : null,
