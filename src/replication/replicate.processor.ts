@@ -10,7 +10,7 @@ import type { ImageKind, ImageVisibility } from '../provider-port/normalized-ima
 import { IntegrityError } from '../provider-port/provider.errors';
 import { operation, type ProviderAdapter } from '../provider-port/provider.port';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
-import { STAGING_STORAGE, type StagingStorage } from '../staging/staging-storage';
+import { STAGING_STORAGE, StagedSizeMismatchError, type StagingStorage } from '../staging/staging-storage';
 import { BrokerMetrics } from '../metrics/broker-metrics';
 import type { ImageDigest } from '../transfers/image-digest.transform';
 import { stageDownload } from '../transfers/stage-download';
@@ -170,6 +170,12 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
       signal,
       expectedSizeBytes: source.sizeBytes === null ? null : Number(source.sizeBytes),
       counted: (bytes) => this.metrics.countTransfer('provider_to_staging', source.providerName, bytes),
+    }).catch((error: unknown) => {
+      if (!(error instanceof StagedSizeMismatchError)) throw error;
+      throw new IntegrityError(
+        source.providerName,
+        `the downloaded source differs from the catalogue in size: ${error.message}`,
+      );
     });
     const mismatch = [
       source.sizeBytes !== null && Number(source.sizeBytes) !== digest.sizeBytes ? 'size' : null,

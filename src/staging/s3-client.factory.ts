@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 
 export interface S3Endpoint {
   endpoint: string;
@@ -21,5 +21,22 @@ export function createS3Client(target: S3Endpoint): S3Client {
     credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    logger: sdkWarnings,
   });
 }
+
+/**
+ * Without a logger the SDK writes its warnings with console.warn, outside the
+ * JSON logs. Its warnings become process warnings instead, which the broker
+ * logs as JSON, except the one every failed streamed part would repeat: the
+ * broker reports that failure itself, with its cause.
+ */
+const sdkWarnings: NonNullable<S3ClientConfig['logger']> = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (...content: unknown[]) => {
+    const text = content.map(String).join(' ');
+    if (!text.includes('non-retryable streaming request')) process.emitWarning(text, 'AwsSdkWarning');
+  },
+  error: (...content: unknown[]) => process.emitWarning(content.map(String).join(' '), 'AwsSdkError'),
+};

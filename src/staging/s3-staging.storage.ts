@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createS3Client } from './s3-client.factory';
+import { putStreamedParts } from './streamed-multipart';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import type { StagingConfig } from '../config/app-config';
@@ -58,6 +59,16 @@ export class S3StagingStorage implements StagingStorage {
     signal?: AbortSignal,
     expectedSizeBytes?: number | null,
   ): Promise<{ sizeBytes: number }> {
+    if (expectedSizeBytes !== null && expectedSizeBytes !== undefined) {
+      await putStreamedParts(
+        { s3: this.s3, bucket: this.bucket, key },
+        body,
+        expectedSizeBytes,
+        streamPartBytes(expectedSizeBytes),
+        signal,
+      );
+      return { sizeBytes: expectedSizeBytes };
+    }
     const upload = new Upload({
       client: this.s3,
       params: { Bucket: this.bucket, Key: key, Body: body },

@@ -13,7 +13,11 @@ export interface StagedPart {
 
 export interface StagingStorage {
   /** Streams `body` into `key` with a multipart upload; memory is bounded by the part size. */
-  /** `expectedSizeBytes`, when known, lets the store pick smaller parts (less memory per upload). */
+  /**
+   * With `expectedSizeBytes` the store streams each part straight through
+   * (no part buffers) and fails with StagedSizeMismatchError when the body
+   * has another size; without it, parts are buffered.
+   */
   put(
     key: string,
     body: Readable,
@@ -29,6 +33,21 @@ export interface StagingStorage {
   /** A fresh stream of bytes start..end (inclusive), or of the whole object. */
   read(key: string, range?: { start: number; end: number }, signal?: AbortSignal): Promise<Readable>;
   delete(key: string): Promise<void>;
+}
+
+/** The body ended before, or went on after, the `expectedSizeBytes` a put was given: nothing is staged. */
+export class StagedSizeMismatchError extends Error {
+  constructor(
+    readonly expectedBytes: number,
+    readonly receivedBytes: number,
+  ) {
+    super(
+      receivedBytes < expectedBytes
+        ? `the body ended after ${receivedBytes} of the expected ${expectedBytes} bytes`
+        : `the body is larger than the expected ${expectedBytes} bytes`,
+    );
+    this.name = 'StagedSizeMismatchError';
+  }
 }
 
 export const STAGING_STORAGE = Symbol('STAGING_STORAGE');

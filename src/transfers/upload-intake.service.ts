@@ -9,7 +9,7 @@ import type { Image, Job } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
 import { requireCapability } from '../provider-port/provider.port';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
-import { STAGING_STORAGE, type StagingStorage } from '../staging/staging-storage';
+import { STAGING_STORAGE, StagedSizeMismatchError, type StagingStorage } from '../staging/staging-storage';
 import { ImageDigestTransform, SizeExceededError, type ImageDigest } from './image-digest.transform';
 
 /**
@@ -61,7 +61,7 @@ export class UploadIntakeService {
       // A client that disconnects errors `body`; pipe() then errors the digest stream and the staging upload aborts.
       body.once('error', (error) => digestor.destroy(error));
       body.once('aborted', () => digestor.destroy(new Error('the client disconnected mid-upload')));
-      await this.staging.put(stagingKey, body.pipe(digestor), undefined, declared);
+      await this.staging.put(stagingKey, body.pipe(digestor), undefined, declared ?? contentLength);
       digest = digestor.digest();
       this.check(digest, declared, image.sha256);
     } catch (error) {
@@ -69,6 +69,7 @@ export class UploadIntakeService {
       if (error instanceof SizeExceededError) {
         throw new UnprocessableError(error.message, [{ field: 'sizeBytes', message: error.message }]);
       }
+      if (error instanceof StagedSizeMismatchError) throw sizeDiffers(error.receivedBytes, error.expectedBytes);
       throw error;
     } finally {
       this.metrics.countTransfer('client_to_staging', image.providerName, digestor.bytesSeen);
@@ -106,12 +107,7 @@ export class UploadIntakeService {
 
   /** Throws the 422 that names what differs from the registration. */
   check(digest: ImageDigest, declaredSize: number | null, declaredSha256: string | null): void {
-    if (declaredSize !== null && digest.sizeBytes !== declaredSize) {
-      throw new UnprocessableError(
-        `Received ${digest.sizeBytes} bytes; the image was registered with ${declaredSize}`,
-        [{ field: 'sizeBytes', message: `received ${digest.sizeBytes} bytes, declared ${declaredSize}` }],
-      );
-    }
+    if (declaredSize !== null && digest.sizeBytes !== declaredSize) throw sizeDiffers(digest.sizeBytes, declaredSize);
     if (declaredSha256 && digest.sha256 !== declaredSha256.toLowerCase()) {
       throw new UnprocessableError(
         `The bytes' sha256 is ${digest.sha256}; the image was registered with ${declaredSha256}`,
@@ -126,4 +122,12 @@ export class UploadIntakeService {
     });
     await this.prisma.upload.update({ where: { id: uploadId }, data: { state: 'failed' } }).catch(() => undefined);
   }
+}
+
+/** The 422 for a body of another size than declared (a longer one is counted only up to where it overran). */
+function sizeDiffers(received: number, declared: number): UnprocessableError {
+  const got = received > declared ? `more than ${declared}` : String(received);
+  return new UnprocessableError(`Received ${got} bytes; the image was registered with ${declared}`, [
+    { field: 'sizeBytes', message: `received ${got} bytes, declared ${declared}` },
+  ]);
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { PermanentJobError, type JobContext, type JobHandler } from '../../jobs/job-handler';
 import { PrismaService } from '../../persistence/prisma.service';
-import { STAGING_STORAGE, type StagingStorage } from '../../staging/staging-storage';
+import { STAGING_STORAGE, StagedSizeMismatchError, type StagingStorage } from '../../staging/staging-storage';
 import { ImageDigestTransform, SizeExceededError } from '../image-digest.transform';
 import { ProgressReporter } from '../progress-reporter';
 import { UploadIntakeService } from '../upload-intake.service';
@@ -93,11 +93,23 @@ export class ImportProcessor implements JobHandler<'import'> {
       if (error instanceof SizeExceededError) {
         throw new PermanentJobError('import_source_too_large', `${payload.url} sent more than ${cap} bytes`);
       }
+      if (error instanceof StagedSizeMismatchError) throw this.sizeMismatch(payload.url, error, source.contentLength);
       throw error;
     } finally {
       clearInterval(ticker);
       this.metrics.countTransfer('url_to_staging', image.providerName, digestor.bytesSeen);
       await reporter.close();
     }
+  }
+
+  /** A source that ended short of what it announced broke off (retried); one that differs from the registration does not. */
+  private sizeMismatch(url: string, error: StagedSizeMismatchError, contentLength: number | null): Error {
+    if (contentLength !== null && error.receivedBytes < contentLength) {
+      return new SourceUnavailableError(`${url} ended after ${error.receivedBytes} of ${contentLength} bytes`);
+    }
+    return new PermanentJobError(
+      'import_size_mismatch',
+      `${url} has ${error.receivedBytes < error.expectedBytes ? error.receivedBytes : 'more than ' + error.expectedBytes} bytes; the image was registered with ${error.expectedBytes}`,
+    );
   }
 }
