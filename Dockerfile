@@ -35,9 +35,12 @@ FROM ${NODE_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="image-broker" \
       org.opencontainers.image.description="One REST API for the VM and bare-metal OS images of several GPU clouds"
 
+# The last two are deploy/node-runtime.env, the memory settings the tests and benchmarks also run with.
 ENV NODE_ENV=production \
     PORT=3000 \
-    HOST=0.0.0.0
+    HOST=0.0.0.0 \
+    NODE_OPTIONS=--max-semi-space-size=4 \
+    MALLOC_ARENA_MAX=2
 
 WORKDIR /app
 

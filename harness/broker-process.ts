@@ -3,7 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port';
+import { nodeRuntimeEnv } from './node-runtime-env';
 import { deleteRedisPrefix, dropDatabase, isolatedNames, REDIS_URL } from './isolated-resources';
+
+/** The checkout, whether this file runs from harness/ (Jest) or dist/harness/ (benchmarks). */
+const REPO_ROOT = resolve(__dirname, '..', __dirname.includes('/dist/') ? '..' : '.');
 
 export const ADMIN_SECRET = 'admin-secret-0123456789abcdef';
 export const READER_SECRET = 'reader-secret-0123456789abcdef';
@@ -78,6 +82,7 @@ export class BrokerProcess {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'ib-test-'));
     const env: Record<string, string> = {
+      ...nodeRuntimeEnv(REPO_ROOT),
       ROLE: options.role ?? 'all',
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -107,7 +112,7 @@ export class BrokerProcess {
   launch(): void {
     this.signalled = false;
     this.ready = false;
-    const main = resolve(__dirname, '..', __dirname.includes('/dist/') ? '..' : '.', 'dist/src/main.js');
+    const main = resolve(REPO_ROOT, 'dist/src/main.js');
     const child = spawn(process.execPath, [main], {
       env: { PATH: process.env.PATH ?? '', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { nodeRuntimeEnv } from '../../harness/node-runtime-env';
 import { loadProvidersFile } from '../../src/config/providers-file.loader';
 import { envSchemaNames, repoRoot } from './env-names';
 
@@ -83,6 +84,20 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/health\/live/m);
     expect(existsSync(join(repoRoot, 'src', 'main.ts'))).toBe(true);
     expect(existsSync(join(repoRoot, 'src', 'migrate.ts'))).toBe(true);
+  });
+
+  it('sets the memory settings of deploy/node-runtime.env, the ones tests and benchmarks run brokers with', () => {
+    const runtime = nodeRuntimeEnv(repoRoot);
+    expect(Object.keys(runtime).sort()).toEqual(['MALLOC_ARENA_MAX', 'NODE_OPTIONS']);
+    // The runtime stage's ENV instruction, continuation lines joined, as NAME=value words.
+    const envInstruction = /^ENV NODE_ENV=(?:.*\\\n)*.*$/m.exec(dockerfile)?.[0].replace(/\\\n/g, ' ') ?? '';
+    const imageEnv = Object.fromEntries(
+      envInstruction
+        .split(/\s+/)
+        .filter((word) => word.includes('='))
+        .map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]),
+    );
+    expect(imageEnv).toMatchObject(runtime);
   });
 
   it('copies the migrations into the runtime image, where project-root.ts looks for them', () => {
