@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createS3Client } from './s3-client.factory';
-import { putStreamedParts } from './streamed-multipart';
+import { putStreamed } from './streamed-multipart';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import type { StagingConfig } from '../config/app-config';
@@ -21,10 +21,11 @@ import type { StagedPart, StagingStorage } from './staging-storage';
 
 const MiB = 1024 * 1024;
 /**
- * Part size of streamed uploads: two parts in flight bound one upload's
- * memory. 8 MiB parts when the size is known and fits 9,000 of them (72 GiB,
- * below S3's 10,000-part limit), larger ones for larger files, and 16 MiB
- * (up to 156 GiB) when the size is unknown.
+ * Part size of staged uploads. A body of known size is one streamed PUT up to
+ * 5 GiB and streamed parts beyond: 8 MiB when 9,000 of them hold it (72 GiB,
+ * below S3's 10,000-part limit), larger ones for larger files. A body of
+ * unknown size is buffered by lib-storage, two 16 MiB parts in flight (up to
+ * 156 GiB).
  */
 const STREAM_QUEUE = 2;
 const SMALL_PART_BYTES = 8 * MiB;
@@ -60,13 +61,10 @@ export class S3StagingStorage implements StagingStorage {
     expectedSizeBytes?: number | null,
   ): Promise<{ sizeBytes: number }> {
     if (expectedSizeBytes !== null && expectedSizeBytes !== undefined) {
-      await putStreamedParts(
-        { s3: this.s3, bucket: this.bucket, key },
-        body,
-        expectedSizeBytes,
-        streamPartBytes(expectedSizeBytes),
+      await putStreamed({ s3: this.s3, bucket: this.bucket, key }, body, expectedSizeBytes, {
+        partBytes: streamPartBytes(expectedSizeBytes),
         signal,
-      );
+      });
       return { sizeBytes: expectedSizeBytes };
     }
     const upload = new Upload({

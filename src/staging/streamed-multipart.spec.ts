@@ -4,9 +4,11 @@ import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/cli
 import { startEmbeddedS3, type EmbeddedS3 } from '../sandbox/embedded-s3';
 import { createS3Client } from './s3-client.factory';
 import { StagedSizeMismatchError } from './staging-storage';
-import { putStreamedParts } from './streamed-multipart';
+import { putStreamed } from './streamed-multipart';
 
 const MiB = 1024 * 1024;
+/** Small bodies exercise both ways: one PUT up to 5 MiB, 5 MiB parts beyond. */
+const SMALL = { partBytes: 5 * MiB, singlePutMaxBytes: 5 * MiB };
 
 /** Deterministic bytes in chunks of odd sizes, so chunks straddle part boundaries. */
 function patterned(size: number): { chunks: Buffer[]; sha256: string } {
@@ -19,7 +21,7 @@ function patterned(size: number): { chunks: Buffer[]; sha256: string } {
   return { chunks, sha256: createHash('sha256').update(whole).digest('hex') };
 }
 
-describe('streaming a body of known size into S3 part by part', () => {
+describe('streaming a body of known size into S3 in one PUT or part by part', () => {
   let s3: EmbeddedS3;
   let client: S3Client;
   const bucket = 'image-broker-staging';
@@ -36,6 +38,9 @@ describe('streaming a body of known size into S3 part by part', () => {
     return hash.digest('hex');
   }
 
+  /** The commands the client sent, in order. */
+  let sent: string[] = [];
+
   beforeAll(async () => {
     s3 = await startEmbeddedS3(bucket);
     client = createS3Client({
@@ -44,6 +49,13 @@ describe('streaming a body of known size into S3 part by part', () => {
       accessKeyId: 'S3RVER',
       secretAccessKey: 'S3RVER',
     });
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        sent.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
   });
   afterAll(async () => {
     client?.destroy();
@@ -52,29 +64,45 @@ describe('streaming a body of known size into S3 part by part', () => {
 
   it('stores a body of several parts byte for byte, whatever its chunks', async () => {
     const body = patterned(12 * MiB + 3);
-    await putStreamedParts(
-      { s3: client, bucket, key: 'parts/three' },
-      Readable.from(body.chunks),
-      12 * MiB + 3,
-      5 * MiB,
-    );
+    sent = [];
+    await putStreamed({ s3: client, bucket, key: 'parts/three' }, Readable.from(body.chunks), 12 * MiB + 3, SMALL);
+    expect(sent).toEqual([
+      'CreateMultipartUploadCommand',
+      'UploadPartCommand',
+      'UploadPartCommand',
+      'UploadPartCommand',
+      'CompleteMultipartUploadCommand',
+    ]);
     expect(await stored('parts/three')).toBe(body.sha256);
   });
 
-  it('stores a body no larger than one part with a single PUT', async () => {
+  it('stores a body no larger than the single-PUT limit with one PUT', async () => {
     const body = patterned(MiB + 17);
-    await putStreamedParts({ s3: client, bucket, key: 'parts/one' }, Readable.from(body.chunks), MiB + 17, 5 * MiB);
+    sent = [];
+    await putStreamed({ s3: client, bucket, key: 'parts/one' }, Readable.from(body.chunks), MiB + 17, SMALL);
+    expect(sent).toEqual(['PutObjectCommand']);
     expect(await stored('parts/one')).toBe(body.sha256);
+  });
+
+  it('resolves only once the body has ended, though the store answers as soon as it has the promised bytes', async () => {
+    for (const [key, size] of [
+      ['parts/late-end-single', MiB],
+      ['parts/late-end-multi', 6 * MiB],
+    ] as const) {
+      let ended = false;
+      async function* endsLate() {
+        yield Buffer.alloc(size, 4);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        ended = true;
+      }
+      await putStreamed({ s3: client, bucket, key }, Readable.from(endsLate()), size, SMALL);
+      expect(ended).toBe(true);
+    }
   });
 
   it('fails with the bytes it received when the body ends short, and stages nothing', async () => {
     const body = patterned(7 * MiB);
-    const put = putStreamedParts(
-      { s3: client, bucket, key: 'parts/short' },
-      Readable.from(body.chunks),
-      8 * MiB,
-      5 * MiB,
-    );
+    const put = putStreamed({ s3: client, bucket, key: 'parts/short' }, Readable.from(body.chunks), 8 * MiB, SMALL);
     await expect(put).rejects.toBeInstanceOf(StagedSizeMismatchError);
     await expect(put).rejects.toMatchObject({ expectedBytes: 8 * MiB, receivedBytes: 7 * MiB });
     expect(await stored('parts/short')).toBeNull();
@@ -86,7 +114,7 @@ describe('streaming a body of known size into S3 part by part', () => {
       ['parts/long-single', 2 * MiB, MiB],
     ] as const) {
       const body = patterned(size);
-      const put = putStreamedParts({ s3: client, bucket, key }, Readable.from(body.chunks), expected, 5 * MiB);
+      const put = putStreamed({ s3: client, bucket, key }, Readable.from(body.chunks), expected, SMALL);
       await expect(put).rejects.toMatchObject({ name: 'StagedSizeMismatchError', expectedBytes: expected });
       expect(await stored(key)).toBeNull();
     }
@@ -98,12 +126,7 @@ describe('streaming a body of known size into S3 part by part', () => {
       yield Buffer.alloc(6 * MiB, 1);
       throw broken;
     }
-    const put = putStreamedParts(
-      { s3: client, bucket, key: 'parts/broken' },
-      Readable.from(breaksOff()),
-      12 * MiB,
-      5 * MiB,
-    );
+    const put = putStreamed({ s3: client, bucket, key: 'parts/broken' }, Readable.from(breaksOff()), 12 * MiB, SMALL);
     await expect(put).rejects.toBe(broken);
     expect(await stored('parts/broken')).toBeNull();
   });
@@ -116,13 +139,10 @@ describe('streaming a body of known size into S3 part by part', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       yield Buffer.alloc(MiB, 2);
     }
-    const put = putStreamedParts(
-      { s3: client, bucket, key: 'parts/cancelled' },
-      Readable.from(slow()),
-      12 * MiB,
-      5 * MiB,
-      cancel.signal,
-    );
+    const put = putStreamed({ s3: client, bucket, key: 'parts/cancelled' }, Readable.from(slow()), 12 * MiB, {
+      ...SMALL,
+      signal: cancel.signal,
+    });
     await expect(put).rejects.toThrow();
     expect(await stored('parts/cancelled')).toBeNull();
   });

@@ -2,6 +2,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   PutObjectCommand,
   UploadPartCommand,
   type S3Client,
@@ -34,16 +35,31 @@ class StreamSlicer {
     this.chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }
 
-  /** The next `length` bytes as a stream; the last piece also checks that the source has no more. */
-  piece(length: number, last: boolean, abort: (reason: Error) => void): Readable {
-    return Readable.from(this.take(length, last, abort), { objectMode: false });
+  /** The next `length` bytes as a stream. */
+  piece(length: number, abort: (reason: Error) => void): Readable {
+    return Readable.from(this.take(length, abort), { objectMode: false });
   }
 
-  private async *take(length: number, last: boolean, abort: (reason: Error) => void): AsyncGenerator<Buffer> {
+  /**
+   * Waits for the source's end, failing when it has more bytes. Called after
+   * the last piece was stored: a store answers as soon as it has the
+   * Content-Length it was promised, which may be before the source ended.
+   */
+  async assertEnded(): Promise<void> {
+    try {
+      const next = this.carry ?? (await this.nextChunk());
+      if (next && next.length > 0) {
+        throw new StagedSizeMismatchError(this.expectedBytes, this.received + next.length);
+      }
+    } catch (error) {
+      this.failure ??= error as Error;
+      throw this.failure;
+    }
+  }
+
+  private async *take(length: number, abort: (reason: Error) => void): AsyncGenerator<Buffer> {
     try {
       yield* this.bytes(length);
-      // Before the last byte leaves: a body that runs on must not complete the object.
-      if (last) await this.assertEnded();
     } catch (error) {
       this.failure ??= error as Error;
       abort(this.failure);
@@ -68,11 +84,6 @@ class StreamSlicer {
     }
   }
 
-  private async assertEnded(): Promise<void> {
-    const next = this.carry ?? (await this.nextChunk());
-    if (next && next.length > 0) throw new StagedSizeMismatchError(this.expectedBytes, this.received + next.length);
-  }
-
   private async nextChunk(): Promise<Buffer | null> {
     if (this.ended) return null;
     const { value, done } = await this.chunks.next();
@@ -90,33 +101,46 @@ export interface StreamedPutTarget {
   key: string;
 }
 
+/** The largest object S3 accepts in one PUT. */
+export const S3_MAX_SINGLE_PUT_BYTES = 5 * 1024 * 1024 * 1024;
+
+export interface StreamedPutOptions {
+  /** The part size when the body needs a multipart upload. */
+  partBytes: number;
+  /** Up to this size one streamed PUT, without parts (S3 allows 5 GiB). */
+  singlePutMaxBytes?: number;
+  signal?: AbortSignal;
+}
+
 /**
- * Writes a stream of known size into S3, each part streamed straight from
- * the source with its Content-Length, one part at a time. Nothing is held
- * beyond the sockets' own buffers, where lib-storage's Upload holds every
- * part it sends (queueSize × partSize, plus the one it fills). The price is
- * that a failed part cannot be sent again: the whole put fails, which callers
- * already treat as a failed staging. Fails with StagedSizeMismatchError when
- * the body is not `sizeBytes` long, and then nothing is stored.
+ * Writes a stream of known size into S3 without holding it: up to
+ * `singlePutMaxBytes` as one PUT streamed with its Content-Length, beyond
+ * that as a multipart upload whose parts are streamed the same way, one at a
+ * time. One PUT also spares the store the copy into one object that
+ * completing a multipart upload costs. Nothing is held beyond the sockets'
+ * own buffers, where lib-storage's Upload holds every part it sends
+ * (queueSize × partSize, plus the one it fills). The price is that a failed
+ * request cannot be sent again: the whole put fails, which callers already
+ * treat as a failed staging. Fails with StagedSizeMismatchError when the body
+ * is not `sizeBytes` long, and then nothing is stored.
  */
-export async function putStreamedParts(
+export async function putStreamed(
   target: StreamedPutTarget,
   body: Readable,
   sizeBytes: number,
-  partBytes: number,
-  signal?: AbortSignal,
+  options: StreamedPutOptions,
 ): Promise<void> {
+  const { partBytes, signal } = options;
   const { s3, bucket, key } = target;
   const slicer = new StreamSlicer(body, sizeBytes);
 
   /** Sends one piece; a source failure aborts the request and is what the put reports. */
   const send = async <T>(
     length: number,
-    last: boolean,
     request: (piece: Readable, abortSignal: AbortSignal) => Promise<T>,
   ): Promise<T> => {
     const attempt = new AbortController();
-    const piece = slicer.piece(length, last, (reason) => attempt.abort(reason));
+    const piece = slicer.piece(length, (reason) => attempt.abort(reason));
     try {
       return await request(piece, signal ? AbortSignal.any([signal, attempt.signal]) : attempt.signal);
     } catch (error) {
@@ -126,12 +150,17 @@ export async function putStreamedParts(
     }
   };
 
-  if (sizeBytes <= partBytes) {
-    await send(sizeBytes, true, (piece, abortSignal) =>
+  if (sizeBytes <= (options.singlePutMaxBytes ?? S3_MAX_SINGLE_PUT_BYTES)) {
+    await send(sizeBytes, (piece, abortSignal) =>
       s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: piece, ContentLength: sizeBytes }), {
         abortSignal,
       }),
     );
+    // The object exists now: a body that runs on takes it away again.
+    await slicer.assertEnded().catch(async (error: unknown) => {
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => undefined);
+      throw error;
+    });
     return;
   }
   const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }), {
@@ -141,7 +170,7 @@ export async function putStreamedParts(
   try {
     for (let start = 0, partNumber = 1; start < sizeBytes; start += partBytes, partNumber++) {
       const length = Math.min(partBytes, sizeBytes - start);
-      const answer = await send(length, start + length >= sizeBytes, (piece, abortSignal) =>
+      const answer = await send(length, (piece, abortSignal) =>
         s3.send(
           new UploadPartCommand({
             Bucket: bucket,
@@ -156,6 +185,8 @@ export async function putStreamedParts(
       );
       parts.push({ PartNumber: partNumber, ETag: answer.ETag ?? '' });
     }
+    // Before completing: a body that runs on must not become an object.
+    await slicer.assertEnded();
     await s3.send(
       new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }),
       { abortSignal: signal },
