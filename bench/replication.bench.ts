@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerProcess, WRITER_SECRET } from '../harness/broker-process';
 import { connectDatabase } from '../harness/isolated-resources';
-import { startEmbeddedS3, type EmbeddedS3 } from '../src/sandbox/embedded-s3';
+import type { EmbeddedS3 } from '../src/sandbox/embedded-s3';
+import { startS3Child } from './s3-child';
 import { createFptEmulator } from '../src/sandbox/emulators/fpt-metal-cloud/fpt.emulator';
 import { createGlanceEmulator } from '../src/sandbox/emulators/openstack-glance/glance.emulator';
 import { curlPutImageFile, curlPutToGlance } from './curl-put';
@@ -79,7 +80,7 @@ async function replicateThroughBroker(
   file: string,
   size: number,
 ): Promise<{ seconds: number; peaks: Record<string, number> }> {
-  const staging = await startEmbeddedS3();
+  const staging = await startS3Child();
   const source = createGlanceEmulator({ dialect: 'standard', tokens: [TOKEN], owner: OWNER });
   const sourceUrl = await source.listen();
   const targets = await startTargets();
@@ -194,7 +195,7 @@ async function bareCopy(file: string, size: number, sha256: string): Promise<num
 }
 
 async function startTargets(): Promise<Targets> {
-  const fptParts = await startEmbeddedS3('fpt-parts');
+  const fptParts = await startS3Child('fpt-parts');
   const glanceA = createGlanceEmulator({ dialect: 'standard', tokens: [TOKEN], owner: OWNER });
   const glanceB = createGlanceEmulator({ dialect: 'standard', tokens: [TOKEN], owner: OWNER });
   const fpt = createFptEmulator({

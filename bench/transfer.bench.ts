@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerProcess, WRITER_SECRET } from '../harness/broker-process';
-import { startEmbeddedS3 } from '../src/sandbox/embedded-s3';
+import { startS3Child } from './s3-child';
 import { createGlanceEmulator } from '../src/sandbox/emulators/openstack-glance/glance.emulator';
 import { curlPutImageFile, curlPutToGlance } from './curl-put';
 import { RssSampler } from './rss-sampler';
@@ -21,7 +21,7 @@ const TOKEN = 'bench-token';
 export async function transferBenchmark(): Promise<string> {
   const sizes = (process.env.BENCH_TRANSFER_GIB ?? '1,4').split(',').map(Number);
   const dir = mkdtempSync(join(tmpdir(), 'ib-bench-transfer-'));
-  const s3 = await startEmbeddedS3();
+  const s3 = await startS3Child();
   const glance = createGlanceEmulator({
     dialect: 'standard',
     tokens: [TOKEN],
@@ -43,7 +43,7 @@ export async function transferBenchmark(): Promise<string> {
       const size = gib * GiB;
 
       const sampler = new RssSampler({ api: api.pid, worker: worker.pid });
-      const brokerCpu = new CpuMeter({ api: api.pid, worker: worker.pid });
+      const brokerCpu = new CpuMeter({ api: api.pid, worker: worker.pid, s3: s3.pid });
       let stagedAfter = 0;
       const started = performance.now();
       const viaBroker = await timed(async () => {
@@ -75,7 +75,7 @@ export async function transferBenchmark(): Promise<string> {
       const curlMBs = size / 1e6 / direct;
       const line = `transfer ${gib} GiB: broker ${brokerMBs.toFixed(0)} MB/s (${viaBroker.toFixed(1)} s) (${stagedAfter.toFixed(1)} s until the PUT's 202, then ${(viaBroker - stagedAfter).toFixed(1)} s of push) vs curl ${curlMBs.toFixed(0)} MB/s (${direct.toFixed(1)} s): ratio ${(brokerMBs / curlMBs).toFixed(2)}; peak RSS api ${peaks.api?.toFixed(0)} MiB, worker ${peaks.worker?.toFixed(0)} MiB`;
       console.log(line);
-      // "self" is this process: the Glance emulator and, on the broker's path, the embedded S3 too.
+      // "self" is this process, which hosts the Glance emulator; "s3" the staging store.
       console.log(
         `transfer ${gib} GiB: CPU on the broker's path ${formatCpu(brokerCpuUsed)}; on curl's path self ${directCpuUsed.self.toFixed(1)} s`,
       );
