@@ -12,11 +12,11 @@ export interface StagedPart {
 }
 
 export interface StagingStorage {
-  /** Streams `body` into `key` with a multipart upload; memory is bounded by the part size. */
   /**
-   * With `expectedSizeBytes` the store streams each part straight through
-   * (no part buffers) and fails with StagedSizeMismatchError when the body
-   * has another size; without it, parts are buffered.
+   * Streams `body` into `key`. With `expectedSizeBytes` nothing is buffered
+   * (one streamed PUT, or streamed parts beyond 5 GiB), and a body of another
+   * size fails with StagedSizeMismatchError, leaving no object; without it,
+   * a multipart upload buffers its parts.
    */
   put(
     key: string,

@@ -203,6 +203,34 @@ describe('the write path on OpenStack Glance', () => {
       expect(await stagedObjects()).toBe(0);
     });
 
+    it('refuses a streamed body shorter than declared with 422 naming sizeBytes, and takes the right bytes after', async () => {
+      const right = new TestImageBytes(6 * 1024 * 1024 + 1, 'short');
+      const image = (
+        await register({
+          provider: 'vietnix-hcm',
+          name: 'too-short',
+          diskFormat: 'raw',
+          containerFormat: 'bare',
+          sizeBytes: right.sizeBytes,
+        })
+      ).body;
+      // Sent chunked, without Content-Length: only the end of the body shows it is short.
+      const put = await broker.putImageFile<{ errors?: Array<{ field: string; message: string }> }>(
+        image.id,
+        right.stream(right.sizeBytes - 1000),
+      );
+      expect(put.status).toBe(422);
+      expect(put.body.errors?.[0]).toMatchObject({
+        field: 'sizeBytes',
+        message: `received ${right.sizeBytes - 1000} bytes, declared ${right.sizeBytes}`,
+      });
+      expect(await stagedObjects()).toBe(0);
+      expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.status).toBe('pending');
+      const retried = await putFile(image.id, right);
+      expect(retried.status).toBe(202);
+      expect((await broker.waitForJob(retried.body.id)).state).toBe('succeeded');
+    });
+
     it('refuses another content type with 415, and an unknown image with 404', async () => {
       const image = (
         await register({ provider: 'vietnix-hcm', name: 'typed', diskFormat: 'raw', containerFormat: 'bare' })
