@@ -174,11 +174,11 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
       if (!(error instanceof StagedSizeMismatchError)) throw error;
       throw new IntegrityError(
         source.providerName,
-        `the downloaded source differs from the catalogue in size: ${error.message}`,
+        `the downloaded source differs from the catalogue in size (${error.message})`,
       );
     });
+    // The size was held to the catalogue's by the staging itself.
     const mismatch = [
-      source.sizeBytes !== null && Number(source.sizeBytes) !== digest.sizeBytes ? 'size' : null,
       source.md5 && source.md5 !== digest.md5 ? 'md5' : null,
       source.sha512 && source.sha512 !== digest.sha512 ? 'sha512' : null,
       source.sha256 && source.sha256 !== digest.sha256 ? 'sha256' : null,

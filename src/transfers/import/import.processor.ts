@@ -61,12 +61,8 @@ export class ImportProcessor implements JobHandler<'import'> {
         );
       });
       await this.staging.put(stagingKey, source.body.pipe(digestor), signal, total);
+      // The put held the body to `total`: a source that ended short of its Content-Length failed there.
       const digest = digestor.digest();
-      if (source.contentLength !== null && digest.sizeBytes !== source.contentLength) {
-        throw new SourceUnavailableError(
-          `${payload.url} ended after ${digest.sizeBytes} of ${source.contentLength} bytes`,
-        );
-      }
       const expectedSha256 = payload.sha256 ?? image.sha256;
       if (expectedSha256 && digest.sha256 !== expectedSha256.toLowerCase()) {
         throw new PermanentJobError(
