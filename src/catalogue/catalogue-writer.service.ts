@@ -114,11 +114,20 @@ export class CatalogueWriter {
     await this.prisma.$executeRawUnsafe('ANALYZE images');
   }
 
+  /** The database's clock, which writes every row's first_seen_at: a sync's start is read from it. */
+  async clock(): Promise<Date> {
+    const [{ now }] = await this.prisma.$queryRawUnsafe<Array<{ now: Date }>>('SELECT clock_timestamp() AS now');
+    return now;
+  }
+
   /**
    * Marks as deleted every image of the provider that the finished listing did
-   * not contain. Only called after a listing read to the end.
+   * not contain. Only called after a listing read to the end. An image the
+   * catalogue first held after the sync began (registered through the broker
+   * meanwhile) may be missing from a listing read before it existed, so it is
+   * left for the next sync to judge.
    */
-  async markVanished(providerName: string, seen: ReadonlySet<string>, now: Date): Promise<number> {
+  async markVanished(providerName: string, seen: ReadonlySet<string>, syncStartedAt: Date): Promise<number> {
     const regions: string[] = [];
     const nativeIds: string[] = [];
     for (const key of seen) {
@@ -128,10 +137,10 @@ export class CatalogueWriter {
     }
     return this.prisma.$executeRawUnsafe(
       `UPDATE images SET status = 'deleted', native_status = COALESCE(native_status, 'gone'), synced_at = $2
-       WHERE provider_name = $1 AND status IS DISTINCT FROM 'deleted'
+       WHERE provider_name = $1 AND status IS DISTINCT FROM 'deleted' AND first_seen_at < $2
          AND (region, native_id) NOT IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
       providerName,
-      now,
+      syncStartedAt,
       regions,
       nativeIds,
     );

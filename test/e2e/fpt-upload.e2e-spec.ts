@@ -4,6 +4,7 @@ import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3'
 import type { CountingProxy } from '../support/counting-proxy';
 import { startFptWithCountedParts, type FptWithCountedParts } from '../support/fpt-counted-parts';
 import { TestImageBytes } from '../support/image-bytes';
+import { waitFor } from '../support/wait-for';
 
 const VPC = '0f6c1f2e-3b4a-4d5e-8f90-123456789abc';
 const TOKEN = 'fpt-test-token';
@@ -90,6 +91,35 @@ describe('uploads to FPT Metal Cloud', () => {
     expect((await api.waitForJob(put.body.id, 60_000)).state).toBe('succeeded');
     const done = (await api.api<Image>(`/v1/images/${image.id}`)).body;
     expect(done).toMatchObject({ status: 'active', sizeBytes: bytes.sizeBytes, checksums: { sha256: bytes.sha256 } });
+  });
+
+  it('keeps an image registered while a sync was listing: the older listing does not mark it deleted', async () => {
+    const faults = fptParts.fpt.faults;
+    faults.resetStats();
+    // The public list, then a custom list computed at once but answered 3 s later.
+    faults.set({ script: [{ kind: 'pass' }, { kind: 'late', ms: 3000 }] });
+    try {
+      const sync = await api.api<{ id: string }>('/v1/providers/fpt-hcm/sync', { method: 'POST' });
+      expect(sync.status).toBe(202);
+      await waitFor(async () => faults.stats().requests >= 2, 30_000, 10);
+      const bytes = new TestImageBytes(4321, 'fpt-mid-sync');
+      const registered = await api.api<Image>('/v1/images', {
+        method: 'POST',
+        body: { provider: 'fpt-hcm', name: 'fpt-mid-sync', sizeBytes: bytes.sizeBytes, sha256: bytes.sha256 },
+        secret: WRITER_SECRET,
+      });
+      expect(registered.status).toBe(201);
+      expect(faults.stats().delayed).toBe(1);
+      const job = await api.waitForJob(sync.body.id, 30_000);
+      expect(job).toMatchObject({ state: 'succeeded', result: { deleted: 0 } });
+      expect((await api.api<Image>(`/v1/images/${registered.body.id}`)).body.status).toBe('pending');
+
+      const next = await api.api<{ id: string }>('/v1/providers/fpt-hcm/sync', { method: 'POST' });
+      expect((await api.waitForJob(next.body.id, 30_000)).result).toMatchObject({ deleted: 0 });
+      expect((await api.api<Image>(`/v1/images/${registered.body.id}`)).body.status).toBe('pending');
+    } finally {
+      faults.clear();
+    }
   });
 
   /** A 24-part upload, started and left running until at least three parts are recorded. */

@@ -29,7 +29,7 @@ export class SyncProcessor implements JobHandler<'sync'> {
     const adapter = await this.registry.resolve(payload.provider).catch(() => {
       throw new PermanentJobError('unknown_provider', `Provider connection '${payload.provider}' no longer exists`);
     });
-    const startedAt = new Date();
+    const startedAt = await this.writer.clock();
     const seen = new Set<string>();
     let batch = new Map<string, NormalizedImage>();
     let listed = 0;

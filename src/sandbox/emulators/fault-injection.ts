@@ -14,6 +14,12 @@ export type ScriptedFault =
   /** Handles the request, then drops the connection instead of answering. */
   | { kind: 'lose' }
   | { kind: 'delay'; ms: number }
+  /**
+   * Handles the request at once, then holds the answer back for `ms`: what the
+   * client reads was true when it was computed, not when it arrives (a slow
+   * response of a listing that changed meanwhile).
+   */
+  | { kind: 'late'; ms: number }
   /** Lets a request through untouched; useful to place a fault at position N. */
   | { kind: 'pass' };
 
@@ -73,7 +79,8 @@ export type FaultDecision =
   | { kind: 'error'; delayMs: number; status: number }
   | { kind: 'throttle'; delayMs: number; retryAfterSeconds: number }
   | { kind: 'drop'; delayMs: number }
-  | { kind: 'lose'; delayMs: number };
+  | { kind: 'lose'; delayMs: number }
+  | { kind: 'late'; delayMs: number; holdMs: number };
 
 const ADMIN_PREFIX = '/_emulator/';
 const DEFAULT_ERROR_STATUSES = [500, 502, 503];
@@ -172,8 +179,9 @@ function validateScriptedFault(input: unknown): ScriptedFault {
     case 'pass':
       return { kind: f.kind };
     case 'delay':
-      if (typeof f.ms !== 'number' || f.ms < 0) throw new RangeError('a scripted delay needs ms >= 0');
-      return { kind: 'delay', ms: f.ms };
+    case 'late':
+      if (typeof f.ms !== 'number' || f.ms < 0) throw new RangeError(`a scripted ${f.kind} needs ms >= 0`);
+      return { kind: f.kind, ms: f.ms };
     default:
       throw new RangeError(`unknown scripted fault kind '${String(f.kind)}'`);
   }
@@ -249,6 +257,8 @@ export class FaultInjector {
           return { kind: 'pass', delayMs };
         case 'delay':
           return { kind: 'pass', delayMs: delayMs + scripted.ms };
+        case 'late':
+          return { kind: 'late', delayMs, holdMs: scripted.ms };
         case 'drop':
           return { kind: 'drop', delayMs };
         case 'lose':
@@ -273,8 +283,15 @@ export class FaultInjector {
   install(app: FastifyInstance, options: FaultInstallOptions = {}): void {
     const render = options.renderError ?? defaultFaultBody;
     const lostAnswers = new WeakSet<FastifyRequest>();
-    // The handler has done its work; the answer never reaches the client.
+    const lateAnswers = new WeakMap<FastifyRequest, number>();
+    // The handler has done its work; the answer never reaches the client, or reaches it late.
     app.addHook('onSend', async (request, reply, payload) => {
+      const holdMs = lateAnswers.get(request);
+      if (holdMs !== undefined) {
+        lateAnswers.delete(request);
+        await sleep(holdMs);
+        return payload;
+      }
       if (!lostAnswers.has(request)) return payload;
       lostAnswers.delete(request);
       this.counters.lostResponses++;
@@ -296,6 +313,10 @@ export class FaultInjector {
           return;
         case 'lose':
           lostAnswers.add(request);
+          return;
+        case 'late':
+          this.counters.delayed++;
+          lateAnswers.set(request, decision.holdMs);
           return;
         case 'drop':
           this.counters.dropped++;

@@ -795,6 +795,21 @@ describe('Glance emulator: fault injection', () => {
     expect(Date.now() - begun).toBeGreaterThanOrEqual(110);
   });
 
+  it('answers a late listing as it was when the request arrived, not when the answer leaves', async () => {
+    started.emulator.store.add(image({ id: uuid(21) }));
+    started.emulator.faults.resetStats();
+    started.emulator.faults.set({ script: [{ kind: 'late', ms: 400 }] });
+    const begun = Date.now();
+    const listing = call(url, '/v2/images');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    started.emulator.store.remove(uuid(21));
+    const res = await listing;
+    expect(Date.now() - begun).toBeGreaterThanOrEqual(390);
+    expect(((await json(res)) as { images: Array<{ id: string }> }).images.map((i) => i.id)).toContain(uuid(21));
+    expect(started.emulator.faults.stats().delayed).toBe(1);
+    expect((await putFaults({ script: [{ kind: 'late' }] })).status).toBe(400);
+  });
+
   it('rejects invalid settings with 400 and keeps the admin routes free of faults', async () => {
     expect((await putFaults({ errorRate: 2 })).status).toBe(400);
     expect((await putFaults({ surprise: true })).status).toBe(400);
