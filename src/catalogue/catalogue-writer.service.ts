@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Prisma } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
 import type { NormalizedImage } from '../provider-port/normalized-image';
 import { imageContentHash } from './image-content-hash';
@@ -86,7 +87,13 @@ export class CatalogueWriter {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Upserts one batch; returns how many rows were inserted or changed. */
-  async upsertBatch(providerName: string, providerKind: string, images: NormalizedImage[], now: Date): Promise<number> {
+  async upsertBatch(
+    providerName: string,
+    providerKind: string,
+    images: NormalizedImage[],
+    now: Date,
+    db: Prisma.TransactionClient = this.prisma,
+  ): Promise<number> {
     if (images.length === 0) return 0;
     const params: unknown[] = [];
     const tuples = images.map((image) => {
@@ -106,7 +113,35 @@ export class CatalogueWriter {
     const sql = `INSERT INTO images (${COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES ${tuples.join(',')}
       ON CONFLICT (provider_name, region, native_id) DO UPDATE SET ${updates}
       WHERE images.content_hash IS DISTINCT FROM EXCLUDED.content_hash`;
-    return this.prisma.$executeRawUnsafe(sql, ...params);
+    return db.$executeRawUnsafe(sql, ...params);
+  }
+
+  /**
+   * Points a catalogue row at the provider's new registration of the same
+   * image (a provider that frees an upload only with its registration). The
+   * row keeps its broker id; it counts as first seen now, so a sync that
+   * listed before the new registration existed does not judge it. A row a
+   * sync already made of the new registration is folded into this one.
+   */
+  async replaceRegistration(db: Prisma.TransactionClient, imageId: string, image: NormalizedImage): Promise<void> {
+    const [row] = await db.$queryRawUnsafe<Array<{ provider_name: string; provider_kind: string; region: string }>>(
+      'SELECT provider_name, provider_kind, region FROM images WHERE id = $1::uuid FOR UPDATE',
+      imageId,
+    );
+    if (!row) return;
+    await db.$executeRawUnsafe(
+      'DELETE FROM images WHERE provider_name = $1 AND region = $2 AND native_id = $3 AND id <> $4::uuid',
+      row.provider_name,
+      row.region,
+      image.nativeId,
+      imageId,
+    );
+    await db.$executeRawUnsafe(
+      'UPDATE images SET native_id = $2, first_seen_at = clock_timestamp() WHERE id = $1::uuid',
+      imageId,
+      image.nativeId,
+    );
+    await this.upsertBatch(row.provider_name, row.provider_kind, [{ ...image, region: row.region }], new Date(), db);
   }
 
   /** Refreshes the planner's statistics of the images table (cheap; sampled). */

@@ -51,8 +51,9 @@ export class JobsController {
     operationId: 'cancelJob',
     summary: 'Stop a queued or running job',
     description:
-      'Any job type. A running transfer is aborted, the provider-side multipart upload and the staged bytes are ' +
-      'removed, and the image goes back to pending. 409 when the job has already ended.',
+      'Any job type. A running upload is aborted, the provider-side multipart upload and the staged bytes are ' +
+      'removed, and the image goes back to pending. FPT frees an upload only with its registration, so there the ' +
+      'image is registered again: its nativeId changes, its id does not. 409 when the job has already ended.',
   })
   @ApiOkResponse({ type: JobDto })
   @ApiProblemResponses(401, 403, 404, 409)

@@ -111,8 +111,14 @@ export interface ProviderWrites {
    * Returns the image as the provider now describes it.
    */
   uploadImage?(nativeId: string, source: ImageBytesSource, context: UploadContext): Promise<NormalizedImage>;
-  /** Best effort: releases what a cancelled upload left at the provider (e.g. a multipart upload). */
-  abortUpload?(nativeId: string, checkpoint: UploadCheckpoint): Promise<void>;
+  /**
+   * Releases what a cancelled upload left at the provider (e.g. an open
+   * multipart upload). Where the provider frees an upload only together with
+   * its registration, the image is registered again, empty, and the new
+   * registration is answered: the catalogue row takes it over and keeps its
+   * broker id. Null when nothing was replaced.
+   */
+  abortUpload?(nativeId: string, checkpoint: UploadCheckpoint, signal?: AbortSignal): Promise<NormalizedImage | null>;
   downloadImage?(nativeId: string, range: DownloadRange | null, signal?: AbortSignal): Promise<ImageDownload>;
   updateImage?(nativeId: string, patch: ImagePatch): Promise<NormalizedImage>;
   deleteImage?(nativeId: string): Promise<void>;

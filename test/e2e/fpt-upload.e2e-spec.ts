@@ -28,6 +28,12 @@ describe('uploads to FPT Metal Cloud', () => {
 
   const putFile = (id: string, bytes: TestImageBytes) => api.putImageFile(id, bytes.stream());
 
+  /** Keys in the staging bucket (s3rver answers an unsigned ListObjectsV2). */
+  async function stagedKeys(): Promise<string[]> {
+    const res = await fetch(`${staging.endpoint}/staging?list-type=2`);
+    return [...(await res.text()).matchAll(/<Key>([^<]+)<\/Key>/g)].map((m) => m[1]);
+  }
+
   /** The parts recorded for one image's uploads. */
   async function recordedParts(imageId: string): Promise<number[]> {
     const db = await connectDatabase(api.databaseUrl);
@@ -156,6 +162,43 @@ describe('uploads to FPT Metal Cloud', () => {
     expect([...proxy.partPuts.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     return job;
   }
+
+  it('cancels a running FPT upload: FPT’s multipart upload is aborted, staging cleaned, and the same image takes its bytes again', async () => {
+    const upload = await uploadUnderWay('fpt-cancel');
+    const before = (await api.api<Image>(`/v1/images/${upload.imageId}`)).body;
+    const open = fptParts.fpt.store.upload(before.nativeId);
+    expect(open).toBeDefined();
+    expect(await stagedKeys()).toHaveLength(1);
+
+    const cancel = await api.api<{ state: string }>(`/v1/jobs/${upload.jobId}/cancel`, {
+      method: 'POST',
+      secret: WRITER_SECRET,
+    });
+    expect(cancel.status).toBe(200);
+    expect(cancel.body.state).toBe('cancelled');
+    await waitFor(async () => (await api.api<Image>(`/v1/images/${upload.imageId}`)).body.nativeId !== before.nativeId);
+
+    // FPT frees an upload only with its registration: the old one is gone, its S3 upload aborted.
+    expect(proxy.aborts).toContain(open!.uploadId);
+    expect(fptParts.fpt.store.customImage(before.nativeId)).toBeUndefined();
+    const after = (await api.api<Image>(`/v1/images/${upload.imageId}`)).body;
+    expect(after).toMatchObject({ id: upload.imageId, status: 'pending', sizeBytes: upload.bytes.sizeBytes });
+    expect(fptParts.fpt.store.customImage(after.nativeId)).toMatchObject({
+      status: 'pending',
+      sha256: upload.bytes.sha256,
+    });
+    await waitFor(async () => (await stagedKeys()).length === 0);
+
+    const again = await putFile(upload.imageId, upload.bytes);
+    expect(again.status).toBe(202);
+    expect((await api.waitForJob(again.body.id, 120_000)).state).toBe('succeeded');
+    const done = (await api.api<Image>(`/v1/images/${upload.imageId}`)).body;
+    expect(done).toMatchObject({
+      status: 'active',
+      nativeId: after.nativeId,
+      checksums: { sha256: upload.bytes.sha256 },
+    });
+  });
 
   it('resumes an FPT upload at the first missing part after its worker is killed, and ends with the right checksum', async () => {
     const upload = await uploadUnderWay('fpt-resume');

@@ -415,7 +415,7 @@ export interface paths {
         put?: never;
         /**
          * Stop a queued or running job
-         * @description Any job type. A running transfer is aborted, the provider-side multipart upload and the staged bytes are removed, and the image goes back to pending. 409 when the job has already ended.
+         * @description Any job type. A running upload is aborted, the provider-side multipart upload and the staged bytes are removed, and the image goes back to pending. FPT frees an upload only with its registration, so there the image is registered again: its nativeId changes, its id does not. 409 when the job has already ended.
          */
         post: operations["cancelJob"];
         delete?: never;

@@ -142,13 +142,12 @@ export class FptAdapter implements ProviderAdapter {
    * protected flag cannot be honoured and is refused rather than dropped.
    */
   async createImage(spec: CreateImageSpec, signal?: AbortSignal): Promise<NormalizedImage> {
-    const size = spec.sizeBytes;
-    const sha256 = lowerCaseText(spec.sha256);
-    const missing = [
-      ...(size === null || !Number.isSafeInteger(size) || size < 1 ? ['sizeBytes'] : []),
-      ...(sha256 === null || !/^[0-9a-f]{64}$/.test(sha256) ? ['sha256'] : []),
-    ];
-    if (missing.length > 0) {
+    const size =
+      spec.sizeBytes !== null && Number.isSafeInteger(spec.sizeBytes) && spec.sizeBytes >= 1 ? spec.sizeBytes : null;
+    const given = lowerCaseText(spec.sha256);
+    const sha256 = given !== null && /^[0-9a-f]{64}$/.test(given) ? given : null;
+    const missing = [...(size === null ? ['sizeBytes'] : []), ...(sha256 === null ? ['sha256'] : [])];
+    if (size === null || sha256 === null) {
       throw new ProviderRejectedError(
         this.name,
         `Provider '${this.name}': FPT registers a custom image with its size and SHA-256 before any byte is sent; ` +
@@ -156,42 +155,7 @@ export class FptAdapter implements ProviderAdapter {
       );
     }
     this.refuseUnsupported(spec);
-
-    const path = `${this.vpcPath}/images/`;
-    const body = { name: spec.name, size, sha256 };
-    let answer;
-    try {
-      answer = await this.http.request<unknown>({ method: 'POST', path, json: body, signal });
-    } catch (error) {
-      // FPT keys the complete call by sha256, so it refuses a second live image with the same bytes.
-      if (error instanceof ProviderRejectedError && /already exists/i.test(error.message)) {
-        const earlier =
-          spec.clientId === undefined ? null : await this.registeredAwaitingBytes(spec.name, sha256!, signal);
-        if (earlier) return this.translator.toNormalized(earlier, { region: this.region, source: 'custom' });
-        throw new ProviderRejectedError(this.name, error.message, 409);
-      }
-      throw error;
-    }
-    const data = isPlainObject(answer.body) ? answer.body.data : undefined;
-    const imageId = isPlainObject(data) ? trimmedText(data.image_id) : null;
-    if (!isPlainObject(data) || imageId === null) {
-      throw new ProviderProtocolError(
-        this.name,
-        `Provider '${this.name}': POST ${path} answered ${answer.status} without data.image_id`,
-        answer.status,
-      );
-    }
-    // The register answer carries id, name, description and created_at; the rest is what FPT was given.
-    const item: FptCustomImagePayload = {
-      id: imageId,
-      name: typeof data.name === 'string' ? data.name : spec.name,
-      description: typeof data.description === 'string' ? data.description : null,
-      status: 'pending',
-      size,
-      sha256,
-      created_at: typeof data.created_at === 'string' ? data.created_at : null,
-    };
-    return this.translator.toNormalized(item, { region: this.region, source: 'custom' });
+    return this.register(spec.name, size, sha256, { takeOverEarlier: spec.clientId !== undefined, signal });
   }
 
   /**
@@ -222,16 +186,36 @@ export class FptAdapter implements ProviderAdapter {
   }
 
   /**
-   * Nothing is released at FPT. The seed has no call that drops only an
-   * upload: the one call that frees its parts is deleteImage, which also
-   * deletes the registered image the broker still refers to (its nativeId),
-   * so a retried upload would find nothing to upload to. Nor does FPT need
-   * anything released to start over: a `pending` or `uploading` image gets
-   * URLs for the same multipart upload again, and parts sent again replace
-   * the old ones. The parts left in FPT's bucket go when the image is deleted.
+   * The seed has no call that drops an upload alone: the one call that frees
+   * an open multipart upload is deleteImage, which takes the registration with
+   * it. So a cancelled upload that reached FPT (the image is `uploading`) is
+   * released by deleting the registration and registering the same name, size
+   * and sha256 again; the broker's row takes over the new id and the image
+   * waits, empty, for its bytes as before. An image still `pending` holds no
+   * upload, and one FPT is processing or has finished is past the upload.
    */
-  async abortUpload(_nativeId: string, _checkpoint: UploadCheckpoint): Promise<void> {
-    // Deliberately nothing: see above.
+  async abortUpload(
+    nativeId: string,
+    _checkpoint: UploadCheckpoint,
+    signal?: AbortSignal,
+  ): Promise<NormalizedImage | null> {
+    const item = await this.findCustomItem(nativeId, signal);
+    if (!item || fptStatus(item) !== 'uploading') return null;
+    const registered = this.translator.toNormalized(item, { region: this.region, source: 'custom' });
+    const { sizeBytes, checksums } = registered;
+    if (sizeBytes === null || checksums.sha256 === null) {
+      throw new ProviderProtocolError(
+        this.name,
+        `Provider '${this.name}': image ${nativeId} is listed without the size and sha256 it was registered with`,
+      );
+    }
+    await this.deleteImage(nativeId);
+    // Registering again is safe to repeat: a register whose answer was lost is found and taken over.
+    return this.register(registered.name ?? nativeId, sizeBytes, checksums.sha256, {
+      takeOverEarlier: true,
+      retry: true,
+      signal,
+    });
   }
 
   /**
@@ -249,6 +233,60 @@ export class FptAdapter implements ProviderAdapter {
       throw new ProviderAuthError(this.name, message, 403);
     }
     throw new ProviderRejectedError(this.name, message, 409);
+  }
+
+  /**
+   * registerImage: `POST …/hpc/images/`. FPT keys the complete call by sha256,
+   * so it refuses a second live image with the same bytes; when the caller may
+   * be repeating its own register (takeOverEarlier), the earlier registration
+   * that still awaits its bytes is taken over instead of being a conflict,
+   * which also makes it safe to send again after a lost answer (retry).
+   */
+  private async register(
+    name: string,
+    size: number,
+    sha256: string,
+    options: { takeOverEarlier: boolean; retry?: boolean; signal?: AbortSignal },
+  ): Promise<NormalizedImage> {
+    const { signal } = options;
+    const path = `${this.vpcPath}/images/`;
+    let answer;
+    try {
+      answer = await this.http.request<unknown>({
+        method: 'POST',
+        path,
+        json: { name, size, sha256 },
+        retryNonIdempotent: options.retry ?? false,
+        signal,
+      });
+    } catch (error) {
+      if (error instanceof ProviderRejectedError && /already exists/i.test(error.message)) {
+        const earlier = options.takeOverEarlier ? await this.registeredAwaitingBytes(name, sha256, signal) : null;
+        if (earlier) return this.translator.toNormalized(earlier, { region: this.region, source: 'custom' });
+        throw new ProviderRejectedError(this.name, error.message, 409);
+      }
+      throw error;
+    }
+    const data = isPlainObject(answer.body) ? answer.body.data : undefined;
+    const imageId = isPlainObject(data) ? trimmedText(data.image_id) : null;
+    if (!isPlainObject(data) || imageId === null) {
+      throw new ProviderProtocolError(
+        this.name,
+        `Provider '${this.name}': POST ${path} answered ${answer.status} without data.image_id`,
+        answer.status,
+      );
+    }
+    // The register answer carries id, name, description and created_at; the rest is what FPT was given.
+    const item: FptCustomImagePayload = {
+      id: imageId,
+      name: typeof data.name === 'string' ? data.name : name,
+      description: typeof data.description === 'string' ? data.description : null,
+      status: 'pending',
+      size,
+      sha256,
+      created_at: typeof data.created_at === 'string' ? data.created_at : null,
+    };
+    return this.translator.toNormalized(item, { region: this.region, source: 'custom' });
   }
 
   /** Presign, reconcile with the checkpoint, send what is missing; the parts' ETags in part order. */

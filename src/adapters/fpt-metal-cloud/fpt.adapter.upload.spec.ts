@@ -417,9 +417,9 @@ describe('FptAdapter writes against the emulator with presigned parts on S3 (s3r
       expect(again.opens).toEqual([]);
     });
 
-    it('stops when the job is cancelled, and abortUpload leaves the image ready to upload again', async () => {
+    it('stops when the job is cancelled; abortUpload releases the multipart upload by registering the image again', async () => {
       const data = randomBytes(SIZE);
-      const id = await registered(data);
+      const id = await registered(data, 'cancelled-trainer');
       const cancel = new AbortController();
       const checkpoint = new MemoryCheckpoint();
       const recordPart = checkpoint.recordPart.bind(checkpoint);
@@ -431,11 +431,68 @@ describe('FptAdapter writes against the emulator with presigned parts on S3 (s3r
       await expect(
         adapter().uploadImage(id, new BufferSource(data), context(checkpoint, [], cancel.signal)),
       ).rejects.toThrow('job cancelled');
-      await adapter().abortUpload(id, checkpoint);
+      const open = emulator.store.upload(id);
+      expect(open && partStore.hasUpload(open.uploadId)).toBe(true);
 
-      expect(emulator.store.customImage(id)).toMatchObject({ status: 'uploading' });
-      const image = await adapter().uploadImage(id, new BufferSource(data), context(new MemoryCheckpoint()));
-      expect(image.status).toBe('active');
+      const replacement = await adapter().abortUpload(id, checkpoint);
+
+      expect(partStore.hasUpload(open!.uploadId)).toBe(false);
+      expect(emulator.store.customImage(id)).toBeUndefined();
+      expect(replacement).not.toBeNull();
+      expect(replacement!.nativeId).not.toBe(id);
+      expect(replacement).toMatchObject({ name: 'cancelled-trainer', sizeBytes: SIZE, nativeStatus: 'pending' });
+      expect(emulator.store.customImage(replacement!.nativeId)).toMatchObject({
+        status: 'pending',
+        size: SIZE,
+        sha256: sha256(data),
+      });
+      const image = await adapter().uploadImage(
+        replacement!.nativeId,
+        new BufferSource(data),
+        context(new MemoryCheckpoint()),
+      );
+      expect(image).toMatchObject({ status: 'active', checksums: { sha256: sha256(data) } });
+    });
+
+    it('leaves alone at abort an image that holds no upload yet, and one FPT has already finished', async () => {
+      const fresh = randomBytes(MiB);
+      const pending = await registered(fresh, 'never-started');
+      expect(await adapter().abortUpload(pending, new MemoryCheckpoint())).toBeNull();
+      expect(emulator.store.customImage(pending)).toMatchObject({ status: 'pending' });
+
+      const data = randomBytes(MiB + 17);
+      const done = await registered(data, 'finished');
+      await adapter().uploadImage(done, new BufferSource(data), context(new MemoryCheckpoint()));
+      expect(await adapter().abortUpload(done, new MemoryCheckpoint())).toBeNull();
+      expect(emulator.store.customImage(done)).toMatchObject({ status: 'active' });
+    });
+
+    it('takes over its own new registration when FPT loses the answer to it during abort', async () => {
+      const data = randomBytes(SIZE);
+      const id = await registered(data, 'lost-answer');
+      const cancel = new AbortController();
+      const checkpoint = new MemoryCheckpoint();
+      const recordPart = checkpoint.recordPart.bind(checkpoint);
+      checkpoint.recordPart = async (n, etag, size) => {
+        await recordPart(n, etag, size);
+        cancel.abort(new Error('job cancelled'));
+      };
+      await expect(
+        adapter().uploadImage(id, new BufferSource(data), context(checkpoint, [], cancel.signal)),
+      ).rejects.toThrow('job cancelled');
+      // The lookup, the delete, then the register: handled, its answer lost.
+      emulator.faults.set({ script: [{ kind: 'pass' }, { kind: 'pass' }, { kind: 'lose' }] });
+      try {
+        const replacement = await adapter().abortUpload(id, checkpoint);
+        expect(replacement!.nativeId).not.toBe(id);
+        expect(emulator.store.customImageBySha(sha256(data))).toMatchObject({
+          id: replacement!.nativeId,
+          status: 'pending',
+        });
+        expect(emulator.faults.stats().lostResponses).toBe(1);
+      } finally {
+        emulator.faults.clear();
+      }
     });
   });
 

@@ -192,7 +192,9 @@ export class GlanceAdapter implements ProviderAdapter {
    * off returns the image to `queued` by itself (the image stays, to be
    * uploaded again or deleted by the user).
    */
-  async abortUpload(_nativeId: string, _checkpoint: UploadCheckpoint): Promise<void> {}
+  async abortUpload(_nativeId: string, _checkpoint: UploadCheckpoint): Promise<null> {
+    return null;
+  }
 
   async downloadImage(nativeId: string, range: DownloadRange | null, signal?: AbortSignal): Promise<ImageDownload> {
     const path = `${this.imagePath(nativeId)}/file`;
