@@ -29,7 +29,9 @@ export function createS3Client(target: S3Endpoint): S3Client {
  * Without a logger the SDK writes its warnings with console.warn, outside the
  * JSON logs. Its warnings become process warnings instead, which the broker
  * logs as JSON, except the one every failed streamed part would repeat: the
- * broker reports that failure itself, with its cause.
+ * broker reports that failure itself, with its cause. Its error entries (a
+ * command's input and error, as an object) are dropped: the same error
+ * rejects the command, and the caller reports or deliberately ignores it.
  */
 const sdkWarnings: NonNullable<S3ClientConfig['logger']> = {
   debug: () => undefined,
@@ -38,5 +40,5 @@ const sdkWarnings: NonNullable<S3ClientConfig['logger']> = {
     const text = content.map(String).join(' ');
     if (!text.includes('non-retryable streaming request')) process.emitWarning(text, 'AwsSdkWarning');
   },
-  error: (...content: unknown[]) => process.emitWarning(content.map(String).join(' '), 'AwsSdkError'),
+  error: () => undefined,
 };

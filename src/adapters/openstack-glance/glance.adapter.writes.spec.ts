@@ -480,7 +480,7 @@ describe('GlanceAdapter writes against the Glance emulator', () => {
     });
 
     it('has nothing to release on abort', async () => {
-      await expect(nhn.adapter.abortUpload('any', uploadContext().checkpoint)).resolves.toBeUndefined();
+      await expect(nhn.adapter.abortUpload('any', uploadContext().checkpoint)).resolves.toBeNull();
     });
   });
 
