@@ -3,11 +3,13 @@ import { loadAppConfig } from './config/app-config';
 import { ConfigurationError } from './config/config.errors';
 import { createHttpApp } from './http-app.factory';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
+import { fixHeapGrowth } from './lifecycle/heap-growth';
 import { createRootLogger } from './logging/root-logger';
 import { bootstrapDatabase } from './persistence/database-bootstrap';
 
 /** Production entry: `ROLE=api|worker|all node dist/src/main.js`. */
 async function main(): Promise<void> {
+  fixHeapGrowth();
   let config;
   try {
     config = loadAppConfig(process.env);

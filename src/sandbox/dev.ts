@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAppConfig } from '../config/app-config';
 import { createHttpApp } from '../http-app.factory';
+import { fixHeapGrowth } from '../lifecycle/heap-growth';
 import { bootstrapDatabase } from '../persistence/database-bootstrap';
 import { projectRoot } from '../persistence/project-root';
 import { startEmbeddedS3 } from './embedded-s3';
@@ -15,6 +16,7 @@ import { startSandboxEmulators } from './sandbox-emulators';
  * the catalogue is synced before the URL is printed.
  */
 async function main(): Promise<void> {
+  fixHeapGrowth();
   const dir = join(projectRoot(), '.sandbox');
   mkdirSync(dir, { recursive: true });
   // The staging bucket, unless STAGING_S3_* points at a real one; the FPT emulator keeps its parts there too.
