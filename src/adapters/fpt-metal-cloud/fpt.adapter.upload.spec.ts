@@ -417,9 +417,10 @@ describe('FptAdapter writes against the emulator with presigned parts on S3 (s3r
       expect(again.opens).toEqual([]);
     });
 
-    it('stops when the job is cancelled; abortUpload releases the multipart upload by registering the image again', async () => {
+    /** An 18 MiB upload whose job is cancelled as soon as its first part is recorded. */
+    async function cancelledAfterFirstPart(name: string) {
       const data = randomBytes(SIZE);
-      const id = await registered(data, 'cancelled-trainer');
+      const id = await registered(data, name);
       const cancel = new AbortController();
       const checkpoint = new MemoryCheckpoint();
       const recordPart = checkpoint.recordPart.bind(checkpoint);
@@ -427,10 +428,14 @@ describe('FptAdapter writes against the emulator with presigned parts on S3 (s3r
         await recordPart(n, etag, size);
         cancel.abort(new Error('job cancelled'));
       };
-
       await expect(
         adapter().uploadImage(id, new BufferSource(data), context(checkpoint, [], cancel.signal)),
       ).rejects.toThrow('job cancelled');
+      return { data, id, checkpoint };
+    }
+
+    it('stops when the job is cancelled; abortUpload releases the multipart upload by registering the image again', async () => {
+      const { data, id, checkpoint } = await cancelledAfterFirstPart('cancelled-trainer');
       const open = emulator.store.upload(id);
       expect(open && partStore.hasUpload(open.uploadId)).toBe(true);
 
@@ -468,18 +473,7 @@ describe('FptAdapter writes against the emulator with presigned parts on S3 (s3r
     });
 
     it('takes over its own new registration when FPT loses the answer to it during abort', async () => {
-      const data = randomBytes(SIZE);
-      const id = await registered(data, 'lost-answer');
-      const cancel = new AbortController();
-      const checkpoint = new MemoryCheckpoint();
-      const recordPart = checkpoint.recordPart.bind(checkpoint);
-      checkpoint.recordPart = async (n, etag, size) => {
-        await recordPart(n, etag, size);
-        cancel.abort(new Error('job cancelled'));
-      };
-      await expect(
-        adapter().uploadImage(id, new BufferSource(data), context(checkpoint, [], cancel.signal)),
-      ).rejects.toThrow('job cancelled');
+      const { data, id, checkpoint } = await cancelledAfterFirstPart('lost-answer');
       // The lookup, the delete, then the register: handled, its answer lost.
       emulator.faults.set({ script: [{ kind: 'pass' }, { kind: 'pass' }, { kind: 'lose' }] });
       try {
