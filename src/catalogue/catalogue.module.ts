@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ProviderConnectionsModule } from '../provider-connections/provider-connections.module';
+import { CataloguePageCacheInterceptor } from './catalogue-page-cache.interceptor';
 import { CatalogueResponseCache } from './catalogue-response-cache';
 import { ImageChangesService } from './image-changes.service';
 import { ImageRegistrationService } from './image-registration.service';
@@ -12,7 +13,13 @@ import { ProvidersService } from './providers.service';
 @Module({
   imports: [ProviderConnectionsModule],
   controllers: [ImagesController, ImageWritesController, ProvidersController],
-  providers: [ProvidersService, CatalogueResponseCache, ImageRegistrationService, ImageChangesService],
+  providers: [
+    ProvidersService,
+    CatalogueResponseCache,
+    CataloguePageCacheInterceptor,
+    ImageRegistrationService,
+    ImageChangesService,
+  ],
   exports: [ImageChangesService],
 })
 export class CatalogueModule {}

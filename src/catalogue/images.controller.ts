@@ -1,21 +1,17 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
 import { ImageDto, ImageListDto } from './dto/image.dto';
 import { ListImagesQuery } from './dto/list-images.query';
-import { CatalogueResponseCache } from './catalogue-response-cache';
+import { CataloguePageCacheInterceptor } from './catalogue-page-cache.interceptor';
 import { ImagesService } from './images.service';
 
 @ApiTags('images')
 @ApiBearerAuth()
 @Controller('v1/images')
 export class ImagesController {
-  constructor(
-    private readonly images: ImagesService,
-    private readonly cache: CatalogueResponseCache,
-  ) {}
+  constructor(private readonly images: ImagesService) {}
 
   @Get()
   @RequireScope('images:read')
@@ -28,11 +24,9 @@ export class ImagesController {
   })
   @ApiOkResponse({ type: ImageListDto })
   @ApiProblemResponses(400, 401, 403)
-  async list(@Query() query: ListImagesQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    const key = JSON.stringify(Object.entries(query).sort(([a], [b]) => (a < b ? -1 : 1)));
-    const body = await this.cache.getOrCompute(key, async () => JSON.stringify(await this.images.list(query)));
-    void reply.header('content-type', 'application/json; charset=utf-8');
-    return body;
+  @UseInterceptors(CataloguePageCacheInterceptor)
+  list(@Query() query: ListImagesQuery): Promise<ImageListDto> {
+    return this.images.list(query);
   }
 
   @Get(':id')

@@ -81,9 +81,11 @@ describe('API keys, scopes and problem+json errors', () => {
     expect(body.detail).toContain('ghost');
   });
 
-  it('refuses an unknown query parameter with a 400 that names it', async () => {
-    const body = expectProblem(await broker.api('/v1/images?colour=blue'), 400);
-    expect(body.errors).toEqual([{ field: 'colour', message: 'colour is not a known field' }]);
+  it('refuses an unknown query parameter with a 400 that names it, every time it is asked', async () => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const body = expectProblem(await broker.api('/v1/images?colour=blue'), 400);
+      expect(body.errors).toEqual([{ field: 'colour', message: 'colour is not a known field' }]);
+    }
   });
 
   it('refuses an out-of-range limit and an unknown sort with the field named', async () => {
