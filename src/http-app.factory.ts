@@ -8,6 +8,7 @@ import { installQueueDashboard } from './admin/queue-dashboard';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { flattenValidationErrors } from './config/validation-messages';
+import { installConditionalGet } from './catalogue/conditional-get.hooks';
 import { BadRequestError } from './errors/app.errors';
 import { installRequestLogging } from './logging/request-logging.hooks';
 import { createRootLogger } from './logging/root-logger';
@@ -43,6 +44,7 @@ export async function createHttpApp(
     }),
   );
   installHttpMetrics(app.getHttpAdapter().getInstance(), app.get(BrokerMetrics));
+  installConditionalGet(app.getHttpAdapter().getInstance());
   // PATCH bodies are JSON merge patches (RFC 7396); parse them as JSON.
   app
     .getHttpAdapter()

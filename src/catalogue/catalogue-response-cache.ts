@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { CatalogueVersion } from '../coordination/coordination.module';
 
 const MAX_ENTRIES = 512;
 const MAX_BYTES = 64 * 1024 * 1024;
+
+/** A catalogue page as sent, with its entity tag. */
+export interface CataloguePage {
+  body: Buffer;
+  /** A strong ETag drawn from the bytes: a page that did not change keeps it across catalogue writes. */
+  etag: string;
+}
 
 /**
  * Catalogue pages as the bytes sent, per process, keyed by the catalogue
@@ -14,15 +22,15 @@ const MAX_BYTES = 64 * 1024 * 1024;
  */
 @Injectable()
 export class CatalogueResponseCache {
-  private readonly entries = new Map<string, Buffer>();
-  private readonly inFlight = new Map<string, Promise<Buffer>>();
+  private readonly entries = new Map<string, CataloguePage>();
+  private readonly inFlight = new Map<string, Promise<CataloguePage>>();
   private bytes = 0;
 
   constructor(private readonly version: CatalogueVersion) {}
 
-  async getOrCompute(url: string, compute: () => Promise<Buffer>): Promise<Buffer> {
+  async getOrCompute(url: string, compute: () => Promise<Buffer>): Promise<CataloguePage> {
     const version = await this.version.current();
-    if (version === null) return compute();
+    if (version === null) return pageOf(await compute());
     const key = `${version}\u0000${url}`;
     const hit = this.entries.get(key);
     if (hit !== undefined) {
@@ -34,8 +42,9 @@ export class CatalogueResponseCache {
     const pending = this.inFlight.get(key);
     if (pending) return pending;
     const promise = compute().then((body) => {
-      this.store(key, body);
-      return body;
+      const page = pageOf(body);
+      this.store(key, page);
+      return page;
     });
     this.inFlight.set(key, promise);
     try {
@@ -45,14 +54,18 @@ export class CatalogueResponseCache {
     }
   }
 
-  private store(key: string, body: Buffer): void {
-    if (body.length > MAX_BYTES / 8) return;
-    this.entries.set(key, body);
-    this.bytes += body.length;
-    for (const [oldKey, oldBody] of this.entries) {
+  private store(key: string, page: CataloguePage): void {
+    if (page.body.length > MAX_BYTES / 8) return;
+    this.entries.set(key, page);
+    this.bytes += page.body.length;
+    for (const [oldKey, oldPage] of this.entries) {
       if (this.entries.size <= MAX_ENTRIES && this.bytes <= MAX_BYTES) break;
       this.entries.delete(oldKey);
-      this.bytes -= oldBody.length;
+      this.bytes -= oldPage.body.length;
     }
   }
+}
+
+function pageOf(body: Buffer): CataloguePage {
+  return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` };
 }

@@ -230,4 +230,39 @@ describe('catalogue sync from OpenStack Glance clouds', () => {
       nhn.faults.clear();
     }
   });
+
+  it('answers 304 to a caller holding a page until a sync changes that page; a page the sync left alone keeps its ETag', async () => {
+    const nhnPage = '/v1/images?provider=nhn-kr1&limit=500';
+    const vietnixPage = '/v1/images?provider=vietnix-hcm&limit=500';
+    const first = await broker.api<Page>(nhnPage, { secret: READER_SECRET });
+    const nhnTag = first.headers.get('etag')!;
+    expect(nhnTag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    const vietnixTag = (await broker.api<Page>(vietnixPage, { secret: READER_SECRET })).headers.get('etag')!;
+
+    const notModified = await broker.api(nhnPage, { secret: READER_SECRET, headers: { 'if-none-match': nhnTag } });
+    expect(notModified.status).toBe(304);
+    expect(notModified.body).toBeUndefined();
+    expect(notModified.headers.get('etag')).toBe(nhnTag);
+    const listed = await broker.api(nhnPage, {
+      secret: READER_SECRET,
+      headers: { 'if-none-match': `"other", W/${nhnTag}` },
+    });
+    expect(listed.status).toBe(304);
+
+    const renamed = first.body.items.find((i) => i.status === 'active')!;
+    nhn.store.update(renamed.nativeId, (record) => {
+      record.name = `${record.name} (renamed)`;
+    });
+    expect((await syncAndWait('nhn-kr1')).result).toMatchObject({ written: 1 });
+
+    const changed = await broker.api<Page>(nhnPage, { secret: READER_SECRET, headers: { 'if-none-match': nhnTag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(nhnTag);
+    expect(changed.body.items.find((i) => i.id === renamed.id)?.name).toBe(`${renamed.name} (renamed)`);
+    const unchanged = await broker.api(vietnixPage, {
+      secret: READER_SECRET,
+      headers: { 'if-none-match': vietnixTag },
+    });
+    expect(unchanged.status).toBe(304);
+  });
 });

@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * The catalogue across providers, filtered, sorted and paged
-         * @description Every filter combines with AND. Images marked deleted (gone upstream) are left out unless `status=deleted`. Pages are keyset-based: pass `nextCursor` back as `cursor` with the same sort until it is null.
+         * @description Every filter combines with AND. Images marked deleted (gone upstream) are left out unless `status=deleted`. Pages are keyset-based: pass `nextCursor` back as `cursor` with the same sort until it is null. Every page has an `ETag`; send it back as `If-None-Match` to be answered 304 while the page is unchanged.
          */
         get: operations["listImages"];
         put?: never;
@@ -1032,7 +1032,10 @@ export interface operations {
                 /** @description A leading - sorts descending */
                 sort?: "name" | "-name" | "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "sizeBytes" | "-sizeBytes" | "provider" | "-provider";
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this page the caller holds: 304 without a body while the page is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1040,11 +1043,20 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Entity tag of this page (strong, drawn from its bytes). */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImageListDto"];
                 };
+            };
+            /** @description The page is unchanged since the `ETag` sent as `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid request; `errors` names each field */
             400: {
