@@ -15,8 +15,9 @@ export function installConditionalGet(fastify: FastifyInstance): void {
     const etag = reply.getHeader('etag');
     const ifNoneMatch = request.headers['if-none-match'];
     if (typeof etag !== 'string' || ifNoneMatch === undefined || !namesEntityTag(ifNoneMatch, etag)) return payload;
-    void reply.code(304).removeHeader('content-length');
-    return '';
+    // RFC 9110 §15.4.5: no content, and no representation metadata but the validators.
+    void reply.code(304).removeHeader('content-type').removeHeader('content-length');
+    return null;
   });
 }
 

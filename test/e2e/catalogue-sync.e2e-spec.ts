@@ -243,6 +243,8 @@ describe('catalogue sync from OpenStack Glance clouds', () => {
     expect(notModified.status).toBe(304);
     expect(notModified.body).toBeUndefined();
     expect(notModified.headers.get('etag')).toBe(nhnTag);
+    expect(notModified.headers.get('content-length')).toBeNull();
+    expect(notModified.headers.get('content-type')).toBeNull();
     const listed = await broker.api(nhnPage, {
       secret: READER_SECRET,
       headers: { 'if-none-match': `"other", W/${nhnTag}` },
