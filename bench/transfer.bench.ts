@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerProcess, WRITER_SECRET } from '../harness/broker-process';
 import { startS3Child } from './s3-child';
@@ -78,6 +78,12 @@ export async function transferBenchmark(): Promise<string> {
       // "self" is this process, which hosts the Glance emulator; "s3" the staging store.
       console.log(
         `transfer ${gib} GiB: CPU on the broker's path ${formatCpu(brokerCpuUsed)}; on curl's path self ${directCpuUsed.self.toFixed(1)} s`,
+      );
+      // However well the hops overlapped, the broker's path cannot take less than its CPU over the machine's cores.
+      const cpuSeconds = Object.values(brokerCpuUsed).reduce((sum, seconds) => sum + seconds, 0);
+      const cores = availableParallelism();
+      console.log(
+        `transfer ${gib} GiB: the broker's path used ${cpuSeconds.toFixed(1)} CPU-s, at least ${(cpuSeconds / cores).toFixed(1)} s on ${cores} cores: a ratio above ${(direct / (cpuSeconds / cores)).toFixed(2)} takes less CPU, not more overlap`,
       );
       lines.push(
         `${gib} GiB ratio ${(brokerMBs / curlMBs).toFixed(2)}, peak RSS ${Math.max(peaks.api ?? 0, peaks.worker ?? 0).toFixed(0)} MiB`,
