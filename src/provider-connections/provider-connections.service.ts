@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ProviderConnectionConfig } from '../config/provider-connection.types';
 import { validateProviderConnection } from '../config/provider-connection.validator';
-import { ProviderConnectionsVersion } from '../coordination/coordination.module';
+import { CatalogueVersion, ProviderConnectionsVersion } from '../coordination/coordination.module';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors/app.errors';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
 import { ProviderConnectionStore } from './provider-connection.store';
@@ -18,6 +18,7 @@ export class ProviderConnectionsService {
     private readonly store: ProviderConnectionStore,
     private readonly registry: ProviderRegistry,
     private readonly version: ProviderConnectionsVersion,
+    private readonly catalogueVersion: CatalogueVersion,
   ) {}
 
   async create(body: CreateProviderRequestDto): Promise<void> {
@@ -75,6 +76,8 @@ export class ProviderConnectionsService {
 
   private async changed(): Promise<void> {
     await this.version.bump();
+    // Removing a connection removes its images (the foreign key cascades): no cached catalogue page may outlive that.
+    await this.catalogueVersion.bump();
     await this.registry.refresh('force');
   }
 }

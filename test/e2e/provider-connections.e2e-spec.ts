@@ -161,7 +161,9 @@ describe('provider connections managed at run time', () => {
     expect(await provider('genesis-eu')).toMatchObject({ health: 'ok' });
   });
 
-  it('removes a connection and its images', async () => {
+  it('removes a connection and its images, from cached catalogue pages too', async () => {
+    const before = await broker.api<{ items: unknown[] }>('/v1/images?provider=genesis-eu');
+    expect(before.body.items.length).toBeGreaterThan(0);
     expect((await broker.api('/v1/providers/genesis-eu', { method: 'DELETE' })).status).toBe(204);
     expect(await provider('genesis-eu')).toBeUndefined();
     const images = await broker.api<{ items: unknown[] }>('/v1/images?provider=genesis-eu');
