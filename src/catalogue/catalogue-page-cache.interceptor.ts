@@ -23,11 +23,22 @@ export class CataloguePageCacheInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     return from(
       this.cache
-        .getOrCompute(request.url, async () => Buffer.from(JSON.stringify(await lastValueFrom(next.handle()))))
+        .getOrCompute(request.url, async () => encodeJson(await lastValueFrom(next.handle())))
         .then((page: CataloguePage) => {
           void reply.header('content-type', 'application/json; charset=utf-8').header('etag', page.etag);
           return page.body;
         }),
     );
   }
+}
+
+/**
+ * The page's own buffer: Buffer.from would put a small page in Node's shared
+ * 8 KiB pool, and a cached empty page would keep a whole slab alive.
+ */
+function encodeJson(value: unknown): Buffer {
+  const text = JSON.stringify(value);
+  const body = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  body.write(text);
+  return body;
 }

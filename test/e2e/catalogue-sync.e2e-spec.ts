@@ -245,6 +245,11 @@ describe('catalogue sync from OpenStack Glance clouds', () => {
     expect(notModified.headers.get('etag')).toBe(nhnTag);
     expect(notModified.headers.get('content-length')).toBeNull();
     expect(notModified.headers.get('content-type')).toBeNull();
+    const head = await fetch(`${broker.url}${nhnPage}`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${READER_SECRET}`, 'if-none-match': nhnTag },
+    });
+    expect(head.status).toBe(304);
     const listed = await broker.api(nhnPage, {
       secret: READER_SECRET,
       headers: { 'if-none-match': `"other", W/${nhnTag}` },
