@@ -53,6 +53,7 @@ export class StagedPush {
       this.prisma.upload.update({ where: { id: upload.id }, data: { state: 'pushing', jobId } }),
       this.prisma.image.update({ where: { id: image.id }, data: { status: 'uploading' } }),
     ]);
+    await this.version.bump();
     await progress(0, sizeBytes);
     const reporter = new ProgressReporter((done) => progress(done, sizeBytes));
     const source = new StagedImageSource(this.staging, upload.stagingKey, {

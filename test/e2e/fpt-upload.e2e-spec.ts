@@ -129,7 +129,10 @@ describe('uploads to FPT Metal Cloud', () => {
   });
 
   /** A 24-part upload, started and left running until at least three parts are recorded. */
-  async function uploadUnderWay(name: string): Promise<{ bytes: TestImageBytes; imageId: string; jobId: string }> {
+  async function uploadUnderWay(
+    name: string,
+    beforePut: () => Promise<unknown> = async () => undefined,
+  ): Promise<{ bytes: TestImageBytes; imageId: string; jobId: string }> {
     const bytes = new TestImageBytes(24 * PART, name);
     const image = (
       await api.api<Image>('/v1/images', {
@@ -139,6 +142,7 @@ describe('uploads to FPT Metal Cloud', () => {
       })
     ).body;
     proxy.partPuts.clear();
+    await beforePut();
     const put = await putFile(image.id, bytes);
     expect(put.status).toBe(202);
     const deadline = Date.now() + 60_000;
@@ -164,7 +168,12 @@ describe('uploads to FPT Metal Cloud', () => {
   }
 
   it('cancels a running FPT upload: FPT’s multipart upload is aborted, staging cleaned, and the same image takes its bytes again', async () => {
-    const upload = await uploadUnderWay('fpt-cancel');
+    const page = '/v1/images?provider=fpt-hcm&limit=500';
+    const listed = async (imageId: string) =>
+      (await api.api<{ items: Image[] }>(page)).body.items.find((i) => i.id === imageId)?.status;
+    // The page is read (and cached) while the image is pending; once the push runs it must say so.
+    const upload = await uploadUnderWay('fpt-cancel', () => api.api(page));
+    expect(await listed(upload.imageId)).toBe('uploading');
     const before = (await api.api<Image>(`/v1/images/${upload.imageId}`)).body;
     const open = fptParts.fpt.store.upload(before.nativeId);
     expect(open).toBeDefined();
