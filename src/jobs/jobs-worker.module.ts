@@ -15,6 +15,7 @@ import { SyncScheduleInstaller } from './sync-schedule.installer';
 import { ImportProcessor } from '../transfers/import/import.processor';
 import { UploadIntakeService } from '../transfers/upload-intake.service';
 import { ReplicateProcessor } from '../replication/replicate.processor';
+import { ReplicationSourceStager } from '../replication/replication-source.stager';
 import { StagedPush } from '../transfers/staged-push.service';
 import { UploadProcessor } from '../transfers/upload.processor';
 
@@ -25,6 +26,7 @@ import { UploadProcessor } from '../transfers/upload.processor';
     UploadProcessor,
     StagedPush,
     ReplicateProcessor,
+    ReplicationSourceStager,
     UploadIntakeService,
     ImportProcessor,
     SyncScheduleTick,

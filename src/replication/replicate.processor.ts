@@ -4,33 +4,25 @@ import { CatalogueWriter } from '../catalogue/catalogue-writer.service';
 import { deterministicImageId } from '../catalogue/image-id';
 import { CatalogueVersion } from '../coordination/coordination.module';
 import { PermanentJobError, type JobContext, type JobHandler } from '../jobs/job-handler';
+import type { JobPayloads } from '../jobs/job-types';
 import type { Image, ReplicationTarget } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
 import type { ImageKind, ImageVisibility } from '../provider-port/normalized-image';
-import { IntegrityError } from '../provider-port/provider.errors';
 import { operation, type ProviderAdapter } from '../provider-port/provider.port';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
-import { STAGING_STORAGE, StagedSizeMismatchError, type StagingStorage } from '../staging/staging-storage';
-import { BrokerMetrics } from '../metrics/broker-metrics';
+import { STAGING_STORAGE, type StagingStorage } from '../staging/staging-storage';
 import type { ImageDigest } from '../transfers/image-digest.transform';
-import { stageDownload } from '../transfers/stage-download';
 import { StagedPush } from '../transfers/staged-push.service';
 import { copyClientId } from './copy-client-id';
-
-interface StagedSource {
-  key: string;
-  digest: ImageDigest;
-  /** Staged by this job for this target, so removed after the push; else the source upload's own copy. */
-  own: boolean;
-}
+import { ReplicationSourceStager, type StagedSource } from './replication-source.stager';
 
 /**
  * One target of a replication: reuses an identical image already there
- * (same sha256), else reads the source once (its staged copy when it still
- * exists, else a download from the source provider, checked against the
- * source's checksums), registers the copy at the target with what that
- * provider needs up front (size and sha256 for FPT) and pushes it with the
- * target's own upload flow, resuming from the checkpoint after a crash.
+ * (same sha256), else reads the source (its upload's staged copy when it
+ * still exists, else the download the replication's targets share, checked
+ * against the source's checksums), registers the copy at the target with what
+ * that provider needs up front (size and sha256 for FPT) and pushes it with
+ * the target's own upload flow, resuming from the checkpoint after a crash.
  */
 @Injectable()
 export class ReplicateProcessor implements JobHandler<'replicate'> {
@@ -43,7 +35,7 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
     private readonly version: CatalogueVersion,
     private readonly push: StagedPush,
     @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
-    private readonly metrics: BrokerMetrics,
+    private readonly sources: ReplicationSourceStager,
   ) {}
 
   async run({ jobId, payload, signal, progress }: JobContext<'replicate'>): Promise<Record<string, unknown>> {
@@ -53,6 +45,26 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
     });
     if (!target)
       throw new PermanentJobError('replication_target_not_found', `Target ${payload.targetId} no longer exists`);
+    const result = await this.copy(jobId, target, signal, progress);
+    await this.sources.release(target.replicationId, target.id);
+    return result;
+  }
+
+  /**
+   * Failed for good or cancelled: the target no longer needs the shared source.
+   * A run that will be retried, or is handed to another worker, keeps it.
+   */
+  async settleFailure(_jobId: string, payload: JobPayloads['replicate']): Promise<void> {
+    const target = await this.prisma.replicationTarget.findUnique({ where: { id: payload.targetId } });
+    if (target) await this.sources.release(target.replicationId, target.id);
+  }
+
+  private async copy(
+    jobId: string,
+    target: ReplicationTarget & { replication: { sourceImage: Image } },
+    signal: AbortSignal,
+    progress: JobContext<'replicate'>['progress'],
+  ): Promise<Record<string, unknown>> {
     const source = target.replication.sourceImage;
     const adapter = await this.registry.resolve(target.providerName).catch(() => {
       throw new PermanentJobError('unknown_provider', `Provider connection '${target.providerName}' no longer exists`);
@@ -62,7 +74,8 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
     if (known) return this.reuse(target, known);
 
     // An earlier run of this job (killed, stalled, retried) whose staged bytes are still there resumes its push.
-    const staged = (await this.earlierStaging(jobId, target)) ?? (await this.stageSource(source, jobId, signal));
+    const staged =
+      (await this.earlierStaging(jobId, target)) ?? (await this.stageSource(source, target.replicationId, signal));
     const same = await this.identicalAt(target, staged.digest.sha256);
     if (same) {
       if (staged.own) await this.staging.delete(staged.key).catch(() => undefined);
@@ -145,8 +158,8 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
     return { imageId: image.id, nativeId: image.nativeId, sha256: image.sha256, reused };
   }
 
-  /** The source's bytes in staging, read once: the upload's staged copy when it still exists, else a download. */
-  private async stageSource(source: Image, jobId: string, signal: AbortSignal): Promise<StagedSource> {
+  /** The source's bytes in staging: the upload's staged copy when it still exists, else the targets' shared download. */
+  private async stageSource(source: Image, replicationId: string, signal: AbortSignal): Promise<StagedSource> {
     const uploads = await this.prisma.upload.findMany({
       where: { imageId: source.id, state: { in: ['staged', 'pushing', 'completed'] }, sha256: { not: null } },
       orderBy: { createdAt: 'desc' },
@@ -162,35 +175,7 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
         return { key: upload.stagingKey, digest, own: false };
       }
     }
-    const sourceAdapter = await this.registry.resolve(source.providerName);
-    const download = operation(sourceAdapter, 'download', 'downloadImage');
-    const file = await download(source.nativeId, null, signal);
-    const key = `replications/${jobId}/${randomUUID()}`;
-    const digest = await stageDownload(this.staging, key, file.stream, {
-      signal,
-      expectedSizeBytes: source.sizeBytes === null ? null : Number(source.sizeBytes),
-      counted: (bytes) => this.metrics.countTransfer('provider_to_staging', source.providerName, bytes),
-    }).catch((error: unknown) => {
-      if (!(error instanceof StagedSizeMismatchError)) throw error;
-      throw new IntegrityError(
-        source.providerName,
-        `the downloaded source differs from the catalogue in size (${error.message})`,
-      );
-    });
-    // The size was held to the catalogue's by the staging itself.
-    const mismatch = [
-      source.md5 && source.md5 !== digest.md5 ? 'md5' : null,
-      source.sha512 && source.sha512 !== digest.sha512 ? 'sha512' : null,
-      source.sha256 && source.sha256 !== digest.sha256 ? 'sha256' : null,
-    ].filter(Boolean);
-    if (mismatch.length > 0) {
-      await this.staging.delete(key).catch(() => undefined);
-      throw new IntegrityError(
-        source.providerName,
-        `the downloaded source differs from the catalogue in ${mismatch.join(', ')}`,
-      );
-    }
-    return { key, digest, own: true };
+    return this.sources.stage(replicationId, source, signal);
   }
 
   /** Registers the copy at the target, remembering its id so a retry does not register twice. */

@@ -98,7 +98,11 @@ export class ReplicationService {
       { targetId: target.id },
       { providerName: target.providerName, imageId: sourceImageId, dedupeKey: `replicate:${target.id}` },
     );
-    await this.prisma.replicationTarget.update({ where: { id: target.id }, data: { jobId: job.id } });
+    // The new job needs the replication's staged source again (downloaded again if the last target removed it).
+    await this.prisma.replicationTarget.update({
+      where: { id: target.id },
+      data: { jobId: job.id, sourceReleased: false },
+    });
     return job;
   }
 

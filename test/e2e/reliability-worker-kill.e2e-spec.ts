@@ -1,5 +1,6 @@
+import IORedis from 'ioredis';
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
-import { connectDatabase } from '../../harness/isolated-resources';
+import { connectDatabase, REDIS_URL } from '../../harness/isolated-resources';
 import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
 import { createGlanceEmulator } from '../../src/sandbox/emulators/openstack-glance/glance.emulator';
 import type { CountingProxy } from '../support/counting-proxy';
@@ -39,6 +40,7 @@ describe('reliability: a worker killed halfway through a 256 MiB replication', (
   let proxy: CountingProxy;
   let fpt: FptWithCountedParts['fpt'];
   let glance: ReturnType<typeof createGlanceEmulator>;
+  let glanceDst: ReturnType<typeof createGlanceEmulator>;
   let api: BrokerProcess;
   let worker: BrokerProcess;
   let sourceId: string;
@@ -71,14 +73,16 @@ describe('reliability: a worker killed halfway through a 256 MiB replication', (
     ({ fpt, proxy } = fptParts);
     const fptUrl = fptParts.url;
     glance = createGlanceEmulator({ dialect: 'standard', tokens: [GLANCE_TOKEN] });
-    const glanceUrl = await glance.listen();
+    glanceDst = createGlanceEmulator({ dialect: 'standard', tokens: [GLANCE_TOKEN] });
+    const [glanceUrl, glanceDstUrl] = await Promise.all([glance.listen(), glanceDst.listen()]);
     api = await BrokerProcess.start({
       label: 'kill-api',
       role: 'api',
       providersYaml:
         `providers:\n` +
         `  - name: glance-src\n    kind: openstack-glance\n    dialect: standard\n    endpoint: ${glanceUrl}\n    region: r1\n    auth: { type: token, token: ${GLANCE_TOKEN} }\n` +
-        `  - name: fpt-hcm\n    kind: fpt-metal-cloud\n    endpoint: ${fptUrl}\n    vpcId: ${VPC}\n    region: hcm\n    auth: { type: bearer, token: ${FPT_TOKEN} }\n`,
+        `  - name: fpt-hcm\n    kind: fpt-metal-cloud\n    endpoint: ${fptUrl}\n    vpcId: ${VPC}\n    region: hcm\n    auth: { type: bearer, token: ${FPT_TOKEN} }\n` +
+        `  - name: glance-dst\n    kind: openstack-glance\n    dialect: standard\n    endpoint: ${glanceDstUrl}\n    region: r2\n    auth: { type: token, token: ${GLANCE_TOKEN} }\n`,
       env: { ...staging.env },
     });
     worker = await startWorker();
@@ -103,7 +107,7 @@ describe('reliability: a worker killed halfway through a 256 MiB replication', (
   afterAll(async () => {
     await worker?.stop();
     await api?.stop();
-    await Promise.all([fptParts?.close(), glance?.close()]);
+    await Promise.all([fptParts?.close(), glance?.close(), glanceDst?.close()]);
     await staging?.close();
   });
 
@@ -161,4 +165,57 @@ describe('reliability: a worker killed halfway through a 256 MiB replication', (
     for (const part of before) expect([part, proxy.partPuts.get(part)]).toEqual([part, 1]);
     expect([...proxy.partPuts.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: PARTS }, (_, i) => i + 1));
   });
+
+  it('takes over the download two targets share when the worker holding it is killed, and each target ends with one copy', async () => {
+    const shared = new TestImageBytes(24 * 1024 * 1024 + 7, 'reliability-shared-source');
+    const image = await api.api<{ id: string }>('/v1/images', {
+      method: 'POST',
+      body: {
+        provider: 'glance-src',
+        name: 'shared-golden',
+        diskFormat: 'raw',
+        containerFormat: 'bare',
+        sha256: shared.sha256,
+      },
+      secret: WRITER_SECRET,
+    });
+    const put = await api.putImageFile(image.body.id, shared.stream());
+    expect((await api.waitForJob(put.body.id, 120_000)).state).toBe('succeeded');
+
+    // The source answers slowly, so the worker is killed while it holds the download's lease.
+    glance.faults.set({ latencyMs: [4000, 4000] });
+    const redis = new IORedis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      const res = await api.api<{ id: string; targets: Target[] }>(`/v1/images/${image.body.id}/replications`, {
+        method: 'POST',
+        body: { targets: [{ provider: 'fpt-hcm' }, { provider: 'glance-dst' }] },
+        secret: WRITER_SECRET,
+      });
+      expect(res.status).toBe(202);
+      const lease = `${api.redisPrefix}:replication-source:${res.body.id}`;
+      await waitFor(async () => (await redis.exists(lease)) === 1, 30_000, 50);
+      worker.signal('SIGKILL');
+      await worker.waitForExit();
+      expect(await redis.exists(lease)).toBe(1);
+      glance.faults.clear();
+
+      worker = await startWorker();
+      for (const target of res.body.targets)
+        expect((await api.waitForJob(target.jobId, 120_000)).state).toBe('succeeded');
+      const list = await api.api<{ items: Array<{ id: string; targets: Target[] }> }>(
+        `/v1/images/${image.body.id}/replications`,
+      );
+      for (const target of list.body.items.find((r) => r.id === res.body.id)!.targets) {
+        const copy = (await api.api<Image>(`/v1/images/${target.imageId}`)).body;
+        expect(copy).toMatchObject({ status: 'active', checksums: { sha256: shared.sha256 } });
+      }
+      // No lease is left behind, and the last target to end removed the staged source.
+      expect(await redis.exists(lease)).toBe(0);
+      const listed = await fetch(`${staging.endpoint}/staging?list-type=2&prefix=replications/`);
+      expect(await listed.text()).not.toMatch(/<Key>/);
+    } finally {
+      glance.faults.clear();
+      redis.disconnect();
+    }
+  }, 180_000);
 });

@@ -43,13 +43,32 @@ describe('replicating an image to other clouds', () => {
       { method: 'POST', body: { targets }, secret: WRITER_SECRET },
     );
 
-  async function settled(replicationId: string): Promise<Replication> {
+  async function settled(replicationId: string, imageId = sourceId): Promise<Replication> {
     for (;;) {
-      const list = (await broker.api<{ items: Replication[] }>(`/v1/images/${sourceId}/replications`)).body.items;
+      const list = (await broker.api<{ items: Replication[] }>(`/v1/images/${imageId}/replications`)).body.items;
       const found = list.find((r) => r.id === replicationId)!;
       if (found.targets.every((t) => ['succeeded', 'failed', 'cancelled'].includes(t.status))) return found;
       await new Promise((r) => setTimeout(r, 200));
     }
+  }
+
+  /** Bytes the broker has read from a provider into staging (image_broker_transfer_bytes_total). */
+  async function bytesDownloadedFrom(provider: string): Promise<number> {
+    const metrics = String((await broker.api<string>('/metrics', { secret: null })).body);
+    const line = metrics
+      .split('\n')
+      .find(
+        (l) =>
+          l.startsWith('image_broker_transfer_bytes_total{') &&
+          l.includes('direction="provider_to_staging"') &&
+          l.includes(`provider="${provider}"`),
+      );
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  }
+
+  async function stagedKeys(): Promise<string[]> {
+    const res = await fetch(`${s3.endpoint}/${s3.env.STAGING_S3_BUCKET}?list-type=2`);
+    return [...(await res.text()).matchAll(/<Key>([^<]+)<\/Key>/g)].map((m) => m[1]);
   }
 
   beforeAll(async () => {
@@ -143,6 +162,40 @@ describe('replicating an image to other clouds', () => {
     expect(copy).toMatchObject({ status: 'active', checksums: { sha256: bytes.sha256, sha512: bytes.sha512 } });
     const listed = await broker.api<{ items: Replication[] }>(`/v1/images/${sourceId}/replications`);
     expect(listed.body.items.map((r) => r.id)).toContain(res.body.id);
+  });
+
+  it('reads the source from its cloud once for all its targets, and removes that copy when the last target ends', async () => {
+    const other = new TestImageBytes(6 * 1024 * 1024 + 3, 'shared-source');
+    const image = await broker.api<{ id: string }>('/v1/images', {
+      method: 'POST',
+      body: {
+        provider: 'vietnix-hcm',
+        name: 'shared',
+        diskFormat: 'raw',
+        containerFormat: 'bare',
+        os: { type: 'linux' },
+        sha256: other.sha256,
+      },
+      secret: WRITER_SECRET,
+    });
+    const put = await broker.putImageFile(image.body.id, other.stream());
+    expect((await broker.waitForJob(put.body.id)).state).toBe('succeeded');
+    const downloadedBefore = await bytesDownloadedFrom('vietnix-hcm');
+
+    const res = await replicate(image.body.id, [{ provider: 'nhn-kr1' }, { provider: 'fpt-hcm' }]);
+    expect(res.status).toBe(202);
+    const done = await settled(res.body.id, image.body.id);
+    expect(done.targets.map((t) => [t.provider, t.status, t.reused])).toEqual([
+      ['nhn-kr1', 'succeeded', false],
+      ['fpt-hcm', 'succeeded', false],
+    ]);
+    for (const target of done.targets) {
+      const copy = (await broker.api<Image>(`/v1/images/${target.imageId}`)).body;
+      expect(copy).toMatchObject({ status: 'active', checksums: { sha256: other.sha256 } });
+    }
+    // Two targets, one download: each of them would otherwise read the source from its cloud.
+    expect((await bytesDownloadedFrom('vietnix-hcm')) - downloadedBefore).toBe(other.sizeBytes);
+    await waitFor(async () => !(await stagedKeys()).some((key) => key.startsWith('replications/')));
   });
 
   it('refuses an unknown provider, the source itself, and names the field', async () => {

@@ -1,0 +1,180 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type IORedis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppConfig } from '../config/app-config';
+import { COORDINATION_REDIS } from '../coordination/coordination.module';
+import { BrokerMetrics } from '../metrics/broker-metrics';
+import type { Image } from '../persistence/generated/client';
+import { PrismaService } from '../persistence/prisma.service';
+import { IntegrityError } from '../provider-port/provider.errors';
+import { operation } from '../provider-port/provider.port';
+import { ProviderRegistry } from '../provider-port/provider-registry.service';
+import { STAGING_STORAGE, StagedSizeMismatchError, type StagingStorage } from '../staging/staging-storage';
+import type { ImageDigest } from '../transfers/image-digest.transform';
+import { stageDownload } from '../transfers/stage-download';
+
+/** Bytes in staging a replication target pushes from. */
+export interface StagedSource {
+  key: string;
+  digest: ImageDigest;
+  /** Staged by this job for this target alone, so removed after its push. */
+  own: boolean;
+}
+
+/** How long a download's lease lasts without renewal: a dead worker's download is taken over after this. */
+const LEASE_MS = 15_000;
+const RENEW_MS = 5_000;
+/** How often a target waiting for another's download looks again. */
+const WAIT_MS = 500;
+
+/** Takes the lease when free, or extends it when this holder already has it. */
+const TAKE_LEASE = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+return 0`;
+const GIVE_BACK_LEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/**
+ * A replication's source, read from its cloud once for all its targets rather
+ * than once per target: a copy to three clouds costs the source cloud's egress
+ * for one image, not three. The first target to need it downloads it to
+ * `replications/{id}/source` under a lease in Redis, renewed while it runs, so
+ * a worker that dies mid-download is taken over once its lease runs out; the
+ * others wait and then read the same bytes. The last target whose job ends
+ * removes it; a target retried after that downloads it again.
+ */
+@Injectable()
+export class ReplicationSourceStager {
+  private readonly logger = new Logger(ReplicationSourceStager.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly registry: ProviderRegistry,
+    @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
+    @Inject(COORDINATION_REDIS) private readonly redis: IORedis,
+    private readonly config: AppConfig,
+    private readonly metrics: BrokerMetrics,
+  ) {}
+
+  async stage(replicationId: string, source: Image, signal: AbortSignal): Promise<StagedSource> {
+    const leaseKey = `${this.config.redisPrefix}:replication-source:${replicationId}`;
+    const holder = randomUUID();
+    for (;;) {
+      signal.throwIfAborted();
+      const staged = await this.staged(replicationId);
+      if (staged) return staged;
+      if ((await this.redis.eval(TAKE_LEASE, 1, leaseKey, holder, LEASE_MS)) === 1) {
+        const renewal = setInterval(() => {
+          this.redis.eval(TAKE_LEASE, 1, leaseKey, holder, LEASE_MS).catch(() => undefined);
+        }, RENEW_MS);
+        try {
+          // Another target may have finished the download between the look above and the lease.
+          return (await this.staged(replicationId)) ?? (await this.download(replicationId, source, signal));
+        } finally {
+          clearInterval(renewal);
+          await this.redis.eval(GIVE_BACK_LEASE, 1, leaseKey, holder).catch(() => undefined);
+        }
+      }
+      try {
+        await sleep(WAIT_MS, undefined, { signal });
+      } catch (error) {
+        // timers/promises rejects with its own AbortError; callers expect the signal's reason.
+        signal.throwIfAborted();
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * Called when a target's job has succeeded, failed for good or been
+   * cancelled. The last target still holding the source removes it; a target
+   * whose job is no longer queued or running (one that died on its last
+   * attempt) does not hold it. The row lock makes two targets ending at once
+   * see each other's release.
+   */
+  async release(replicationId: string, targetId: string): Promise<void> {
+    try {
+      const removable = await this.prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT id FROM replications WHERE id = ${replicationId}::uuid FOR UPDATE`;
+        await tx.replicationTarget.update({ where: { id: targetId }, data: { sourceReleased: true } });
+        const [{ holding }] = await tx.$queryRaw<Array<{ holding: bigint }>>`
+          SELECT count(*) AS holding FROM replication_targets t JOIN jobs j ON j.id = t.job_id
+          WHERE t.replication_id = ${replicationId}::uuid AND NOT t.source_released
+            AND j.state IN ('queued', 'running')`;
+        if (Number(holding) > 0) return null;
+        const replication = await tx.replication.findUnique({ where: { id: replicationId } });
+        if (!replication?.sourceKey) return null;
+        await tx.replication.update({
+          where: { id: replicationId },
+          data: { sourceKey: null, sourceSizeBytes: null, sourceSha256: null, sourceSha512: null, sourceMd5: null },
+        });
+        return replication.sourceKey;
+      });
+      if (removable) await this.staging.delete(removable);
+    } catch (error) {
+      // The copy itself is done or failed already; a source left in staging is only storage.
+      this.logger.warn(`could not release the staged source of replication ${replicationId}: ${String(error)}`);
+    }
+  }
+
+  /** The replication's staged source, when it is recorded and its bytes are all still in staging. */
+  private async staged(replicationId: string): Promise<StagedSource | null> {
+    const replication = await this.prisma.replication.findUnique({ where: { id: replicationId } });
+    if (!replication?.sourceKey || replication.sourceSizeBytes === null) return null;
+    const { sourceKey, sourceSha256, sourceSha512, sourceMd5 } = replication;
+    if (!sourceSha256 || !sourceSha512 || !sourceMd5) return null;
+    const sizeBytes = Number(replication.sourceSizeBytes);
+    if ((await this.staging.size(sourceKey).catch(() => null)) !== sizeBytes) return null;
+    return {
+      key: sourceKey,
+      digest: { sizeBytes, sha256: sourceSha256, sha512: sourceSha512, md5: sourceMd5 },
+      own: false,
+    };
+  }
+
+  /** Downloads the source, checked against the catalogue's size and checksums, and records it for the others. */
+  private async download(replicationId: string, source: Image, signal: AbortSignal): Promise<StagedSource> {
+    const sourceAdapter = await this.registry.resolve(source.providerName);
+    const download = operation(sourceAdapter, 'download', 'downloadImage');
+    const file = await download(source.nativeId, null, signal);
+    const key = `replications/${replicationId}/source`;
+    const digest = await stageDownload(this.staging, key, file.stream, {
+      signal,
+      expectedSizeBytes: source.sizeBytes === null ? null : Number(source.sizeBytes),
+      counted: (bytes) => this.metrics.countTransfer('provider_to_staging', source.providerName, bytes),
+    }).catch((error: unknown) => {
+      if (!(error instanceof StagedSizeMismatchError)) throw error;
+      throw new IntegrityError(
+        source.providerName,
+        `the downloaded source differs from the catalogue in size (${error.message})`,
+      );
+    });
+    // The size was held to the catalogue's by the staging itself.
+    const mismatch = [
+      source.md5 && source.md5 !== digest.md5 ? 'md5' : null,
+      source.sha512 && source.sha512 !== digest.sha512 ? 'sha512' : null,
+      source.sha256 && source.sha256 !== digest.sha256 ? 'sha256' : null,
+    ].filter(Boolean);
+    if (mismatch.length > 0) {
+      await this.staging.delete(key).catch(() => undefined);
+      throw new IntegrityError(
+        source.providerName,
+        `the downloaded source differs from the catalogue in ${mismatch.join(', ')}`,
+      );
+    }
+    await this.prisma.replication.update({
+      where: { id: replicationId },
+      data: {
+        sourceKey: key,
+        sourceSizeBytes: BigInt(digest.sizeBytes),
+        sourceSha256: digest.sha256,
+        sourceSha512: digest.sha512,
+        sourceMd5: digest.md5,
+      },
+    });
+    return { key, digest, own: false };
+  }
+}
