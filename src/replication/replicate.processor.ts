@@ -46,7 +46,7 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
     if (!target)
       throw new PermanentJobError('replication_target_not_found', `Target ${payload.targetId} no longer exists`);
     const result = await this.copy(jobId, target, signal, progress);
-    await this.sources.release(target.replicationId, target.id);
+    await this.sources.release(target.replicationId, target.id, jobId);
     return result;
   }
 
@@ -54,9 +54,9 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
    * Failed for good or cancelled: the target no longer needs the shared source.
    * A run that will be retried, or is handed to another worker, keeps it.
    */
-  async settleFailure(_jobId: string, payload: JobPayloads['replicate']): Promise<void> {
+  async settleFailure(jobId: string, payload: JobPayloads['replicate']): Promise<void> {
     const target = await this.prisma.replicationTarget.findUnique({ where: { id: payload.targetId } });
-    if (target) await this.sources.release(target.replicationId, target.id);
+    if (target) await this.sources.release(target.replicationId, target.id, jobId);
   }
 
   private async copy(
@@ -165,6 +165,8 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
       orderBy: { createdAt: 'desc' },
     });
     for (const upload of uploads) {
+      // A copy made by a replication pushed from that replication's shared source, which its last target removes.
+      if (upload.stagingKey.startsWith('replications/')) continue;
       if (upload.sizeBytes !== null && (await this.staging.size(upload.stagingKey)) === Number(upload.sizeBytes)) {
         const digest = {
           sizeBytes: Number(upload.sizeBytes),

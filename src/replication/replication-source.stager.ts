@@ -41,7 +41,7 @@ return 0`;
  * A replication's source, read from its cloud once for all its targets rather
  * than once per target: a copy to three clouds costs the source cloud's egress
  * for one image, not three. The first target to need it downloads it to
- * `replications/{id}/source` under a lease in Redis, renewed while it runs, so
+ * `replications/{id}/{download}` under a lease in Redis, renewed while it runs, so
  * a worker that dies mid-download is taken over once its lease runs out; the
  * others wait and then read the same bytes. The last target whose job ends
  * removes it; a target retried after that downloads it again.
@@ -90,16 +90,22 @@ export class ReplicationSourceStager {
 
   /**
    * Called when a target's job has succeeded, failed for good or been
-   * cancelled. The last target still holding the source removes it; a target
+   * cancelled; a job the target has since been retried from is ignored. The
+   * last target still holding the source removes it; a target
    * whose job is no longer queued or running (one that died on its last
    * attempt) does not hold it. The row lock makes two targets ending at once
    * see each other's release.
    */
-  async release(replicationId: string, targetId: string): Promise<void> {
+  async release(replicationId: string, targetId: string, jobId: string): Promise<void> {
     try {
       const removable = await this.prisma.$transaction(async (tx) => {
         await tx.$queryRaw`SELECT id FROM replications WHERE id = ${replicationId}::uuid FOR UPDATE`;
-        await tx.replicationTarget.update({ where: { id: targetId }, data: { sourceReleased: true } });
+        // Only the target's latest job speaks for it: a late settle of a job the target was retried from does not.
+        const released = await tx.replicationTarget.updateMany({
+          where: { id: targetId, jobId },
+          data: { sourceReleased: true },
+        });
+        if (released.count === 0) return null;
         const [{ holding }] = await tx.$queryRaw<Array<{ holding: bigint }>>`
           SELECT count(*) AS holding FROM replication_targets t JOIN jobs j ON j.id = t.job_id
           WHERE t.replication_id = ${replicationId}::uuid AND NOT t.source_released
@@ -140,7 +146,8 @@ export class ReplicationSourceStager {
     const sourceAdapter = await this.registry.resolve(source.providerName);
     const download = operation(sourceAdapter, 'download', 'downloadImage');
     const file = await download(source.nativeId, null, signal);
-    const key = `replications/${replicationId}/source`;
+    // A key of its own: should a lost lease let two downloads run, neither can remove the other's bytes.
+    const key = `replications/${replicationId}/${randomUUID()}`;
     const digest = await stageDownload(this.staging, key, file.stream, {
       signal,
       expectedSizeBytes: source.sizeBytes === null ? null : Number(source.sizeBytes),
@@ -165,16 +172,36 @@ export class ReplicationSourceStager {
         `the downloaded source differs from the catalogue in ${mismatch.join(', ')}`,
       );
     }
-    await this.prisma.replication.update({
-      where: { id: replicationId },
-      data: {
-        sourceKey: key,
-        sourceSizeBytes: BigInt(digest.sizeBytes),
-        sourceSha256: digest.sha256,
-        sourceSha512: digest.sha512,
-        sourceMd5: digest.md5,
-      },
-    });
-    return { key, digest, own: false };
+    return this.record(replicationId, { key, digest, own: false });
+  }
+
+  /**
+   * Records a finished download for the other targets, unless another
+   * download (one that ran under a lost lease) was recorded first: then that
+   * one is used and this one removed. A record whose bytes are gone is replaced.
+   */
+  private async record(replicationId: string, mine: StagedSource): Promise<StagedSource> {
+    for (;;) {
+      const current = await this.prisma.replication.findUnique({ where: { id: replicationId } });
+      if (!current) return mine;
+      if (current.sourceKey !== null) {
+        const theirs = await this.staged(replicationId);
+        if (theirs && theirs.key !== mine.key) {
+          await this.staging.delete(mine.key).catch(() => undefined);
+          return theirs;
+        }
+      }
+      const recorded = await this.prisma.replication.updateMany({
+        where: { id: replicationId, sourceKey: current.sourceKey },
+        data: {
+          sourceKey: mine.key,
+          sourceSizeBytes: BigInt(mine.digest.sizeBytes),
+          sourceSha256: mine.digest.sha256,
+          sourceSha512: mine.digest.sha512,
+          sourceMd5: mine.digest.md5,
+        },
+      });
+      if (recorded.count === 1) return mine;
+    }
   }
 }

@@ -98,10 +98,11 @@ export class ReplicationService {
       { targetId: target.id },
       { providerName: target.providerName, imageId: sourceImageId, dedupeKey: `replicate:${target.id}` },
     );
-    // The new job needs the replication's staged source again (downloaded again if the last target removed it).
-    await this.prisma.replicationTarget.update({
-      where: { id: target.id },
-      data: { jobId: job.id, sourceReleased: false },
+    // The new job needs the replication's staged source again (downloaded again if the last target removed it);
+    // under the lock a release takes, so a release never counts this target without its new job.
+    await this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM replications WHERE id = ${target.replicationId}::uuid FOR UPDATE`;
+      await tx.replicationTarget.update({ where: { id: target.id }, data: { jobId: job.id, sourceReleased: false } });
     });
     return job;
   }
