@@ -91,10 +91,9 @@ export class ReplicationSourceStager {
   /**
    * Called when a target's job has succeeded, failed for good or been
    * cancelled; a job the target has since been retried from is ignored. The
-   * last target still holding the source removes it; a target
-   * whose job is no longer queued or running (one that died on its last
-   * attempt) does not hold it. The row lock makes two targets ending at once
-   * see each other's release.
+   * last target still holding the source removes it; a target whose job is no
+   * longer queued or running (one that died on its last attempt) does not hold
+   * it. The row lock makes two targets ending at once see each other's release.
    */
   async release(replicationId: string, targetId: string, jobId: string): Promise<void> {
     try {
