@@ -43,7 +43,8 @@ return 0`;
  * for one image, not three. The first target to need it downloads it to
  * `replications/{id}/{download}` under a lease in Redis, renewed while it runs, so
  * a worker that dies mid-download is taken over once its lease runs out; the
- * others wait and then read the same bytes. The last target whose job ends
+ * others wait and then read the same bytes; a source that fails its check
+ * fails them too, without another download. The last target whose job ends
  * removes it; a target retried after that downloads it again.
  */
 @Injectable()
@@ -66,13 +67,17 @@ export class ReplicationSourceStager {
       signal.throwIfAborted();
       const staged = await this.staged(replicationId);
       if (staged) return staged;
+      await this.failIfSourceFailed(replicationId, source);
       if ((await this.redis.eval(TAKE_LEASE, 1, leaseKey, holder, LEASE_MS)) === 1) {
         const renewal = setInterval(() => {
           this.redis.eval(TAKE_LEASE, 1, leaseKey, holder, LEASE_MS).catch(() => undefined);
         }, RENEW_MS);
         try {
-          // Another target may have finished the download between the look above and the lease.
-          return (await this.staged(replicationId)) ?? (await this.download(replicationId, source, signal));
+          // Another target may have finished the download (or found it bad) between the look above and the lease.
+          const finished = await this.staged(replicationId);
+          if (finished) return finished;
+          await this.failIfSourceFailed(replicationId, source);
+          return await this.download(replicationId, source, signal);
         } finally {
           clearInterval(renewal);
           await this.redis.eval(GIVE_BACK_LEASE, 1, leaseKey, holder).catch(() => undefined);
@@ -125,6 +130,12 @@ export class ReplicationSourceStager {
     }
   }
 
+  /** A source that failed its check for one target fails the others without another download. */
+  private async failIfSourceFailed(replicationId: string, source: Image): Promise<void> {
+    const replication = await this.prisma.replication.findUnique({ where: { id: replicationId } });
+    if (replication?.sourceFailure) throw new IntegrityError(source.providerName, replication.sourceFailure);
+  }
+
   /** The replication's staged source, when it is recorded and its bytes are all still in staging. */
   private async staged(replicationId: string): Promise<StagedSource | null> {
     const replication = await this.prisma.replication.findUnique({ where: { id: replicationId } });
@@ -151,10 +162,11 @@ export class ReplicationSourceStager {
       signal,
       expectedSizeBytes: source.sizeBytes === null ? null : Number(source.sizeBytes),
       counted: (bytes) => this.metrics.countTransfer('provider_to_staging', source.providerName, bytes),
-    }).catch((error: unknown) => {
+    }).catch(async (error: unknown) => {
       if (!(error instanceof StagedSizeMismatchError)) throw error;
-      throw new IntegrityError(
-        source.providerName,
+      throw await this.failed(
+        replicationId,
+        source,
         `the downloaded source differs from the catalogue in size (${error.message})`,
       );
     });
@@ -166,12 +178,21 @@ export class ReplicationSourceStager {
     ].filter(Boolean);
     if (mismatch.length > 0) {
       await this.staging.delete(key).catch(() => undefined);
-      throw new IntegrityError(
-        source.providerName,
+      throw await this.failed(
+        replicationId,
+        source,
         `the downloaded source differs from the catalogue in ${mismatch.join(', ')}`,
       );
     }
     return this.record(replicationId, { key, digest, own: false });
+  }
+
+  /** Records why the source failed its check, for the targets waiting for it, and the error to fail with. */
+  private async failed(replicationId: string, source: Image, message: string): Promise<IntegrityError> {
+    await this.prisma.replication
+      .update({ where: { id: replicationId }, data: { sourceFailure: message } })
+      .catch(() => undefined);
+    return new IntegrityError(source.providerName, message);
   }
 
   /**

@@ -103,6 +103,8 @@ export class ReplicationService {
     await this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM replications WHERE id = ${target.replicationId}::uuid FOR UPDATE`;
       await tx.replicationTarget.update({ where: { id: target.id }, data: { jobId: job.id, sourceReleased: false } });
+      // A retry is asked because the source may be right now: let it be downloaded and checked again.
+      await tx.replication.update({ where: { id: target.replicationId }, data: { sourceFailure: null } });
     });
     return job;
   }

@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
 import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
 import { createFptEmulator } from '../../src/sandbox/emulators/fpt-metal-cloud/fpt.emulator';
@@ -196,6 +197,48 @@ describe('replicating an image to other clouds', () => {
     // Two targets, one download: each of them would otherwise read the source from its cloud.
     expect((await bytesDownloadedFrom('vietnix-hcm')) - downloadedBefore).toBe(other.sizeBytes);
     await waitFor(async () => !(await stagedKeys()).some((key) => key.startsWith('replications/')));
+  });
+
+  it('fails every target of a source that does not match the catalogue with one download, and a retry checks it again', async () => {
+    const bad = new TestImageBytes(5 * 1024 * 1024 + 1, 'bad-source');
+    const image = await broker.api<{ id: string }>('/v1/images', {
+      method: 'POST',
+      body: {
+        provider: 'vietnix-hcm',
+        name: 'bad',
+        diskFormat: 'raw',
+        containerFormat: 'bare',
+        os: { type: 'linux' },
+        sha256: bad.sha256,
+      },
+      secret: WRITER_SECRET,
+    });
+    const put = await broker.putImageFile(image.body.id, bad.stream());
+    expect((await broker.waitForJob(put.body.id)).state).toBe('succeeded');
+    // The cloud's copy goes bad after the upload: its bytes no longer match the checksums it reported.
+    const nativeId = (await broker.api<{ nativeId: string }>(`/v1/images/${image.body.id}`)).body.nativeId;
+    const stored = glance[1].store.get(nativeId)!.dataPath!;
+    const handle = await open(stored, 'r+');
+    await handle.write(Buffer.from([0xff, 0x00, 0xff]), 0, 3, 1024);
+    await handle.close();
+    const downloadedBefore = await bytesDownloadedFrom('vietnix-hcm');
+
+    const res = await replicate(image.body.id, [{ provider: 'nhn-kr1' }, { provider: 'fpt-hcm' }]);
+    const failed = await settled(res.body.id, image.body.id);
+    for (const target of failed.targets) {
+      expect(target).toMatchObject({ status: 'failed', error: { code: 'checksum_mismatch' } });
+    }
+    expect((await bytesDownloadedFrom('vietnix-hcm')) - downloadedBefore).toBe(bad.sizeBytes);
+
+    const retried = await broker.api<Replication>(
+      `/v1/images/${image.body.id}/replications/${res.body.id}/targets/${failed.targets[0].id}/retry`,
+      { method: 'POST', secret: WRITER_SECRET },
+    );
+    expect(retried.status).toBe(202);
+    const again = await settled(res.body.id, image.body.id);
+    expect(again.targets[0]).toMatchObject({ status: 'failed', error: { code: 'checksum_mismatch' } });
+    expect((await bytesDownloadedFrom('vietnix-hcm')) - downloadedBefore).toBe(2 * bad.sizeBytes);
+    expect((await stagedKeys()).some((key) => key.startsWith('replications/'))).toBe(false);
   });
 
   it('refuses an unknown provider, the source itself, and names the field', async () => {
