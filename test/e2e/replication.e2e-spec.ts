@@ -53,6 +53,25 @@ describe('replicating an image to other clouds', () => {
     }
   }
 
+  /** A new source image on vietnix-hcm holding `bytes`, uploaded through the broker (its staged copy is gone once pushed). */
+  async function uploadedToVietnix(name: string, bytes: TestImageBytes): Promise<string> {
+    const image = await broker.api<{ id: string }>('/v1/images', {
+      method: 'POST',
+      body: {
+        provider: 'vietnix-hcm',
+        name,
+        diskFormat: 'raw',
+        containerFormat: 'bare',
+        os: { type: 'linux' },
+        sha256: bytes.sha256,
+      },
+      secret: WRITER_SECRET,
+    });
+    const put = await broker.putImageFile(image.body.id, bytes.stream());
+    expect((await broker.waitForJob(put.body.id)).state).toBe('succeeded');
+    return image.body.id;
+  }
+
   /** Bytes the broker has read from a provider into staging (image_broker_transfer_bytes_total). */
   async function bytesDownloadedFrom(provider: string): Promise<number> {
     const metrics = String((await broker.api<string>('/metrics', { secret: null })).body);
@@ -167,25 +186,12 @@ describe('replicating an image to other clouds', () => {
 
   it('reads the source from its cloud once for all its targets, and removes that copy when the last target ends', async () => {
     const other = new TestImageBytes(6 * 1024 * 1024 + 3, 'shared-source');
-    const image = await broker.api<{ id: string }>('/v1/images', {
-      method: 'POST',
-      body: {
-        provider: 'vietnix-hcm',
-        name: 'shared',
-        diskFormat: 'raw',
-        containerFormat: 'bare',
-        os: { type: 'linux' },
-        sha256: other.sha256,
-      },
-      secret: WRITER_SECRET,
-    });
-    const put = await broker.putImageFile(image.body.id, other.stream());
-    expect((await broker.waitForJob(put.body.id)).state).toBe('succeeded');
+    const imageId = await uploadedToVietnix('shared', other);
     const downloadedBefore = await bytesDownloadedFrom('vietnix-hcm');
 
-    const res = await replicate(image.body.id, [{ provider: 'nhn-kr1' }, { provider: 'fpt-hcm' }]);
+    const res = await replicate(imageId, [{ provider: 'nhn-kr1' }, { provider: 'fpt-hcm' }]);
     expect(res.status).toBe(202);
-    const done = await settled(res.body.id, image.body.id);
+    const done = await settled(res.body.id, imageId);
     expect(done.targets.map((t) => [t.provider, t.status, t.reused])).toEqual([
       ['nhn-kr1', 'succeeded', false],
       ['fpt-hcm', 'succeeded', false],
@@ -201,41 +207,28 @@ describe('replicating an image to other clouds', () => {
 
   it('fails every target of a source that does not match the catalogue with one download, and a retry checks it again', async () => {
     const bad = new TestImageBytes(5 * 1024 * 1024 + 1, 'bad-source');
-    const image = await broker.api<{ id: string }>('/v1/images', {
-      method: 'POST',
-      body: {
-        provider: 'vietnix-hcm',
-        name: 'bad',
-        diskFormat: 'raw',
-        containerFormat: 'bare',
-        os: { type: 'linux' },
-        sha256: bad.sha256,
-      },
-      secret: WRITER_SECRET,
-    });
-    const put = await broker.putImageFile(image.body.id, bad.stream());
-    expect((await broker.waitForJob(put.body.id)).state).toBe('succeeded');
+    const imageId = await uploadedToVietnix('bad', bad);
     // The cloud's copy goes bad after the upload: its bytes no longer match the checksums it reported.
-    const nativeId = (await broker.api<{ nativeId: string }>(`/v1/images/${image.body.id}`)).body.nativeId;
+    const nativeId = (await broker.api<{ nativeId: string }>(`/v1/images/${imageId}`)).body.nativeId;
     const stored = glance[1].store.get(nativeId)!.dataPath!;
     const handle = await open(stored, 'r+');
     await handle.write(Buffer.from([0xff, 0x00, 0xff]), 0, 3, 1024);
     await handle.close();
     const downloadedBefore = await bytesDownloadedFrom('vietnix-hcm');
 
-    const res = await replicate(image.body.id, [{ provider: 'nhn-kr1' }, { provider: 'fpt-hcm' }]);
-    const failed = await settled(res.body.id, image.body.id);
+    const res = await replicate(imageId, [{ provider: 'nhn-kr1' }, { provider: 'fpt-hcm' }]);
+    const failed = await settled(res.body.id, imageId);
     for (const target of failed.targets) {
       expect(target).toMatchObject({ status: 'failed', error: { code: 'checksum_mismatch' } });
     }
     expect((await bytesDownloadedFrom('vietnix-hcm')) - downloadedBefore).toBe(bad.sizeBytes);
 
     const retried = await broker.api<Replication>(
-      `/v1/images/${image.body.id}/replications/${res.body.id}/targets/${failed.targets[0].id}/retry`,
+      `/v1/images/${imageId}/replications/${res.body.id}/targets/${failed.targets[0].id}/retry`,
       { method: 'POST', secret: WRITER_SECRET },
     );
     expect(retried.status).toBe(202);
-    const again = await settled(res.body.id, image.body.id);
+    const again = await settled(res.body.id, imageId);
     expect(again.targets[0]).toMatchObject({ status: 'failed', error: { code: 'checksum_mismatch' } });
     expect((await bytesDownloadedFrom('vietnix-hcm')) - downloadedBefore).toBe(2 * bad.sizeBytes);
     expect((await stagedKeys()).some((key) => key.startsWith('replications/'))).toBe(false);
