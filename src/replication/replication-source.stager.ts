@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../config/app-config';
 import { COORDINATION_REDIS } from '../coordination/coordination.module';
 import { BrokerMetrics } from '../metrics/broker-metrics';
-import type { Image } from '../persistence/generated/client';
+import type { Image, Replication } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
 import { IntegrityError } from '../provider-port/provider.errors';
 import { operation } from '../provider-port/provider.port';
@@ -65,19 +65,15 @@ export class ReplicationSourceStager {
     const holder = randomUUID();
     for (;;) {
       signal.throwIfAborted();
-      const staged = await this.staged(replicationId);
+      const staged = await this.lookUp(replicationId, source);
       if (staged) return staged;
-      await this.failIfSourceFailed(replicationId, source);
       if ((await this.redis.eval(TAKE_LEASE, 1, leaseKey, holder, LEASE_MS)) === 1) {
         const renewal = setInterval(() => {
           this.redis.eval(TAKE_LEASE, 1, leaseKey, holder, LEASE_MS).catch(() => undefined);
         }, RENEW_MS);
         try {
           // Another target may have finished the download (or found it bad) between the look above and the lease.
-          const finished = await this.staged(replicationId);
-          if (finished) return finished;
-          await this.failIfSourceFailed(replicationId, source);
-          return await this.download(replicationId, source, signal);
+          return (await this.lookUp(replicationId, source)) ?? (await this.download(replicationId, source, signal));
         } finally {
           clearInterval(renewal);
           await this.redis.eval(GIVE_BACK_LEASE, 1, leaseKey, holder).catch(() => undefined);
@@ -130,19 +126,21 @@ export class ReplicationSourceStager {
     }
   }
 
-  /** A source that failed its check for one target fails the others without another download. */
-  private async failIfSourceFailed(replicationId: string, source: Image): Promise<void> {
+  /**
+   * The replication's staged source, when it is recorded and its bytes are all
+   * still in staging. A source that failed its check for one target fails the
+   * others without another download.
+   */
+  private async lookUp(replicationId: string, source: Image): Promise<StagedSource | null> {
     const replication = await this.prisma.replication.findUnique({ where: { id: replicationId } });
     if (replication?.sourceFailure) throw new IntegrityError(source.providerName, replication.sourceFailure);
+    return replication ? this.staged(replication) : null;
   }
 
-  /** The replication's staged source, when it is recorded and its bytes are all still in staging. */
-  private async staged(replicationId: string): Promise<StagedSource | null> {
-    const replication = await this.prisma.replication.findUnique({ where: { id: replicationId } });
-    if (!replication?.sourceKey || replication.sourceSizeBytes === null) return null;
-    const { sourceKey, sourceSha256, sourceSha512, sourceMd5 } = replication;
-    if (!sourceSha256 || !sourceSha512 || !sourceMd5) return null;
-    const sizeBytes = Number(replication.sourceSizeBytes);
+  private async staged(replication: Replication): Promise<StagedSource | null> {
+    const { sourceKey, sourceSizeBytes, sourceSha256, sourceSha512, sourceMd5 } = replication;
+    if (!sourceKey || sourceSizeBytes === null || !sourceSha256 || !sourceSha512 || !sourceMd5) return null;
+    const sizeBytes = Number(sourceSizeBytes);
     if ((await this.staging.size(sourceKey).catch(() => null)) !== sizeBytes) return null;
     return {
       key: sourceKey,
@@ -205,7 +203,7 @@ export class ReplicationSourceStager {
       const current = await this.prisma.replication.findUnique({ where: { id: replicationId } });
       if (!current) return mine;
       if (current.sourceKey !== null) {
-        const theirs = await this.staged(replicationId);
+        const theirs = await this.staged(current);
         if (theirs && theirs.key !== mine.key) {
           await this.staging.delete(mine.key).catch(() => undefined);
           return theirs;
