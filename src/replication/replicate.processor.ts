@@ -77,15 +77,13 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
     const staged =
       (await this.earlierStaging(jobId, target)) ?? (await this.stageSource(source, target.replicationId, signal));
     const same = await this.identicalAt(target, staged.digest.sha256);
-    if (same) {
-      if (staged.own) await this.staging.delete(staged.key).catch(() => undefined);
-      return this.reuse(target, same);
-    }
+    if (same) return this.reuse(target, same);
 
     const copyId = target.imageId ?? (await this.register(adapter, target, source, staged.digest, jobId));
     const uploadId = await this.uploadFor(jobId, copyId, staged);
     await this.prisma.job.update({ where: { id: jobId }, data: { imageId: copyId } }).catch(() => undefined);
-    const pushed = await this.push.push({ jobId, uploadId, signal, progress, removeStaged: staged.own });
+    // Never this job's own bytes to remove: the source upload's copy, or the shared download its last target removes.
+    const pushed = await this.push.push({ jobId, uploadId, signal, progress, removeStaged: false });
     return { imageId: copyId, nativeId: pushed.nativeId, sha256: staged.digest.sha256, reused: false };
   }
 
@@ -106,7 +104,6 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
         sha512: earlier.sha512,
         md5: earlier.md5,
       },
-      own: earlier.stagingKey.startsWith(`replications/${jobId}/`),
     };
   }
 
@@ -174,7 +171,7 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
           sha512: upload.sha512!,
           md5: upload.md5!,
         };
-        return { key: upload.stagingKey, digest, own: false };
+        return { key: upload.stagingKey, digest };
       }
     }
     return this.sources.stage(replicationId, source, signal);

@@ -18,8 +18,6 @@ import { stageDownload } from '../transfers/stage-download';
 export interface StagedSource {
   key: string;
   digest: ImageDigest;
-  /** Staged by this job for this target alone, so removed after its push. */
-  own: boolean;
 }
 
 /** How long a download's lease lasts without renewal: a dead worker's download is taken over after this. */
@@ -145,7 +143,6 @@ export class ReplicationSourceStager {
     return {
       key: sourceKey,
       digest: { sizeBytes, sha256: sourceSha256, sha512: sourceSha512, md5: sourceMd5 },
-      own: false,
     };
   }
 
@@ -182,7 +179,7 @@ export class ReplicationSourceStager {
         `the downloaded source differs from the catalogue in ${mismatch.join(', ')}`,
       );
     }
-    return this.record(replicationId, { key, digest, own: false });
+    return this.record(replicationId, { key, digest });
   }
 
   /** Records why the source failed its check, for the targets waiting for it, and the error to fail with. */
