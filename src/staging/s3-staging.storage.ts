@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createS3Client } from './s3-client.factory';
-import { putStreamed } from './streamed-multipart';
+import { putSegmented, putStreamed } from './streamed-multipart';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import type { StagingConfig } from '../config/app-config';
@@ -82,6 +82,16 @@ export class S3StagingStorage implements StagingStorage {
       signal?.removeEventListener('abort', onAbort);
     }
     return { sizeBytes: (await this.size(key)) ?? 0 };
+  }
+
+  async putSegments(
+    key: string,
+    body: Readable,
+    sizeBytes: number,
+    segmentBytes: number,
+    onSegment: (stagedBytes: number) => Promise<void>,
+  ): Promise<void> {
+    await putSegmented({ s3: this.s3, bucket: this.bucket, key }, body, sizeBytes, { segmentBytes, onSegment });
   }
 
   async createMultipart(key: string): Promise<string> {

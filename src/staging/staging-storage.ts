@@ -24,6 +24,20 @@ export interface StagingStorage {
     signal?: AbortSignal,
     expectedSizeBytes?: number | null,
   ): Promise<{ sizeBytes: number }>;
+  /**
+   * Streams `body`, exactly `sizeBytes` long, into consecutive segment
+   * objects under `key` (segmented-layout.ts), one streamed PUT each, and
+   * awaits `onSegment` after each with the bytes stored so far, so a reader
+   * can start before the last byte is in. A body of another size fails with
+   * StagedSizeMismatchError; stored segments stay for the caller to remove.
+   */
+  putSegments(
+    key: string,
+    body: Readable,
+    sizeBytes: number,
+    segmentBytes: number,
+    onSegment: (stagedBytes: number) => Promise<void>,
+  ): Promise<void>;
   createMultipart(key: string): Promise<string>;
   presignPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string>;
   listParts(key: string, uploadId: string): Promise<StagedPart[]>;

@@ -8,6 +8,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
+import { segmentCount, segmentKey, segmentLength } from './segmented-layout';
 import { StagedSizeMismatchError } from './staging-storage';
 
 /**
@@ -133,22 +134,7 @@ export async function putStreamed(
   const { partBytes, signal } = options;
   const { s3, bucket, key } = target;
   const slicer = new StreamSlicer(body, sizeBytes);
-
-  /** Sends one piece; a source failure aborts the request and is what the put reports. */
-  const send = async <T>(
-    length: number,
-    request: (piece: Readable, abortSignal: AbortSignal) => Promise<T>,
-  ): Promise<T> => {
-    const attempt = new AbortController();
-    const piece = slicer.piece(length, (reason) => attempt.abort(reason));
-    try {
-      return await request(piece, signal ? AbortSignal.any([signal, attempt.signal]) : attempt.signal);
-    } catch (error) {
-      throw slicer.failure ?? error;
-    } finally {
-      piece.destroy();
-    }
-  };
+  const send = pieceSender(slicer, signal);
 
   if (sizeBytes <= (options.singlePutMaxBytes ?? S3_MAX_SINGLE_PUT_BYTES)) {
     await send(sizeBytes, (piece, abortSignal) =>
@@ -195,5 +181,59 @@ export async function putStreamed(
     // Stores without AbortMultipartUpload (s3rver) keep the parts until their own expiry.
     await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })).catch(() => undefined);
     throw error;
+  }
+}
+
+/** Sends one piece of the slicer's stream; a source failure aborts the request and is what the put reports. */
+function pieceSender(slicer: StreamSlicer, signal: AbortSignal | undefined) {
+  return async <T>(length: number, request: (piece: Readable, abortSignal: AbortSignal) => Promise<T>): Promise<T> => {
+    const attempt = new AbortController();
+    const piece = slicer.piece(length, (reason) => attempt.abort(reason));
+    try {
+      return await request(piece, signal ? AbortSignal.any([signal, attempt.signal]) : attempt.signal);
+    } catch (error) {
+      throw slicer.failure ?? error;
+    } finally {
+      piece.destroy();
+    }
+  };
+}
+
+export interface SegmentedPutOptions {
+  segmentBytes: number;
+  /** Awaited after each segment is stored, with the bytes stored so far; after the last one only once the body ended. */
+  onSegment(stagedBytes: number): Promise<void>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Writes a stream of known size as consecutive objects (segmentKey(key, i)),
+ * each one streamed PUT with its Content-Length, so nothing is held and each
+ * is readable as soon as it is stored. Fails with StagedSizeMismatchError
+ * when the body is not `sizeBytes` long; the segments already stored are the
+ * caller's to remove, as it knows the layout.
+ */
+export async function putSegmented(
+  target: StreamedPutTarget,
+  body: Readable,
+  sizeBytes: number,
+  options: SegmentedPutOptions,
+): Promise<void> {
+  const { s3, bucket, key } = target;
+  const { segmentBytes, signal } = options;
+  const slicer = new StreamSlicer(body, sizeBytes);
+  const send = pieceSender(slicer, signal);
+  const count = segmentCount(sizeBytes, segmentBytes);
+  for (let index = 0; index < count; index++) {
+    const length = segmentLength(index, sizeBytes, segmentBytes);
+    await send(length, (piece, abortSignal) =>
+      s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: segmentKey(key, index), Body: piece, ContentLength: length }),
+        { abortSignal },
+      ),
+    );
+    // A body that runs on must not be announced as complete.
+    if (index === count - 1) await slicer.assertEnded();
+    await options.onSegment(Math.min(sizeBytes, (index + 1) * segmentBytes));
   }
 }

@@ -7,6 +7,9 @@ export class UnconfiguredStagingStorage implements StagingStorage {
   put(): Promise<{ sizeBytes: number }> {
     return this.refuse();
   }
+  putSegments(): Promise<void> {
+    return this.refuse();
+  }
   createMultipart(): Promise<string> {
     return this.refuse();
   }
