@@ -15,6 +15,8 @@ export interface StagingConfig {
   region: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** A PUT of known size is staged as consecutive objects of this size, each pushed as soon as it lands. */
+  segmentBytes: number;
 }
 
 /**
@@ -120,5 +122,6 @@ function parseStaging(vars: EnvironmentVariables): StagingConfig | null {
     region: vars.STAGING_S3_REGION ?? 'us-east-1',
     accessKeyId: vars.STAGING_S3_ACCESS_KEY_ID!,
     secretAccessKey: vars.STAGING_S3_SECRET_ACCESS_KEY!,
+    segmentBytes: vars.STAGING_SEGMENT_MIB * 1024 * 1024,
   };
 }

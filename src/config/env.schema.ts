@@ -125,6 +125,18 @@ export class EnvironmentVariables {
   STAGING_S3_SECRET_ACCESS_KEY?: string;
 
   /**
+   * A PUT of known size is staged as objects of this many MiB, and its upload
+   * job pushes each one as soon as it lands: the smaller, the sooner the push
+   * starts; the larger, the fewer objects (a 1 TiB image in 64 MiB is 16,384).
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(5 * 1024)
+  STAGING_SEGMENT_MIB = 64;
+
+  /**
    * Addresses an import URL may reach although they are loopback, private,
    * link-local or cloud metadata: comma-separated IPs or CIDRs.
    */

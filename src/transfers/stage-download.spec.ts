@@ -33,6 +33,7 @@ describe('staging a download', () => {
       region: 'us-east-1',
       accessKeyId: 'S3RVER',
       secretAccessKey: 'S3RVER',
+      segmentBytes: 64 * 1024 * 1024,
     });
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ImageBytesSource } from '../provider-port/provider-writes';
-import type { StagingStorage } from '../staging/staging-storage';
 import type { ImageDigest } from './image-digest.transform';
+import type { StagedUploadBytes } from './staged-upload-bytes';
 
 /** Staged bytes as an adapter reads them: by range, as often as a resumed push needs. */
 export class StagedImageSource implements ImageBytesSource {
@@ -11,8 +11,7 @@ export class StagedImageSource implements ImageBytesSource {
   readonly md5: string;
 
   constructor(
-    private readonly staging: StagingStorage,
-    private readonly key: string,
+    private readonly bytes: StagedUploadBytes,
     digest: ImageDigest,
   ) {
     this.sizeBytes = digest.sizeBytes;
@@ -22,6 +21,6 @@ export class StagedImageSource implements ImageBytesSource {
   }
 
   open(range?: { start: number; end: number }, signal?: AbortSignal): Promise<Readable> {
-    return this.staging.read(this.key, range, signal);
+    return this.bytes.read(range, signal);
   }
 }

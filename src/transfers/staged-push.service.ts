@@ -9,7 +9,10 @@ import { operation } from '../provider-port/provider.port';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
 import { STAGING_STORAGE, type StagingStorage } from '../staging/staging-storage';
 import { ProgressReporter } from './progress-reporter';
+import { IntakeLiveness } from './intake-liveness';
+import { ReceivingStagedSource } from './receiving-staged-source';
 import { StagedImageSource } from './staged-image-source';
+import { StagedUploadBytes } from './staged-upload-bytes';
 import { DatabaseUploadCheckpoint } from './upload-checkpoint';
 
 export interface PushRequest {
@@ -36,11 +39,14 @@ export class StagedPush {
     private readonly version: CatalogueVersion,
     @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
     private readonly metrics: BrokerMetrics,
+    private readonly liveness: IntakeLiveness,
   ) {}
 
-  async push({ jobId, uploadId, signal, progress, removeStaged }: PushRequest): Promise<NormalizedImage> {
+  async push({ jobId, uploadId, signal: jobSignal, progress, removeStaged }: PushRequest): Promise<NormalizedImage> {
     const upload = await this.prisma.upload.findUnique({ where: { id: uploadId }, include: { image: true } });
-    if (!upload || upload.sizeBytes === null || !upload.sha256 || !upload.sha512 || !upload.md5) {
+    // A PUT of known size is pushed while it is received: its checksums come with its last segment.
+    const receiving = upload?.segmentBytes != null && !upload.sha512;
+    if (!upload || upload.sizeBytes === null || (!receiving && (!upload.sha256 || !upload.sha512 || !upload.md5))) {
       throw new PermanentJobError('upload_not_staged', `Upload ${uploadId} has no staged bytes`);
     }
     const image = upload.image;
@@ -49,19 +55,31 @@ export class StagedPush {
     });
     const upload$ = operation(adapter, 'upload', 'uploadImage');
     const sizeBytes = Number(upload.sizeBytes);
-    await this.prisma.$transaction([
-      this.prisma.upload.update({ where: { id: upload.id }, data: { state: 'pushing', jobId } }),
-      this.prisma.image.update({ where: { id: image.id }, data: { status: 'uploading' } }),
-    ]);
+    await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.upload.updateMany({
+        where: { id: upload.id, state: { in: ['receiving', 'staged', 'pushing'] } },
+        data: { state: 'pushing', jobId },
+      });
+      if (count === 0) {
+        throw new PermanentJobError('upload_refused', `Upload ${uploadId} ended before its push: ${upload.state}`);
+      }
+      await tx.image.update({ where: { id: image.id }, data: { status: 'uploading' } });
+    });
     await this.version.bump();
     await progress(0, sizeBytes);
     const reporter = new ProgressReporter((done) => progress(done, sizeBytes));
-    const source = new StagedImageSource(this.staging, upload.stagingKey, {
-      sizeBytes,
-      sha256: upload.sha256,
-      sha512: upload.sha512,
-      md5: upload.md5,
-    });
+    const bytes = new StagedUploadBytes(this.staging, upload);
+    const refusal = new AbortController();
+    const signal = AbortSignal.any([jobSignal, refusal.signal]);
+    const source = receiving
+      ? new ReceivingStagedSource(
+          this.prisma,
+          this.liveness,
+          bytes,
+          { id: upload.id, sizeBytes, segmentBytes: upload.segmentBytes!, declaredSha256: image.sha256 },
+          (reason) => refusal.abort(reason),
+        )
+      : new StagedImageSource(bytes, { sizeBytes, sha256: upload.sha256!, sha512: upload.sha512!, md5: upload.md5! });
     let pushed: NormalizedImage;
     // A resumed push reports progress from its checkpoint on: those bytes were counted by the run that sent them.
     let counted = await this.checkpointedBytes(upload.id);
@@ -75,6 +93,9 @@ export class StagedPush {
         },
         checkpoint: new DatabaseUploadCheckpoint(this.prisma, jobId, upload.id),
       });
+    } catch (error) {
+      // The adapter reports the aborted request; why it was aborted is the job's error.
+      throw refusal.signal.aborted ? (refusal.signal.reason as Error) : error;
     } finally {
       await reporter.close();
     }
@@ -82,12 +103,12 @@ export class StagedPush {
     // The provider may not report sha256; the broker verified it on the way in.
     const verified = {
       ...pushed,
-      checksums: { ...pushed.checksums, sha256: pushed.checksums.sha256 ?? upload.sha256 },
+      checksums: { ...pushed.checksums, sha256: pushed.checksums.sha256 ?? source.sha256 },
     };
     await this.writer.upsertBatch(adapter.name, adapter.kind, [verified], new Date());
     await this.prisma.upload.update({ where: { id: upload.id }, data: { state: 'completed' } });
     await this.version.bump();
-    if (removeStaged) await this.staging.delete(upload.stagingKey).catch(() => undefined);
+    if (removeStaged) await bytes.delete().catch(() => undefined);
     return verified;
   }
 

@@ -1,16 +1,25 @@
 import { BrokerMetrics } from '../metrics/broker-metrics';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import { ConflictError, UnprocessableError } from '../errors/app.errors';
 import { ImagesService } from '../catalogue/images.service';
 import { JobService } from '../jobs/job.service';
-import type { Image, Job } from '../persistence/generated/client';
+import { AppConfig } from '../config/app-config';
+import type { Image, Job, Prisma } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
 import { requireCapability } from '../provider-port/provider.port';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
 import { STAGING_STORAGE, StagedSizeMismatchError, type StagingStorage } from '../staging/staging-storage';
 import { ImageDigestTransform, SizeExceededError, type ImageDigest } from './image-digest.transform';
+import { IntakeLiveness } from './intake-liveness';
+import { StagedUploadBytes } from './staged-upload-bytes';
+
+/** How long a refused upload's answer waits for its running push to stop and settle. */
+const SETTLE_WAIT_MS = 20_000;
+const SETTLE_POLL_MS = 100;
+const LIVE_JOB_STATES = new Set(['queued', 'running']);
 
 /**
  * PUT /v1/images/{id}/file: streams the body into the staging bucket while
@@ -29,6 +38,8 @@ export class UploadIntakeService {
     private readonly images: ImagesService,
     @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
     private readonly metrics: BrokerMetrics,
+    private readonly liveness: IntakeLiveness,
+    private readonly config: AppConfig,
   ) {}
 
   /** The image, if it may take bytes now. */
@@ -52,6 +63,9 @@ export class UploadIntakeService {
         { field: 'sizeBytes', message: `the image was registered with ${declared} bytes` },
       ]);
     }
+    const sizeBytes = declared ?? contentLength;
+    const segmentBytes = this.config.staging?.segmentBytes;
+    if (sizeBytes !== null && segmentBytes) return this.receivePushing(image, body, sizeBytes, declared, segmentBytes);
     const uploadId = randomUUID();
     const stagingKey = `uploads/${image.id}/${uploadId}`;
     await this.prisma.upload.create({ data: { id: uploadId, imageId: image.id, stagingKey } });
@@ -61,20 +75,130 @@ export class UploadIntakeService {
       // A client that disconnects errors `body`; pipe() then errors the digest stream and the staging upload aborts.
       body.once('error', (error) => digestor.destroy(error));
       body.once('aborted', () => digestor.destroy(new Error('the client disconnected mid-upload')));
-      await this.staging.put(stagingKey, body.pipe(digestor), undefined, declared ?? contentLength);
+      await this.staging.put(stagingKey, body.pipe(digestor));
       digest = digestor.digest();
       this.check(digest, declared, image.sha256);
     } catch (error) {
       await this.discard(uploadId, stagingKey);
-      if (error instanceof SizeExceededError) {
-        throw new UnprocessableError(error.message, [{ field: 'sizeBytes', message: error.message }]);
-      }
-      if (error instanceof StagedSizeMismatchError) throw sizeDiffers(error.receivedBytes, error.expectedBytes);
-      throw error;
+      throw asProblem(error);
     } finally {
       this.metrics.countTransfer('client_to_staging', image.providerName, digestor.bytesSeen);
     }
     return this.queuePush(image, uploadId, stagingKey, digest);
+  }
+
+  /**
+   * A body of known size: staged as segments while the upload job, queued
+   * first, pushes each one as soon as it lands, so the provider receives the
+   * image while the client is still sending it. The answer still waits for
+   * the last byte and its checks: a refused body is the same 422 as ever, and
+   * the push already under way ends before the answer, never having sent the
+   * last segment (the job holds it back until the checks pass).
+   */
+  private async receivePushing(
+    image: Image,
+    body: Readable,
+    sizeBytes: number,
+    declared: number | null,
+    segmentBytes: number,
+  ): Promise<Job> {
+    const uploadId = randomUUID();
+    const upload = await this.prisma.upload.create({
+      data: {
+        id: uploadId,
+        imageId: image.id,
+        stagingKey: `uploads/${image.id}/${uploadId}`,
+        segmentBytes,
+        sizeBytes: BigInt(sizeBytes),
+        stagedBytes: 0n,
+      },
+    });
+    const bytes = new StagedUploadBytes(this.staging, upload);
+    const releaseIntake = await this.liveness.keep(uploadId);
+    const digestor = new ImageDigestTransform(declared);
+    let job: Job | null = null;
+    try {
+      const created = await this.jobs.create(
+        'upload',
+        { uploadId },
+        { providerName: image.providerName, imageId: image.id, dedupeKey: `upload:${image.id}` },
+      );
+      if (created.deduplicated) {
+        body.resume();
+        throw new ConflictError(`Image '${image.id}' is already being uploaded by job ${created.job.id}`);
+      }
+      job = created.job;
+      body.once('error', (error) => digestor.destroy(error));
+      body.once('aborted', () => digestor.destroy(new Error('the client disconnected mid-upload')));
+      await this.staging.putSegments(upload.stagingKey, body.pipe(digestor), sizeBytes, segmentBytes, (staged) =>
+        this.recordStaged(uploadId, { stagedBytes: BigInt(staged) }, created.job.id),
+      );
+      const digest = digestor.digest();
+      this.check(digest, declared, image.sha256);
+      await this.recordStaged(uploadId, { sha256: digest.sha256, sha512: digest.sha512, md5: digest.md5 }, job.id);
+    } catch (caught) {
+      const error = asProblem(caught);
+      await this.refuse(uploadId, job, image.id, error.message);
+      await bytes.delete().catch((deleteError: unknown) => {
+        this.logger.warn(`could not remove staged ${upload.stagingKey}: ${(deleteError as Error).message}`);
+      });
+      throw error;
+    } finally {
+      await releaseIntake();
+      this.metrics.countTransfer('client_to_staging', image.providerName, digestor.bytesSeen);
+    }
+    return this.jobs.get(job.id);
+  }
+
+  /**
+   * Records intake progress, unless the upload's job has ended meanwhile
+   * (cancelled, or failed for good at the provider): then the intake stops
+   * with a 409 that says how the job ended.
+   */
+  private async recordStaged(uploadId: string, data: Prisma.UploadUpdateManyMutationInput, jobId: string): Promise<void> {
+    const { count } = await this.prisma.upload.updateMany({
+      where: { id: uploadId, state: { in: ['receiving', 'pushing'] } },
+      data,
+    });
+    if (count > 0) return;
+    const job = await this.prisma.job.findUnique({ where: { id: jobId } });
+    const ending = job?.errorMessage ? `${job.state}: ${job.errorMessage}` : (job?.state ?? 'gone');
+    throw new ConflictError(`The upload's job ${jobId} ended while the bytes were received (${ending})`);
+  }
+
+  /**
+   * Ends the push of refused bytes before the client hears of it: a job not
+   * yet started is failed here; a running one sees the upload failed, stops
+   * and settles (the image back to pending), which is awaited, so the client
+   * may upload again at once.
+   */
+  private async refuse(uploadId: string, job: Job | null, imageId: string, reason: string): Promise<void> {
+    await this.prisma.upload.updateMany({
+      where: { id: uploadId, state: { in: ['receiving', 'staged', 'pushing'] } },
+      data: { state: 'failed', failureReason: reason },
+    });
+    if (!job) return;
+    const { count } = await this.prisma.job.updateMany({
+      where: { id: job.id, state: 'queued' },
+      data: {
+        state: 'failed',
+        errorCode: 'upload_refused',
+        errorMessage: `The upload was refused while it was received: ${reason}`,
+        finishedAt: new Date(),
+      },
+    });
+    if (count === 0) await this.settled(job.id, imageId);
+  }
+
+  private async settled(jobId: string, imageId: string): Promise<void> {
+    const deadline = Date.now() + SETTLE_WAIT_MS;
+    while (Date.now() < deadline) {
+      const job = await this.prisma.job.findUnique({ where: { id: jobId }, select: { state: true } });
+      const image = await this.prisma.image.findUnique({ where: { id: imageId }, select: { status: true } });
+      if (!job || (!LIVE_JOB_STATES.has(job.state) && image?.status !== 'uploading')) return;
+      await sleep(SETTLE_POLL_MS);
+    }
+    this.logger.warn(`upload job ${jobId} had not settled ${SETTLE_WAIT_MS} ms after its bytes were refused`);
   }
 
   /**
@@ -130,4 +254,13 @@ function sizeDiffers(received: number, declared: number): UnprocessableError {
   return new UnprocessableError(`Received ${got} bytes; the image was registered with ${declared}`, [
     { field: 'sizeBytes', message: `received ${got} bytes, declared ${declared}` },
   ]);
+}
+
+/** The intake's failures as the problems the client gets. */
+function asProblem(error: unknown): Error {
+  if (error instanceof SizeExceededError) {
+    return new UnprocessableError(error.message, [{ field: 'sizeBytes', message: error.message }]);
+  }
+  if (error instanceof StagedSizeMismatchError) return sizeDiffers(error.receivedBytes, error.expectedBytes);
+  return error instanceof Error ? error : new Error(String(error));
 }

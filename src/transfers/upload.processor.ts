@@ -8,6 +8,7 @@ import type { NormalizedImage } from '../provider-port/normalized-image';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
 import { STAGING_STORAGE, type StagingStorage } from '../staging/staging-storage';
 import { StagedPush } from './staged-push.service';
+import { StagedUploadBytes } from './staged-upload-bytes';
 import { DatabaseUploadCheckpoint } from './upload-checkpoint';
 
 /** The upload job: the staged bytes of one upload, pushed to their image's provider. */
@@ -54,7 +55,7 @@ export class UploadProcessor implements JobHandler<'upload'> {
       await tx.image.update({ where: { id: upload.imageId }, data: { status: killed ? 'failed' : 'pending' } });
     });
     await this.version.bump();
-    await this.staging.delete(upload.stagingKey).catch(() => undefined);
+    await new StagedUploadBytes(this.staging, upload).delete().catch(() => undefined);
   }
 
   /** Best effort: a provider that cannot release the upload now keeps it until the image is deleted. */

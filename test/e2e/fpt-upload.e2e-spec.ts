@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
 import { connectDatabase } from '../../harness/isolated-resources';
 import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
@@ -60,7 +61,8 @@ describe('uploads to FPT Metal Cloud', () => {
       label: 'fpt-api',
       role: 'api',
       providersYaml: `providers:\n  - name: fpt-hcm\n    kind: fpt-metal-cloud\n    endpoint: ${fptUrl}\n    vpcId: ${VPC}\n    region: hcm\n    auth: { type: bearer, token: ${TOKEN} }\n`,
-      env: { ...staging.env },
+      // Segments of 16 MiB: a 24-part upload is pushed to FPT while the client is still sending it.
+      env: { ...staging.env, STAGING_SEGMENT_MIB: '16' },
     });
     worker = await startWorker();
   });
@@ -177,7 +179,8 @@ describe('uploads to FPT Metal Cloud', () => {
     const before = (await api.api<Image>(`/v1/images/${upload.imageId}`)).body;
     const open = fptParts.fpt.store.upload(before.nativeId);
     expect(open).toBeDefined();
-    expect(await stagedKeys()).toHaveLength(1);
+    // The upload's segments, all of them staged by now.
+    expect((await stagedKeys()).length).toBeGreaterThan(0);
 
     const cancel = await api.api<{ state: string }>(`/v1/jobs/${upload.jobId}/cancel`, {
       method: 'POST',
@@ -228,5 +231,55 @@ describe('uploads to FPT Metal Cloud', () => {
     expect(waiting.body).toMatchObject({ state: 'queued', attempts: 0, error: null });
     // Handed back, not failed: the run it gave up is not counted.
     expect((await expectResumedByNewWorker(upload)).attempts).toBe(1);
+  });
+
+  it('fails the push of an upload whose API process died mid-intake as interrupted, cleans up, and takes the bytes again', async () => {
+    const bytes = new TestImageBytes(24 * PART, 'fpt-api-killed');
+    const image = (
+      await api.api<Image>('/v1/images', {
+        method: 'POST',
+        body: { provider: 'fpt-hcm', name: 'fpt-api-killed', sizeBytes: bytes.sizeBytes, sha256: bytes.sha256 },
+        secret: WRITER_SECRET,
+      })
+    ).body;
+    // Half the bytes, then silence: the push reads what has landed and waits for the rest.
+    const req = httpRequest(`${api.url}/v1/images/${image.id}/file`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${WRITER_SECRET}`,
+        'content-type': 'application/octet-stream',
+        'content-length': String(bytes.sizeBytes),
+      },
+    });
+    req.on('error', () => undefined);
+    bytes.stream(12 * PART).pipe(req, { end: false });
+    await waitFor(async () => (await recordedParts(image.id)).length >= 2, 60_000);
+    const before = (await api.api<Image>(`/v1/images/${image.id}`)).body;
+    expect(before.status).toBe('uploading');
+    const open = fptParts.fpt.store.upload(before.nativeId);
+    expect(open).toBeDefined();
+
+    api.signal('SIGKILL');
+    await api.waitForExit();
+    req.destroy();
+    api.launch();
+    await api.waitUntilReady();
+
+    // The intake's mark in Redis lapses (15 s) and the worker gives the push up, releasing FPT's upload.
+    const jobs = (await api.api<{ items: Array<{ id: string }> }>(`/v1/jobs?imageId=${image.id}`)).body.items;
+    expect(jobs).toHaveLength(1);
+    const job = await api.waitForJob(jobs[0].id, 60_000);
+    expect(job).toMatchObject({ state: 'failed', error: { code: 'upload_interrupted' } });
+    expect(proxy.aborts).toContain(open!.uploadId);
+    expect((await api.api<Image>(`/v1/images/${image.id}`)).body.status).toBe('pending');
+    await waitFor(async () => (await stagedKeys()).length === 0);
+
+    const again = await putFile(image.id, bytes);
+    expect(again.status).toBe(202);
+    expect((await api.waitForJob(again.body.id, 120_000)).state).toBe('succeeded');
+    expect((await api.api<Image>(`/v1/images/${image.id}`)).body).toMatchObject({
+      status: 'active',
+      checksums: { sha256: bytes.sha256 },
+    });
   });
 });

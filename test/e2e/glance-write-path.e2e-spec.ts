@@ -52,13 +52,58 @@ describe('the write path on OpenStack Glance', () => {
     }
   }
 
+  /** Keys in the staging bucket (s3rver answers an unsigned ListObjectsV2). */
+  async function stagingKeys(): Promise<string[]> {
+    const res = await fetch(`${s3.endpoint}/${s3.env.STAGING_S3_BUCKET}?list-type=2`);
+    return [...(await res.text()).matchAll(/<Key>([^<]+)<\/Key>/g)].map((m) => m[1]);
+  }
+
+  /**
+   * PUTs the bytes in two goes: up to `splitAt`, then, once `between`
+   * resolves, the rest; answers the broker's status and body.
+   */
+  function putInTwo(
+    id: string,
+    bytes: TestImageBytes,
+    splitAt: number,
+    between: () => Promise<void>,
+  ): Promise<{ status: number; body: Job & { errors?: Array<{ field: string }>; detail?: string } }> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(`${broker.url}/v1/images/${id}/file`, {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${WRITER_SECRET}`,
+          'content-type': 'application/octet-stream',
+          'content-length': String(bytes.sizeBytes),
+        },
+      });
+      req.on('error', reject);
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as never }),
+        );
+      });
+      req.write(bytes.slice(0, splitAt - 1));
+      between().then(
+        () => req.end(bytes.slice(splitAt, bytes.sizeBytes - 1)),
+        (error: unknown) => {
+          req.destroy();
+          reject(error as Error);
+        },
+      );
+    });
+  }
+
   beforeAll(async () => {
     s3 = await startEmbeddedS3();
     glance = await startGlancePair({ nhn: 5, standard: 5 });
     broker = await BrokerProcess.start({
       label: 'writes',
       providersYaml: glanceProvidersYaml(`http://127.0.0.1:${new URL(glance.nhnUrl).port}`, glance.standardUrl),
-      env: { NHN_TOKEN, ...s3.env },
+      // Segments of 1 MiB, so a 5 MiB upload is pushed while it is still being received.
+      env: { NHN_TOKEN, ...s3.env, STAGING_SEGMENT_MIB: '1' },
     });
   });
   afterAll(async () => {
@@ -269,11 +314,79 @@ describe('the write path on OpenStack Glance', () => {
           }, 300),
         );
       });
-      await waitFor(async () => (await stagedObjects()) === 0);
-      expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.status).toBe('pending');
+      // The push had begun: the image is pending again once its job has stopped and settled.
+      await waitFor(
+        async () =>
+          (await stagedObjects()) === 0 &&
+          (await broker.api<Image>(`/v1/images/${image.id}`)).body.status === 'pending',
+      );
+      expect(await stagingKeys()).toEqual([]);
       const retry = await putFile(image.id, big);
       expect(retry.status).toBe(202);
       expect((await broker.waitForJob(retry.body.id)).state).toBe('succeeded');
+    });
+
+    it('pushes to Glance while the client is still sending, and ends active with the bytes sent', async () => {
+      const slow = new TestImageBytes(5 * 1024 * 1024 + 77, 'pipelined');
+      const image = (
+        await register({
+          provider: 'vietnix-hcm',
+          name: 'pipelined',
+          diskFormat: 'raw',
+          containerFormat: 'bare',
+          sizeBytes: slow.sizeBytes,
+          sha256: slow.sha256,
+        })
+      ).body;
+      let seenDuringIntake: { glance: string | undefined; broker: string } | null = null;
+      const put = await putInTwo(image.id, slow, 3 * 1024 * 1024, async () => {
+        // Three of six segments sent: Glance is already taking bytes, and the broker says so.
+        await waitFor(async () => glance.standard.store.get(image.nativeId)?.status === 'saving');
+        seenDuringIntake = {
+          glance: glance.standard.store.get(image.nativeId)?.status,
+          broker: (await broker.api<Image>(`/v1/images/${image.id}`)).body.status,
+        };
+      });
+      expect(seenDuringIntake).toEqual({ glance: 'saving', broker: 'uploading' });
+      expect(put.status).toBe(202);
+      expect((await broker.waitForJob(put.body.id)).state).toBe('succeeded');
+      const done = (await broker.api<Image>(`/v1/images/${image.id}`)).body;
+      expect(done).toMatchObject({ status: 'active', sizeBytes: slow.sizeBytes });
+      expect(done.checksums).toEqual({ md5: slow.md5, sha256: slow.sha256, sha512: slow.sha512 });
+      expect(await stagingKeys()).toEqual([]);
+    });
+
+    it('refuses bytes whose sha256 differs after their push began: 422, and Glance never gets the last segment', async () => {
+      const sent = new TestImageBytes(5 * 1024 * 1024 + 77, 'pipelined-bad');
+      const declared = new TestImageBytes(sent.sizeBytes, 'pipelined-declared');
+      const image = (
+        await register({
+          provider: 'vietnix-hcm',
+          name: 'pipelined-bad',
+          diskFormat: 'raw',
+          containerFormat: 'bare',
+          sizeBytes: sent.sizeBytes,
+          sha256: declared.sha256,
+        })
+      ).body;
+      const put = await putInTwo(image.id, sent, 3 * 1024 * 1024, () =>
+        waitFor(async () => glance.standard.store.get(image.nativeId)?.status === 'saving'),
+      );
+      expect(put.status).toBe(422);
+      expect(put.body.errors).toEqual([{ field: 'sha256', message: expect.any(String) as string }]);
+      // Answered only once the push had stopped: Glance took the image back to queued, never active.
+      expect(glance.standard.store.get(image.nativeId)?.status).toBe('queued');
+      expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.status).toBe('pending');
+      const jobs = (await broker.api<{ items: Job[] }>(`/v1/jobs?imageId=${image.id}`)).body.items;
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0]).toMatchObject({ state: 'failed', error: { code: 'upload_refused' } });
+      expect(jobs[0].error?.message).toContain('sha256');
+      expect(await stagingKeys()).toEqual([]);
+      // Nothing was lost: the registered bytes go through at once.
+      const retry = await putFile(image.id, declared);
+      expect(retry.status).toBe(202);
+      expect((await broker.waitForJob(retry.body.id)).state).toBe('succeeded');
+      expect(glance.standard.store.get(image.nativeId)?.os_hash_value).toBe(declared.sha512);
     });
 
     it('retries a push that Glance fails with a 503, and ends active on the next attempt', async () => {

@@ -250,7 +250,7 @@ export interface paths {
         get: operations["downloadImageFile"];
         /**
          * Upload an image's bytes
-         * @description Streams the body (any size) into the staging bucket while hashing it (sha256, sha512, md5), checks it against the registered sizeBytes and sha256 (422 and nothing kept when they differ), then queues the push to the provider.
+         * @description Streams the body (any size) into the staging bucket while hashing it (sha256, sha512, md5) and checks it against the registered sizeBytes and sha256 (422 and nothing kept when they differ). A body of known size (registered, or its Content-Length) is pushed to the provider while it arrives: its upload job starts with the body and sends each staged segment, the last one only after the checks passed; a refused body stops that push and the image is pending again before the 422 is sent. A second upload of an image already uploading is a 409 before any byte is read. The answer comes after the last byte: 202 with the upload job, which may be running already.
          */
         put: operations["uploadImageFile"];
         post?: never;

@@ -163,6 +163,8 @@ WORKER_CONCURRENCY, which each Deployment sets itself.
   value: {{ .Values.config.staging.bucket | quote }}
 - name: STAGING_S3_REGION
   value: {{ .Values.config.staging.region | quote }}
+- name: STAGING_SEGMENT_MIB
+  value: {{ .Values.config.staging.segmentMib | quote }}
 - name: STAGING_S3_ACCESS_KEY_ID
   valueFrom:
     secretKeyRef:
