@@ -15,7 +15,7 @@ export interface StagingConfig {
   region: string;
   accessKeyId: string;
   secretAccessKey: string;
-  /** A PUT of known size is staged as consecutive objects of this size, each pushed as soon as it lands. */
+  /** A PUT of known size is staged as consecutive objects of this size, each pushed as soon as it lands; 0: whole. */
   segmentBytes: number;
 }
 

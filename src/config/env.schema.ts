@@ -128,12 +128,13 @@ export class EnvironmentVariables {
    * A PUT of known size is staged as objects of this many MiB, and its upload
    * job pushes each one as soon as it lands: the smaller, the sooner the push
    * starts; the larger, the fewer objects (a 1 TiB image in 64 MiB is 16,384).
+   * 0 stages every body whole before its push.
    */
   @IsOptional()
   @Transform(toInt)
   @IsInt()
-  @Min(1)
-  @Max(5 * 1024)
+  @Min(0)
+  @Max(1024)
   STAGING_SEGMENT_MIB = 64;
 
   /**

@@ -54,6 +54,13 @@ export class UnprocessableError extends AppError {
   readonly title = 'Request cannot be processed';
 }
 
+/** An upload's push failed at its provider while the bytes were still being received. */
+export class PushFailedError extends AppError {
+  readonly status = 502;
+  readonly slug = 'push-failed';
+  readonly title = 'The push to the provider failed';
+}
+
 export class ServiceUnavailableError extends AppError {
   readonly status = 503;
   readonly slug = 'service-unavailable';

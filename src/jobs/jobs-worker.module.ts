@@ -16,7 +16,7 @@ import { ImportProcessor } from '../transfers/import/import.processor';
 import { UploadIntakeService } from '../transfers/upload-intake.service';
 import { ReplicateProcessor } from '../replication/replicate.processor';
 import { ReplicationSourceStager } from '../replication/replication-source.stager';
-import { IntakeLiveness } from '../transfers/intake-liveness';
+import { intakeLivenessProvider } from '../transfers/intake-liveness.provider';
 import { StagedPush } from '../transfers/staged-push.service';
 import { UploadProcessor } from '../transfers/upload.processor';
 
@@ -26,7 +26,7 @@ import { UploadProcessor } from '../transfers/upload.processor';
     SyncProcessor,
     UploadProcessor,
     StagedPush,
-    IntakeLiveness,
+    intakeLivenessProvider,
     ReplicateProcessor,
     ReplicationSourceStager,
     UploadIntakeService,

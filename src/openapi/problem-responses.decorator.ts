@@ -9,6 +9,7 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict with the current state',
   422: 'Valid request the broker cannot carry out',
   501: 'The provider does not support this operation',
+  502: 'The provider failed the operation',
   503: 'A dependency is unavailable',
 };
 

@@ -37,7 +37,13 @@ export interface CreateImageSpec {
   clientId?: string;
 }
 
-/** The staged bytes an upload reads: verified by the broker, readable any number of times, by range. */
+/**
+ * The staged bytes an upload reads: verified by the broker, readable any
+ * number of times, by range. The checksums of an upload pushed while it is
+ * received are known only once its last byte has been read: an adapter reads
+ * them after the transfer, to compare with what the provider computed (FPT's
+ * sha256 is the registered one, known from the start).
+ */
 export interface ImageBytesSource {
   sizeBytes: number;
   sha256: string;

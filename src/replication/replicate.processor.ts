@@ -18,8 +18,8 @@ import { ReplicationSourceStager, type StagedSource } from './replication-source
 
 /**
  * One target of a replication: reuses an identical image already there
- * (same sha256), else reads the source (its upload's staged copy when it
- * still exists, else the download the replication's targets share, checked
+ * (same sha256), else reads the source (its upload's copy, when one staged
+ * whole still exists, else the download the replication's targets share, checked
  * against the source's checksums), registers the copy at the target with what
  * that provider needs up front (size and sha256 for FPT) and pushes it with
  * the target's own upload flow, resuming from the checkpoint after a crash.
@@ -155,10 +155,16 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
     return { imageId: image.id, nativeId: image.nativeId, sha256: image.sha256, reused };
   }
 
-  /** The source's bytes in staging: the upload's staged copy when it still exists, else the targets' shared download. */
+  /** The source's bytes in staging: its upload's copy staged whole when it still exists, else the targets' shared download. */
   private async stageSource(source: Image, replicationId: string, signal: AbortSignal): Promise<StagedSource> {
     const uploads = await this.prisma.upload.findMany({
-      where: { imageId: source.id, state: { in: ['staged', 'pushing', 'completed'] }, sha256: { not: null } },
+      // A PUT's segments go with its own push, which may end any moment: only an object staged whole is borrowed.
+      where: {
+        imageId: source.id,
+        state: { in: ['staged', 'pushing', 'completed'] },
+        sha256: { not: null },
+        segmentBytes: null,
+      },
       orderBy: { createdAt: 'desc' },
     });
     for (const upload of uploads) {

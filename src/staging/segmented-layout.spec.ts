@@ -2,8 +2,8 @@ import { segmentCount, segmentKey, segmentLength, segmentSlices } from './segmen
 
 describe('segmented staging layout', () => {
   it('names segments so that a listing sorts them in order', () => {
-    expect(segmentKey('uploads/a/b', 0)).toBe('uploads/a/b/000000');
-    expect(segmentKey('uploads/a/b', 12)).toBe('uploads/a/b/000012');
+    expect(segmentKey('uploads/a/b', 0)).toBe('uploads/a/b/00000000');
+    expect(segmentKey('uploads/a/b', 12)).toBe('uploads/a/b/00000012');
     expect(segmentKey('uploads/a/b', 9) < segmentKey('uploads/a/b', 10)).toBe(true);
   });
 

@@ -5,9 +5,9 @@
  * one multipart upload, is readable only once the last byte is in.
  */
 
-/** The key of segment `index` (from 0): zero-padded so a listing sorts them in order. */
+/** The key of segment `index` (from 0): zero-padded so a listing sorts them in order (1 PiB in 1 MiB fits). */
 export function segmentKey(key: string, index: number): string {
-  return `${key}/${String(index).padStart(6, '0')}`;
+  return `${key}/${String(index).padStart(8, '0')}`;
 }
 
 /** How many segments an object of `sizeBytes` takes: at least one, so an empty object still has a key. */

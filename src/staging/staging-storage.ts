@@ -47,6 +47,8 @@ export interface StagingStorage {
   /** A fresh stream of bytes start..end (inclusive), or of the whole object. */
   read(key: string, range?: { start: number; end: number }, signal?: AbortSignal): Promise<Readable>;
   delete(key: string): Promise<void>;
+  /** Deletes every object whose key starts with `prefix` (a segmented object's segments), listed and deleted by the thousand. */
+  deletePrefix(prefix: string): Promise<void>;
 }
 
 /** The body ended before, or went on after, the `expectedSizeBytes` a put was given: nothing is staged. */

@@ -34,6 +34,9 @@ export class UnconfiguredStagingStorage implements StagingStorage {
   delete(): Promise<void> {
     return this.refuse();
   }
+  deletePrefix(): Promise<void> {
+    return this.refuse();
+  }
 
   private refuse(): Promise<never> {
     return Promise.reject(

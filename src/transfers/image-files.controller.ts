@@ -22,6 +22,7 @@ import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
 import { operation } from '../provider-port/provider.port';
 import type { DownloadRange } from '../provider-port/provider-writes';
 import { ImportRequestDto } from './import/import-request.dto';
+import { drainAbandonedBody } from './abandoned-body';
 import { ImportService } from './import/import.service';
 import { UploadIntakeService } from './upload-intake.service';
 import { CompleteUploadSessionDto, CreateUploadSessionDto, UploadSessionDto } from './upload-session.dto';
@@ -52,10 +53,12 @@ export class ImageFilesController {
       'or its Content-Length) is pushed to the provider while it arrives: its upload job starts with the body and ' +
       'sends each staged segment, the last one only after the checks passed; a refused body stops that push and the ' +
       'image is pending again before the 422 is sent. A second upload of an image already uploading is a 409 before ' +
-      'any byte is read. The answer comes after the last byte: 202 with the upload job, which may be running already.',
+      'any byte is read; a push that ends while the body is still arriving stops it: 409 when its job was cancelled, ' +
+      "502 with the provider's error when it failed. The answer comes after the last byte: 202 with the upload job, " +
+      'which may be running already.',
   })
   @ApiAcceptedResponse({ type: JobDto, description: 'The upload job; `Location` points at it' })
-  @ApiProblemResponses(401, 403, 404, 409, 422, 501, 503)
+  @ApiProblemResponses(401, 403, 404, 409, 422, 501, 502, 503)
   async upload(
     @Param('id') id: string,
     @Req() request: FastifyRequest,
@@ -65,9 +68,14 @@ export class ImageFilesController {
       throw new UnsupportedMediaTypeError('Send the bytes as application/octet-stream');
     }
     const length = request.headers['content-length'];
-    const job = await this.intake.receive(id, request.body, length === undefined ? null : Number(length));
-    void reply.header('Location', `/v1/jobs/${job.id}`);
-    return presentJob(job);
+    try {
+      const job = await this.intake.receive(id, request.body, length === undefined ? null : Number(length));
+      void reply.header('Location', `/v1/jobs/${job.id}`);
+      return presentJob(job);
+    } catch (error) {
+      drainAbandonedBody(request.raw);
+      throw error;
+    }
   }
 
   @Post(':id/upload-sessions')

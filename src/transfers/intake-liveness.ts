@@ -1,7 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
 import type IORedis from 'ioredis';
-import { AppConfig } from '../config/app-config';
-import { COORDINATION_REDIS } from '../coordination/coordination.module';
 
 /** How long an intake counts as alive after its last renewal: an API process that died is noticed after this. */
 const ALIVE_MS = 15_000;
@@ -13,11 +10,10 @@ const RENEW_MS = 5_000;
  * renews, and that lapses when its process dies. Without it, a job would
  * wait forever for segments that nobody will write.
  */
-@Injectable()
 export class IntakeLiveness {
   constructor(
-    @Inject(COORDINATION_REDIS) private readonly redis: IORedis,
-    private readonly config: AppConfig,
+    private readonly redis: IORedis,
+    private readonly redisPrefix: string,
   ) {}
 
   /** Marks the intake of `uploadId` alive until the returned function is called. */
@@ -37,6 +33,6 @@ export class IntakeLiveness {
   }
 
   private key(uploadId: string): string {
-    return `${this.config.redisPrefix}:upload-intake:${uploadId}`;
+    return `${this.redisPrefix}:upload-intake:${uploadId}`;
   }
 }

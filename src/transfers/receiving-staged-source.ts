@@ -1,14 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import { PermanentJobError } from '../jobs/job-handler';
-import type { PrismaService } from '../persistence/prisma.service';
+import type { PrismaClient } from '../persistence/generated/client';
 import type { ImageBytesSource } from '../provider-port/provider-writes';
 import type { SegmentSlice } from '../staging/segmented-layout';
 import type { IntakeLiveness } from './intake-liveness';
 import type { StagedUploadBytes } from './staged-upload-bytes';
-
-/** How often a push waiting for the next segment looks at the upload's row. */
-const POLL_MS = 200;
 
 export interface ReceivingUpload {
   id: string;
@@ -18,6 +15,22 @@ export interface ReceivingUpload {
   declaredSha256: string | null;
 }
 
+export interface ReceivingTimings {
+  /** How often a push waiting for a segment looks at the upload's row. */
+  pollMs: number;
+  /**
+   * How long the intake's mark may stay missing before the push gives up:
+   * longer than its renewal period, so a Redis that lost its keys (a restart)
+   * does not end a live intake.
+   */
+  intakeGraceMs: number;
+}
+
+export const RECEIVING_TIMINGS: ReceivingTimings = { pollMs: 200, intakeGraceMs: 12_000 };
+
+/** The slice an empty object is read as: it is the last segment, so it waits for the verified digest. */
+const EMPTY: SegmentSlice = { index: 0, start: 0, end: -1, lastByte: -1 };
+
 /**
  * The bytes of an upload that is still being received, for a push that
  * starts before the client has finished: each segment is read once the
@@ -26,20 +39,26 @@ export interface ReceivingUpload {
  * cannot complete an image from bytes the broker would refuse. The checksums
  * are known from then on; an adapter reads them after its last byte.
  *
+ * A request is opened only once its first segment is there, and a range no
+ * longer than a segment (a part) only once all of it is: a provider's
+ * connection then never waits mid-body for the client, except a whole-image
+ * PUT (Glance) at each segment the client has not sent yet.
+ *
  * When the intake refuses the bytes or its API process dies, the push is
- * ended through `stop` with a PermanentJobError that says why, and the
- * stream fails.
+ * ended through `stop` with a PermanentJobError that says why, and the read
+ * fails.
  */
 export class ReceivingStagedSource implements ImageBytesSource {
   readonly sizeBytes: number;
   private digest: { sha256: string; sha512: string; md5: string } | null = null;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly prisma: PrismaClient,
     private readonly liveness: IntakeLiveness,
     private readonly bytes: StagedUploadBytes,
     private readonly upload: ReceivingUpload,
     private readonly stop: (reason: PermanentJobError) => void,
+    private readonly timings: ReceivingTimings = RECEIVING_TIMINGS,
   ) {
     this.sizeBytes = upload.sizeBytes;
   }
@@ -56,13 +75,18 @@ export class ReceivingStagedSource implements ImageBytesSource {
     return this.digest?.md5 ?? this.unverified('md5');
   }
 
-  open(range?: { start: number; end: number }, signal?: AbortSignal): Promise<Readable> {
+  async open(range?: { start: number; end: number }, signal?: AbortSignal): Promise<Readable> {
+    const slices = this.bytes.slices(range);
+    const part = range !== undefined && range.end - range.start < this.upload.segmentBytes;
+    for (const slice of part ? slices : slices.slice(0, 1)) await this.staged(slice, signal);
+    if (slices.length === 0) await this.staged(EMPTY, signal);
     return this.bytes.read(range, signal, (slice) => this.staged(slice, signal));
   }
 
   /** Waits until the slice may be read; the segment with the last byte waits for the verified digest. */
   private async staged(slice: SegmentSlice, signal?: AbortSignal): Promise<void> {
-    let missedIntake = false;
+    const holdsLastByte = (slice.index + 1) * this.upload.segmentBytes >= this.sizeBytes;
+    let intakeMissingSince: number | null = null;
     for (;;) {
       const row = await this.prisma.upload.findUnique({
         where: { id: this.upload.id },
@@ -75,20 +99,18 @@ export class ReceivingStagedSource implements ImageBytesSource {
         );
       }
       if (row.sha256 && row.sha512 && row.md5) this.digest = { sha256: row.sha256, sha512: row.sha512, md5: row.md5 };
-      const holdsLastByte = (slice.index + 1) * this.upload.segmentBytes >= this.sizeBytes;
       if (this.digest || (!holdsLastByte && Number(row.stagedBytes ?? 0) > slice.lastByte)) return;
-      // Two looks in a row without the intake: one could fall between its last write and its end.
       if (await this.liveness.alive(this.upload.id)) {
-        missedIntake = false;
-      } else if (missedIntake) {
+        intakeMissingSince = null;
+      } else if (intakeMissingSince === null) {
+        intakeMissingSince = Date.now();
+      } else if (Date.now() - intakeMissingSince > this.timings.intakeGraceMs) {
         throw this.end(
           'upload_interrupted',
           'The API process receiving the upload stopped before the last byte; the image is pending: upload it again',
         );
-      } else {
-        missedIntake = true;
       }
-      await sleep(POLL_MS, undefined, { signal });
+      await sleep(this.timings.pollMs, undefined, { signal });
     }
   }
 

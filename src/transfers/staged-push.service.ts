@@ -56,12 +56,17 @@ export class StagedPush {
     const upload$ = operation(adapter, 'upload', 'uploadImage');
     const sizeBytes = Number(upload.sizeBytes);
     await this.prisma.$transaction(async (tx) => {
+      // A completed upload is pushed again only by a run whose worker died before recording it: the adapter finds it done.
       const { count } = await tx.upload.updateMany({
-        where: { id: upload.id, state: { in: ['receiving', 'staged', 'pushing'] } },
+        where: { id: upload.id, state: { in: ['receiving', 'staged', 'pushing', 'completed'] } },
         data: { state: 'pushing', jobId },
       });
       if (count === 0) {
-        throw new PermanentJobError('upload_refused', `Upload ${uploadId} ended before its push: ${upload.state}`);
+        const ended = await tx.upload.findUnique({ where: { id: upload.id } });
+        throw new PermanentJobError(
+          'upload_refused',
+          `Upload ${uploadId} is ${ended?.state ?? 'gone'}: ${ended?.failureReason ?? 'it ended before its push'}`,
+        );
       }
       await tx.image.update({ where: { id: image.id }, data: { status: 'uploading' } });
     });

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { segmentCount, segmentKey, segmentSlices, type SegmentSlice } from '../staging/segmented-layout';
+import { segmentKey, segmentSlices, type SegmentSlice } from '../staging/segmented-layout';
 import type { StagingStorage } from '../staging/staging-storage';
 
 /** What of an upload row says where its bytes are staged. */
@@ -9,9 +9,6 @@ export interface StagedUploadLayout {
   segmentBytes: number | null;
   sizeBytes: bigint | number | null;
 }
-
-/** Deletes at once, so removing a large segmented upload is not one round trip per segment in a row. */
-const DELETE_BATCH = 16;
 
 /**
  * An upload's staged bytes, read and removed the same way whether a PUT of
@@ -24,6 +21,21 @@ export class StagedUploadBytes {
     private readonly layout: StagedUploadLayout,
   ) {}
 
+  /** One object at `key`. */
+  static whole(staging: StagingStorage, stagingKey: string): StagedUploadBytes {
+    return new StagedUploadBytes(staging, { stagingKey, segmentBytes: null, sizeBytes: null });
+  }
+
+  get key(): string {
+    return this.layout.stagingKey;
+  }
+
+  /** The segments, in order, that hold bytes start..end (none for one object). */
+  slices(range?: { start: number; end: number }): SegmentSlice[] {
+    if (this.layout.segmentBytes === null) return [];
+    return segmentSlices(range, this.sizeBytes(), this.layout.segmentBytes);
+  }
+
   /**
    * Bytes start..end (inclusive), or all of them. `ready` is awaited before
    * each segment is read, so a push can follow an upload still being
@@ -34,20 +46,14 @@ export class StagedUploadBytes {
     signal?: AbortSignal,
     ready?: (slice: SegmentSlice) => Promise<void>,
   ): Promise<Readable> {
-    const { stagingKey, segmentBytes } = this.layout;
-    if (segmentBytes === null) return this.staging.read(stagingKey, range, signal);
-    const slices = segmentSlices(range, this.sizeBytes(), segmentBytes);
-    return Readable.from(this.segments(slices, signal, ready), { objectMode: false });
+    if (this.layout.segmentBytes === null) return this.staging.read(this.layout.stagingKey, range, signal);
+    return Readable.from(this.segments(this.slices(range), signal, ready), { objectMode: false });
   }
 
+  /** Removes what is staged: the object, or whichever segments were written. */
   async delete(): Promise<void> {
-    const { stagingKey, segmentBytes } = this.layout;
-    if (segmentBytes === null) return this.staging.delete(stagingKey);
-    const count = segmentCount(this.sizeBytes(), segmentBytes);
-    for (let first = 0; first < count; first += DELETE_BATCH) {
-      const batch = Array.from({ length: Math.min(DELETE_BATCH, count - first) }, (_, i) => first + i);
-      await Promise.all(batch.map((index) => this.staging.delete(segmentKey(stagingKey, index))));
-    }
+    if (this.layout.segmentBytes === null) return this.staging.delete(this.layout.stagingKey);
+    await this.staging.deletePrefix(`${this.layout.stagingKey}/`);
   }
 
   private sizeBytes(): number {

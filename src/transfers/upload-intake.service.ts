@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
-import { ConflictError, UnprocessableError } from '../errors/app.errors';
+import { ConflictError, PushFailedError, UnprocessableError } from '../errors/app.errors';
 import { ImagesService } from '../catalogue/images.service';
 import { JobService } from '../jobs/job.service';
 import { AppConfig } from '../config/app-config';
@@ -14,7 +14,7 @@ import { ProviderRegistry } from '../provider-port/provider-registry.service';
 import { STAGING_STORAGE, StagedSizeMismatchError, type StagingStorage } from '../staging/staging-storage';
 import { ImageDigestTransform, SizeExceededError, type ImageDigest } from './image-digest.transform';
 import { IntakeLiveness } from './intake-liveness';
-import { StagedUploadBytes } from './staged-upload-bytes';
+import { StagedUploadBytes, type StagedUploadLayout } from './staged-upload-bytes';
 
 /** How long a refused upload's answer waits for its running push to stop and settle. */
 const SETTLE_WAIT_MS = 20_000;
@@ -75,7 +75,7 @@ export class UploadIntakeService {
       // A client that disconnects errors `body`; pipe() then errors the digest stream and the staging upload aborts.
       body.once('error', (error) => digestor.destroy(error));
       body.once('aborted', () => digestor.destroy(new Error('the client disconnected mid-upload')));
-      await this.staging.put(stagingKey, body.pipe(digestor));
+      await this.staging.put(stagingKey, body.pipe(digestor), undefined, sizeBytes);
       digest = digestor.digest();
       this.check(digest, declared, image.sha256);
     } catch (error) {
@@ -102,6 +102,10 @@ export class UploadIntakeService {
     declared: number | null,
     segmentBytes: number,
   ): Promise<Job> {
+    const digestor = new ImageDigestTransform(declared);
+    // Before any await: a client that disconnects in the meantime must not be missed.
+    body.once('error', (error) => digestor.destroy(error));
+    body.once('aborted', () => digestor.destroy(new Error('the client disconnected mid-upload')));
     const uploadId = randomUUID();
     const upload = await this.prisma.upload.create({
       data: {
@@ -113,11 +117,10 @@ export class UploadIntakeService {
         stagedBytes: 0n,
       },
     });
-    const bytes = new StagedUploadBytes(this.staging, upload);
-    const releaseIntake = await this.liveness.keep(uploadId);
-    const digestor = new ImageDigestTransform(declared);
+    let releaseIntake: (() => Promise<void>) | null = null;
     let job: Job | null = null;
     try {
+      releaseIntake = await this.liveness.keep(uploadId);
       const created = await this.jobs.create(
         'upload',
         { uploadId },
@@ -125,52 +128,52 @@ export class UploadIntakeService {
       );
       if (created.deduplicated) {
         body.resume();
-        throw new ConflictError(`Image '${image.id}' is already being uploaded by job ${created.job.id}`);
+        throw alreadyUploading(image.id, created.job.id);
       }
+      const jobId = created.job.id;
       job = created.job;
-      body.once('error', (error) => digestor.destroy(error));
-      body.once('aborted', () => digestor.destroy(new Error('the client disconnected mid-upload')));
       await this.staging.putSegments(upload.stagingKey, body.pipe(digestor), sizeBytes, segmentBytes, (staged) =>
-        this.recordStaged(uploadId, { stagedBytes: BigInt(staged) }, created.job.id),
+        this.recordStaged(uploadId, jobId, { stagedBytes: BigInt(staged) }),
       );
       const digest = digestor.digest();
       this.check(digest, declared, image.sha256);
-      await this.recordStaged(uploadId, { sha256: digest.sha256, sha512: digest.sha512, md5: digest.md5 }, job.id);
+      await this.recordStaged(uploadId, jobId, { sha256: digest.sha256, sha512: digest.sha512, md5: digest.md5 });
     } catch (caught) {
       const error = asProblem(caught);
       await this.refuse(uploadId, job, image.id, error.message);
-      await bytes.delete().catch((deleteError: unknown) => {
-        this.logger.warn(`could not remove staged ${upload.stagingKey}: ${(deleteError as Error).message}`);
-      });
+      await this.removeStaged(upload);
       throw error;
     } finally {
-      await releaseIntake();
+      await releaseIntake?.();
       this.metrics.countTransfer('client_to_staging', image.providerName, digestor.bytesSeen);
     }
     return this.jobs.get(job.id);
   }
 
   /**
-   * Records intake progress, unless the upload's job has ended meanwhile
-   * (cancelled, or failed for good at the provider): then the intake stops
-   * with a 409 that says how the job ended.
+   * Records intake progress, unless the upload's job has ended meanwhile:
+   * then the intake stops, with a 409 when the job was cancelled and a 502
+   * when it failed at the provider, either naming the job.
    */
-  private async recordStaged(uploadId: string, data: Prisma.UploadUpdateManyMutationInput, jobId: string): Promise<void> {
+  private async recordStaged(uploadId: string, jobId: string, data: Prisma.UploadUpdateManyMutationInput): Promise<void> {
     const { count } = await this.prisma.upload.updateMany({
       where: { id: uploadId, state: { in: ['receiving', 'pushing'] } },
       data,
     });
-    if (count > 0) return;
     const job = await this.prisma.job.findUnique({ where: { id: jobId } });
-    const ending = job?.errorMessage ? `${job.state}: ${job.errorMessage}` : (job?.state ?? 'gone');
-    throw new ConflictError(`The upload's job ${jobId} ended while the bytes were received (${ending})`);
+    if (count > 0 && job && LIVE_JOB_STATES.has(job.state)) return;
+    const how = job?.errorMessage ? `${job.state}: ${job.errorMessage}` : (job?.state ?? 'gone');
+    if (job?.state === 'failed') {
+      throw new PushFailedError(`The upload's job ${jobId} failed while the bytes were received (${how})`);
+    }
+    throw new ConflictError(`The upload's job ${jobId} ended while the bytes were received (${how})`);
   }
 
   /**
-   * Ends the push of refused bytes before the client hears of it: a job not
-   * yet started is failed here; a running one sees the upload failed, stops
-   * and settles (the image back to pending), which is awaited, so the client
-   * may upload again at once.
+   * Ends the push of refused bytes before the client hears of it: a job that
+   * never started is failed here; one that has run sees the upload failed
+   * when it next reads, stops and settles (the image back to pending), which
+   * is awaited, so the client may upload again at once.
    */
   private async refuse(uploadId: string, job: Job | null, imageId: string, reason: string): Promise<void> {
     await this.prisma.upload.updateMany({
@@ -179,7 +182,7 @@ export class UploadIntakeService {
     });
     if (!job) return;
     const { count } = await this.prisma.job.updateMany({
-      where: { id: job.id, state: 'queued' },
+      where: { id: job.id, state: 'queued', startedAt: null },
       data: {
         state: 'failed',
         errorCode: 'upload_refused',
@@ -224,7 +227,7 @@ export class UploadIntakeService {
     );
     if (deduplicated) {
       await this.discard(uploadId, stagingKey);
-      throw new ConflictError(`Image '${image.id}' is already being uploaded by job ${job.id}`);
+      throw alreadyUploading(image.id, job.id);
     }
     return job;
   }
@@ -241,11 +244,16 @@ export class UploadIntakeService {
   }
 
   async discard(uploadId: string, stagingKey: string): Promise<void> {
-    await this.staging.delete(stagingKey).catch((error: unknown) => {
-      this.logger.warn(`could not remove staged ${stagingKey}: ${(error as Error).message}`);
-    });
+    await this.removeStaged({ stagingKey, segmentBytes: null, sizeBytes: null });
     await this.prisma.upload.update({ where: { id: uploadId }, data: { state: 'failed' } }).catch(() => undefined);
   }
+
+  private async removeStaged(layout: StagedUploadLayout): Promise<void> {
+    await new StagedUploadBytes(this.staging, layout).delete().catch((error: unknown) => {
+      this.logger.warn(`could not remove staged ${layout.stagingKey}: ${(error as Error).message}`);
+    });
+  }
+
 }
 
 /** The 422 for a body of another size than declared (a longer one is counted only up to where it overran). */
@@ -263,4 +271,8 @@ function asProblem(error: unknown): Error {
   }
   if (error instanceof StagedSizeMismatchError) return sizeDiffers(error.receivedBytes, error.expectedBytes);
   return error instanceof Error ? error : new Error(String(error));
+}
+
+function alreadyUploading(imageId: string, jobId: string): ConflictError {
+  return new ConflictError(`Image '${imageId}' is already being uploaded by job ${jobId}`);
 }

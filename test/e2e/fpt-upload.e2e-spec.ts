@@ -179,8 +179,10 @@ describe('uploads to FPT Metal Cloud', () => {
     const before = (await api.api<Image>(`/v1/images/${upload.imageId}`)).body;
     const open = fptParts.fpt.store.upload(before.nativeId);
     expect(open).toBeDefined();
-    // The upload's segments, all of them staged by now.
-    expect((await stagedKeys()).length).toBeGreaterThan(0);
+    // The upload's 16 MiB segments, all staged by now (the PUT had its 202).
+    const segments = await stagedKeys();
+    expect(segments).toHaveLength(Math.ceil(upload.bytes.sizeBytes / (16 * 1024 * 1024)));
+    for (const key of segments) expect(key.startsWith(`uploads/${upload.imageId}/`)).toBe(true);
 
     const cancel = await api.api<{ state: string }>(`/v1/jobs/${upload.jobId}/cancel`, {
       method: 'POST',
@@ -265,7 +267,7 @@ describe('uploads to FPT Metal Cloud', () => {
     api.launch();
     await api.waitUntilReady();
 
-    // The intake's mark in Redis lapses (15 s) and the worker gives the push up, releasing FPT's upload.
+    // The intake's mark in Redis lapses (15 s), stays gone 12 s more, and the worker gives the push up, releasing FPT's upload.
     const jobs = (await api.api<{ items: Array<{ id: string }> }>(`/v1/jobs?imageId=${image.id}`)).body.items;
     expect(jobs).toHaveLength(1);
     const job = await api.waitForJob(jobs[0].id, 60_000);

@@ -389,6 +389,68 @@ describe('the write path on OpenStack Glance', () => {
       expect(glance.standard.store.get(image.nativeId)?.os_hash_value).toBe(declared.sha512);
     });
 
+    /** The one job of an image, once the API has created it. */
+    async function onlyJob(imageId: string): Promise<Job> {
+      let jobs: Job[] = [];
+      await waitFor(async () => {
+        jobs = (await broker.api<{ items: Job[] }>(`/v1/jobs?imageId=${imageId}`)).body.items;
+        return jobs.length === 1;
+      });
+      return jobs[0];
+    }
+
+    it('stops receiving when the push is cancelled mid-body: 409 naming the job, the image pending and retryable', async () => {
+      const sent = new TestImageBytes(5 * 1024 * 1024 + 77, 'pipelined-cancel');
+      const image = (
+        await register({
+          provider: 'vietnix-hcm',
+          name: 'pipelined-cancel',
+          diskFormat: 'raw',
+          containerFormat: 'bare',
+          sizeBytes: sent.sizeBytes,
+        })
+      ).body;
+      let jobId = '';
+      const put = await putInTwo(image.id, sent, 3 * 1024 * 1024, async () => {
+        await waitFor(async () => glance.standard.store.get(image.nativeId)?.status === 'saving');
+        jobId = (await onlyJob(image.id)).id;
+        const cancel = await broker.api(`/v1/jobs/${jobId}/cancel`, { method: 'POST', secret: WRITER_SECRET });
+        expect(cancel.status).toBe(200);
+        await waitFor(async () => (await broker.api<Image>(`/v1/images/${image.id}`)).body.status === 'pending');
+      });
+      expect(put.status).toBe(409);
+      expect(put.body.detail).toContain(jobId);
+      expect(put.body.detail).toContain('cancelled');
+      expect(glance.standard.store.get(image.nativeId)?.status).toBe('queued');
+      expect(await stagingKeys()).toEqual([]);
+      const retry = await putFile(image.id, sent);
+      expect(retry.status).toBe(202);
+      expect((await broker.waitForJob(retry.body.id)).state).toBe('succeeded');
+    });
+
+    it("stops receiving when Glance refuses the push mid-body: 502 with Glance's reason, the image pending", async () => {
+      const sent = new TestImageBytes(5 * 1024 * 1024 + 77, 'pipelined-refused');
+      const image = (
+        await register({
+          provider: 'vietnix-hcm',
+          name: 'pipelined-refused',
+          diskFormat: 'raw',
+          containerFormat: 'bare',
+          sizeBytes: sent.sizeBytes,
+        })
+      ).body;
+      // Another client's upload is in progress at Glance: it answers 409 to ours.
+      glance.standard.store.setStatus(image.nativeId, 'saving');
+      const put = await putInTwo(image.id, sent, 3 * 1024 * 1024, async () => {
+        const job = await onlyJob(image.id);
+        expect((await broker.waitForJob(job.id)).state).toBe('failed');
+      });
+      expect(put.status).toBe(502);
+      expect(put.body.detail).toMatch(/provider_rejected|409|queued/i);
+      expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.status).toBe('pending');
+      expect(await stagingKeys()).toEqual([]);
+    });
+
     it('retries a push that Glance fails with a 503, and ends active on the next attempt', async () => {
       const bytes = new TestImageBytes(2 * 1024 * 1024, 'retried');
       const image = (
