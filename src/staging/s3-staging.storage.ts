@@ -5,6 +5,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  type DeleteObjectsCommandOutput,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -171,19 +172,44 @@ export class S3StagingStorage implements StagingStorage {
   }
 
   async deletePrefix(prefix: string): Promise<void> {
-    for (;;) {
-      // Each round lists what is left: deleting as it goes leaves no continuation token to follow.
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: 1000 }));
-      const keys = (page.Contents ?? []).flatMap((object) => (object.Key ? [{ Key: object.Key }] : []));
-      if (keys.length === 0) return;
-      const answer = await this.s3.send(
-        new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys, Quiet: true } }),
+    // Each listing starts after the last key deleted, so a store whose listings lag its deletes cannot loop.
+    for (let after: string | undefined; ;) {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, StartAfter: after, MaxKeys: 1000 }),
       );
-      const failed = answer.Errors ?? [];
-      if (failed.length > 0) {
-        throw new Error(`could not delete ${failed.length} objects under ${prefix}: ${failed[0].Code ?? ''} ${failed[0].Message ?? ''}`);
-      }
+      const keys = (page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
+      if (keys.length === 0) return;
+      await this.deleteKeys(keys);
+      after = keys[keys.length - 1];
       if (!page.IsTruncated) return;
+    }
+  }
+
+  /**
+   * One DeleteObjects for up to 1,000 keys. Some S3-compatible stores refuse
+   * it without a Content-MD5, which the SDK no longer sends: they get one
+   * DeleteObject per key instead, sixteen at a time.
+   */
+  private async deleteKeys(keys: string[]): Promise<void> {
+    let answer: DeleteObjectsCommandOutput;
+    try {
+      answer = await this.s3.send(
+        new DeleteObjectsCommand({
+          Bucket: this.bucket,
+          Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
+    } catch {
+      for (let first = 0; first < keys.length; first += 16) {
+        await Promise.all(keys.slice(first, first + 16).map((key) => this.delete(key)));
+      }
+      return;
+    }
+    const failed = answer.Errors ?? [];
+    if (failed.length > 0) {
+      throw new Error(
+        `could not delete ${failed.length} of ${keys.length} staged objects: ${failed[0].Code ?? ''} ${failed[0].Message ?? ''}`,
+      );
     }
   }
 

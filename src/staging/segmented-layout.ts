@@ -5,7 +5,7 @@
  * one multipart upload, is readable only once the last byte is in.
  */
 
-/** The key of segment `index` (from 0): zero-padded so a listing sorts them in order (1 PiB in 1 MiB fits). */
+/** The key of segment `index` (from 0): zero-padded so a listing sorts them in order (up to 95 TiB in 1 MiB segments). */
 export function segmentKey(key: string, index: number): string {
   return `${key}/${String(index).padStart(8, '0')}`;
 }

@@ -54,7 +54,7 @@ export class ImageFilesController {
       'sends each staged segment, the last one only after the checks passed; a refused body stops that push and the ' +
       'image is pending again before the 422 is sent. A second upload of an image already uploading is a 409 before ' +
       'any byte is read; a push that ends while the body is still arriving stops it: 409 when its job was cancelled, ' +
-      "502 with the provider's error when it failed. The answer comes after the last byte: 202 with the upload job, " +
+      "502 with the job's error when its push failed. The answer comes after the last byte: 202 with the upload job, " +
       'which may be running already.',
   })
   @ApiAcceptedResponse({ type: JobDto, description: 'The upload job; `Location` points at it' })

@@ -39,10 +39,10 @@ const EMPTY: SegmentSlice = { index: 0, start: 0, end: -1, lastByte: -1 };
  * cannot complete an image from bytes the broker would refuse. The checksums
  * are known from then on; an adapter reads them after its last byte.
  *
- * A request is opened only once its first segment is there, and a range no
- * longer than a segment (a part) only once all of it is: a provider's
- * connection then never waits mid-body for the client, except a whole-image
- * PUT (Glance) at each segment the client has not sent yet.
+ * A range (an FPT part) is opened only once all of it is staged, and the
+ * whole image once its first segment is: a provider's connection then never
+ * waits mid-body for the client, except a whole-image PUT (Glance) at each
+ * segment the client has not sent yet.
  *
  * When the intake refuses the bytes or its API process dies, the push is
  * ended through `stop` with a PermanentJobError that says why, and the read
@@ -77,8 +77,7 @@ export class ReceivingStagedSource implements ImageBytesSource {
 
   async open(range?: { start: number; end: number }, signal?: AbortSignal): Promise<Readable> {
     const slices = this.bytes.slices(range);
-    const part = range !== undefined && range.end - range.start < this.upload.segmentBytes;
-    for (const slice of part ? slices : slices.slice(0, 1)) await this.staged(slice, signal);
+    for (const slice of range !== undefined ? slices : slices.slice(0, 1)) await this.staged(slice, signal);
     if (slices.length === 0) await this.staged(EMPTY, signal);
     return this.bytes.read(range, signal, (slice) => this.staged(slice, signal));
   }

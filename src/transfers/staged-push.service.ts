@@ -1,5 +1,5 @@
 import { BrokerMetrics } from '../metrics/broker-metrics';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CatalogueWriter } from '../catalogue/catalogue-writer.service';
 import { CatalogueVersion } from '../coordination/coordination.module';
 import { PermanentJobError } from '../jobs/job-handler';
@@ -32,6 +32,8 @@ export interface PushRequest {
  */
 @Injectable()
 export class StagedPush {
+  private readonly logger = new Logger(StagedPush.name);
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly registry: ProviderRegistry,
@@ -113,7 +115,11 @@ export class StagedPush {
     await this.writer.upsertBatch(adapter.name, adapter.kind, [verified], new Date());
     await this.prisma.upload.update({ where: { id: upload.id }, data: { state: 'completed' } });
     await this.version.bump();
-    if (removeStaged) await bytes.delete().catch(() => undefined);
+    if (removeStaged) {
+      await bytes.delete().catch((error: unknown) => {
+        this.logger.warn(`upload ${upload.id}: could not remove its staged bytes: ${(error as Error).message}`);
+      });
+    }
     return verified;
   }
 

@@ -153,7 +153,7 @@ export class UploadIntakeService {
   /**
    * Records intake progress, unless the upload's job has ended meanwhile:
    * then the intake stops, with a 409 when the job was cancelled and a 502
-   * when it failed at the provider, either naming the job.
+   * with the job's error when its push failed for good, either naming the job.
    */
   private async recordStaged(uploadId: string, jobId: string, data: Prisma.UploadUpdateManyMutationInput): Promise<void> {
     const { count } = await this.prisma.upload.updateMany({
@@ -161,7 +161,8 @@ export class UploadIntakeService {
       data,
     });
     const job = await this.prisma.job.findUnique({ where: { id: jobId } });
-    if (count > 0 && job && LIVE_JOB_STATES.has(job.state)) return;
+    // A job may succeed between the two reads: once the checksums are written, the push can finish.
+    if (count > 0 && job && (LIVE_JOB_STATES.has(job.state) || job.state === 'succeeded')) return;
     const how = job?.errorMessage ? `${job.state}: ${job.errorMessage}` : (job?.state ?? 'gone');
     if (job?.state === 'failed') {
       throw new PushFailedError(`The upload's job ${jobId} failed while the bytes were received (${how})`);
