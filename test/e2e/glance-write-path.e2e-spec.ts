@@ -374,8 +374,8 @@ describe('the write path on OpenStack Glance', () => {
       );
       expect(put.status).toBe(422);
       expect(put.body.errors).toEqual([{ field: 'sha256', message: expect.any(String) as string }]);
-      // Answered only once the push had stopped: Glance took the image back to queued, never active.
-      expect(glance.standard.store.get(image.nativeId)?.status).toBe('queued');
+      // The push stopped before the answer; Glance, seeing its cut-off PUT close, goes back to queued, never active.
+      await waitFor(async () => glance.standard.store.get(image.nativeId)?.status === 'queued');
       expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.status).toBe('pending');
       const jobs = (await broker.api<{ items: Job[] }>(`/v1/jobs?imageId=${image.id}`)).body.items;
       expect(jobs).toHaveLength(1);
@@ -421,7 +421,8 @@ describe('the write path on OpenStack Glance', () => {
       expect(put.status).toBe(409);
       expect(put.body.detail).toContain(jobId);
       expect(put.body.detail).toContain('cancelled');
-      expect(glance.standard.store.get(image.nativeId)?.status).toBe('queued');
+      // Glance sees the cut-off PUT's socket close on its own time; it never had the last segment.
+      await waitFor(async () => glance.standard.store.get(image.nativeId)?.status === 'queued');
       expect(await stagingKeys()).toEqual([]);
       const retry = await putFile(image.id, sent);
       expect(retry.status).toBe(202);
