@@ -23,9 +23,11 @@ const LIVE_JOB_STATES = new Set(['queued', 'running']);
 
 /**
  * PUT /v1/images/{id}/file: streams the body into the staging bucket while
- * hashing it, checks it against what was declared, and queues the push.
- * Nothing is held in memory beyond the staging upload's parts; whatever goes
- * wrong, the staged bytes are removed and the image stays pending.
+ * hashing it, checks it against what was declared, and queues the push (for
+ * a body of known size, before its first byte: the push then follows the
+ * staged segments). Nothing is held in memory beyond socket buffers, or the
+ * parts of a body of unknown size; whatever goes wrong, the staged bytes are
+ * removed and the image is pending again.
  */
 @Injectable()
 export class UploadIntakeService {
@@ -254,7 +256,6 @@ export class UploadIntakeService {
       this.logger.warn(`could not remove staged ${layout.stagingKey}: ${(error as Error).message}`);
     });
   }
-
 }
 
 /** The 422 for a body of another size than declared (a longer one is counted only up to where it overran). */
