@@ -15,7 +15,7 @@ import { StagedUploadBytes } from './staged-upload-bytes';
 const SEGMENT = 64 * 1024;
 const SIZE = 2 * SEGMENT + 100;
 const BYTES = Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 7) & 0xff));
-const TIMINGS = { pollMs: 20, intakeGraceMs: 300 };
+const TIMINGS = { pollMs: 20, intakeGraceMs: 1000 };
 
 /** Whether the promise is still pending after `ms`. */
 async function stillPending(promise: Promise<unknown>, ms: number): Promise<boolean> {
@@ -174,15 +174,16 @@ describe('a push that reads an upload while it is received', () => {
   it('ends the push with the reason the intake refused the bytes for', async () => {
     const upload = await receiving();
     await upload.stage(3);
-    const last = upload.source.open({ start: 2 * SEGMENT, end: SIZE - 1 });
+    // Its outcome is taken at once: the refusal may land before the row update below resolves.
+    const outcome = upload.source.open({ start: 2 * SEGMENT, end: SIZE - 1 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     await db.upload.update({
       where: { id: upload.upload.id },
       data: { state: 'failed', failureReason: "The bytes' sha256 differs from the registration" },
     });
-    const error = await last.then(
-      () => null,
-      (e: unknown) => e,
-    );
+    const error = await outcome;
     expect(error).toBeInstanceOf(PermanentJobError);
     expect(error).toMatchObject({
       code: 'upload_refused',
@@ -207,9 +208,9 @@ describe('a push that reads an upload while it is received', () => {
     const upload = await receiving();
     const next = upload.source.open({ start: 0, end: 10 });
     await redis.del(`${names.redisPrefix}:upload-intake:${upload.upload.id}`);
-    await new Promise((r) => setTimeout(r, TIMINGS.intakeGraceMs / 2));
+    await new Promise((r) => setTimeout(r, TIMINGS.intakeGraceMs / 4));
     releases.push(await liveness.keep(upload.upload.id));
-    expect(await stillPending(next, TIMINGS.intakeGraceMs * 2)).toBe(true);
+    expect(await stillPending(next, TIMINGS.intakeGraceMs * 1.5)).toBe(true);
     await upload.stage(1);
     expect((await text(await next)).equals(BYTES.subarray(0, 11))).toBe(true);
     expect(upload.ended).toEqual([]);
