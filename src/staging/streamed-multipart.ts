@@ -203,7 +203,6 @@ export interface SegmentedPutOptions {
   segmentBytes: number;
   /** Awaited after each segment is stored, with the bytes stored so far; after the last one only once the body ended. */
   onSegment(stagedBytes: number): Promise<void>;
-  signal?: AbortSignal;
 }
 
 /**
@@ -220,9 +219,9 @@ export async function putSegmented(
   options: SegmentedPutOptions,
 ): Promise<void> {
   const { s3, bucket, key } = target;
-  const { segmentBytes, signal } = options;
+  const { segmentBytes } = options;
   const slicer = new StreamSlicer(body, sizeBytes);
-  const send = pieceSender(slicer, signal);
+  const send = pieceSender(slicer, undefined);
   const count = segmentCount(sizeBytes, segmentBytes);
   for (let index = 0; index < count; index++) {
     const length = segmentLength(index, sizeBytes, segmentBytes);

@@ -26,7 +26,7 @@ export interface ReceivingTimings {
   intakeGraceMs: number;
 }
 
-export const RECEIVING_TIMINGS: ReceivingTimings = { pollMs: 200, intakeGraceMs: 12_000 };
+const RECEIVING_TIMINGS: ReceivingTimings = { pollMs: 200, intakeGraceMs: 12_000 };
 
 /** The slice an empty object is read as: it is the last segment, so it waits for the verified digest. */
 const EMPTY: SegmentSlice = { index: 0, start: 0, end: -1, lastByte: -1 };
@@ -77,13 +77,18 @@ export class ReceivingStagedSource implements ImageBytesSource {
 
   async open(range?: { start: number; end: number }, signal?: AbortSignal): Promise<Readable> {
     const slices = this.bytes.slices(range);
-    for (const slice of range !== undefined ? slices : slices.slice(0, 1)) await this.staged(slice, signal);
-    if (slices.length === 0) await this.staged(EMPTY, signal);
-    return this.bytes.read(range, signal, (slice) => this.staged(slice, signal));
+    if (range !== undefined) {
+      for (const slice of slices) await this.staged(slice, signal);
+      return this.bytes.read(range, signal);
+    }
+    await this.staged(slices[0] ?? EMPTY, signal);
+    return this.bytes.read(undefined, signal, (slice) => this.staged(slice, signal));
   }
 
   /** Waits until the slice may be read; the segment with the last byte waits for the verified digest. */
   private async staged(slice: SegmentSlice, signal?: AbortSignal): Promise<void> {
+    // Verified means every segment is staged: nothing to look up any more.
+    if (this.digest) return;
     const holdsLastByte = (slice.index + 1) * this.upload.segmentBytes >= this.sizeBytes;
     let intakeMissingSince: number | null = null;
     for (;;) {

@@ -115,11 +115,7 @@ export class StagedPush {
     await this.writer.upsertBatch(adapter.name, adapter.kind, [verified], new Date());
     await this.prisma.upload.update({ where: { id: upload.id }, data: { state: 'completed' } });
     await this.version.bump();
-    if (removeStaged) {
-      await bytes.delete().catch((error: unknown) => {
-        this.logger.warn(`upload ${upload.id}: could not remove its staged bytes: ${(error as Error).message}`);
-      });
-    }
+    if (removeStaged) await bytes.deleteOrWarn((message) => this.logger.warn(message));
     return verified;
   }
 

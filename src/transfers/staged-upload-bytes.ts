@@ -21,15 +21,6 @@ export class StagedUploadBytes {
     private readonly layout: StagedUploadLayout,
   ) {}
 
-  /** One object at `key`. */
-  static whole(staging: StagingStorage, stagingKey: string): StagedUploadBytes {
-    return new StagedUploadBytes(staging, { stagingKey, segmentBytes: null, sizeBytes: null });
-  }
-
-  get key(): string {
-    return this.layout.stagingKey;
-  }
-
   /** The segments, in order, that hold bytes start..end (none for one object). */
   slices(range?: { start: number; end: number }): SegmentSlice[] {
     if (this.layout.segmentBytes === null) return [];
@@ -54,6 +45,15 @@ export class StagedUploadBytes {
   async delete(): Promise<void> {
     if (this.layout.segmentBytes === null) return this.staging.delete(this.layout.stagingKey);
     await this.staging.deletePrefix(`${this.layout.stagingKey}/`);
+  }
+
+  /** Removes what is staged, reporting a failure instead of throwing it: the bucket's lifecycle rule takes what stays. */
+  async deleteOrWarn(warn: (message: string) => void): Promise<void> {
+    await this.delete().catch((error: unknown) => {
+      warn(
+        `could not remove staged ${this.layout.stagingKey}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
   }
 
   private sizeBytes(): number {

@@ -74,9 +74,7 @@ export class UploadIntakeService {
     const digestor = new ImageDigestTransform(declared);
     let digest: ImageDigest;
     try {
-      // A client that disconnects errors `body`; pipe() then errors the digest stream and the staging upload aborts.
-      body.once('error', (error) => digestor.destroy(error));
-      body.once('aborted', () => digestor.destroy(new Error('the client disconnected mid-upload')));
+      failsWithClient(body, digestor);
       await this.staging.put(stagingKey, body.pipe(digestor), undefined, sizeBytes);
       digest = digestor.digest();
       this.check(digest, declared, image.sha256);
@@ -106,8 +104,7 @@ export class UploadIntakeService {
   ): Promise<Job> {
     const digestor = new ImageDigestTransform(declared);
     // Before any await: a client that disconnects in the meantime must not be missed.
-    body.once('error', (error) => digestor.destroy(error));
-    body.once('aborted', () => digestor.destroy(new Error('the client disconnected mid-upload')));
+    failsWithClient(body, digestor);
     const uploadId = randomUUID();
     const upload = await this.prisma.upload.create({
       data: {
@@ -157,7 +154,11 @@ export class UploadIntakeService {
    * then the intake stops, with a 409 when the job was cancelled and a 502
    * with the job's error when its push failed for good, either naming the job.
    */
-  private async recordStaged(uploadId: string, jobId: string, data: Prisma.UploadUpdateManyMutationInput): Promise<void> {
+  private async recordStaged(
+    uploadId: string,
+    jobId: string,
+    data: Prisma.UploadUpdateManyMutationInput,
+  ): Promise<void> {
     const { count } = await this.prisma.upload.updateMany({
       where: { id: uploadId, state: { in: ['receiving', 'pushing'] } },
       data,
@@ -252,9 +253,7 @@ export class UploadIntakeService {
   }
 
   private async removeStaged(layout: StagedUploadLayout): Promise<void> {
-    await new StagedUploadBytes(this.staging, layout).delete().catch((error: unknown) => {
-      this.logger.warn(`could not remove staged ${layout.stagingKey}: ${(error as Error).message}`);
-    });
+    await new StagedUploadBytes(this.staging, layout).deleteOrWarn((message) => this.logger.warn(message));
   }
 }
 
@@ -277,4 +276,10 @@ function asProblem(error: unknown): Error {
 
 function alreadyUploading(imageId: string, jobId: string): ConflictError {
   return new ConflictError(`Image '${imageId}' is already being uploaded by job ${jobId}`);
+}
+
+/** A client that disconnects errors `body`; the digest stream then fails, and with it the staging. */
+function failsWithClient(body: Readable, digestor: ImageDigestTransform): void {
+  body.once('error', (error) => digestor.destroy(error));
+  body.once('aborted', () => digestor.destroy(new Error('the client disconnected mid-upload')));
 }

@@ -55,9 +55,7 @@ export class UploadProcessor implements JobHandler<'upload'> {
       await tx.image.update({ where: { id: upload.imageId }, data: { status: killed ? 'failed' : 'pending' } });
     });
     await this.version.bump();
-    await new StagedUploadBytes(this.staging, upload).delete().catch((error: unknown) => {
-      this.logger.warn(`upload ${upload.id}: could not remove its staged bytes: ${(error as Error).message}`);
-    });
+    await new StagedUploadBytes(this.staging, upload).deleteOrWarn((message) => this.logger.warn(message));
   }
 
   /** Best effort: a provider that cannot release the upload now keeps it until the image is deleted. */
