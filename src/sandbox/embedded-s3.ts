@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
+import type { StagingConfig } from '../config/app-config';
 
 export interface EmbeddedS3 {
   /** The STAGING_S3_* variables that point the broker at this store. */
@@ -41,5 +42,17 @@ export async function startEmbeddedS3(bucket = 'image-broker-staging'): Promise<
       await server.close();
       rmSync(directory, { recursive: true, force: true });
     },
+  };
+}
+
+/** The staging configuration for an embedded store, as the broker would parse it from its `env`. */
+export function embeddedStagingConfig(s3: Pick<EmbeddedS3, 'env'>, segmentBytes = 64 * 1024 * 1024): StagingConfig {
+  return {
+    endpoint: s3.env.STAGING_S3_ENDPOINT,
+    bucket: s3.env.STAGING_S3_BUCKET,
+    region: s3.env.STAGING_S3_REGION,
+    accessKeyId: s3.env.STAGING_S3_ACCESS_KEY_ID,
+    secretAccessKey: s3.env.STAGING_S3_SECRET_ACCESS_KEY,
+    segmentBytes,
   };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { startEmbeddedS3, type EmbeddedS3 } from '../sandbox/embedded-s3';
+import { embeddedStagingConfig, startEmbeddedS3, type EmbeddedS3 } from '../sandbox/embedded-s3';
 import { S3StagingStorage } from './s3-staging.storage';
 import { segmentKey } from './segmented-layout';
 import { StagedSizeMismatchError } from './staging-storage';
@@ -42,14 +42,7 @@ describe('staging a body of known size as segments', () => {
 
   beforeAll(async () => {
     s3 = await startEmbeddedS3();
-    staging = new S3StagingStorage({
-      endpoint: s3.endpoint,
-      bucket: s3.env.STAGING_S3_BUCKET,
-      region: 'us-east-1',
-      accessKeyId: 'S3RVER',
-      secretAccessKey: 'S3RVER',
-      segmentBytes: MiB,
-    });
+    staging = new S3StagingStorage(embeddedStagingConfig(s3, MiB));
   });
   afterAll(async () => {
     staging?.destroy();
@@ -134,12 +127,8 @@ describe('staging a body of known size as segments', () => {
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const fussy = new S3StagingStorage({
+      ...embeddedStagingConfig(s3, MiB),
       endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
-      bucket: s3.env.STAGING_S3_BUCKET,
-      region: 'us-east-1',
-      accessKeyId: 'S3RVER',
-      secretAccessKey: 'S3RVER',
-      segmentBytes: MiB,
     });
     try {
       const body = patterned(2 * MiB + 5);

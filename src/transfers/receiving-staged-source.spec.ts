@@ -5,7 +5,7 @@ import { deleteRedisPrefix, dropDatabase, isolatedNames, REDIS_URL } from '../..
 import { PermanentJobError } from '../jobs/job-handler';
 import { bootstrapDatabase } from '../persistence/database-bootstrap';
 import { PrismaClient } from '../persistence/generated/client';
-import { startEmbeddedS3, type EmbeddedS3 } from '../sandbox/embedded-s3';
+import { embeddedStagingConfig, startEmbeddedS3, type EmbeddedS3 } from '../sandbox/embedded-s3';
 import { S3StagingStorage } from '../staging/s3-staging.storage';
 import { segmentKey } from '../staging/segmented-layout';
 import { IntakeLiveness } from './intake-liveness';
@@ -50,14 +50,7 @@ describe('a push that reads an upload while it is received', () => {
     db = new PrismaClient({ adapter: new PrismaPg({ connectionString: names.databaseUrl, max: 4 }) });
     redis = new IORedis(REDIS_URL);
     s3 = await startEmbeddedS3();
-    staging = new S3StagingStorage({
-      endpoint: s3.endpoint,
-      bucket: s3.env.STAGING_S3_BUCKET,
-      region: 'us-east-1',
-      accessKeyId: 'S3RVER',
-      secretAccessKey: 'S3RVER',
-      segmentBytes: SEGMENT,
-    });
+    staging = new S3StagingStorage(embeddedStagingConfig(s3, SEGMENT));
     liveness = new IntakeLiveness(redis, names.redisPrefix);
     await db.providerConnection.create({ data: { name: 'p', kind: 'openstack-glance', source: 'file', settings: {} } });
     imageId = (

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { startEmbeddedS3, type EmbeddedS3 } from '../sandbox/embedded-s3';
+import { embeddedStagingConfig, startEmbeddedS3, type EmbeddedS3 } from '../sandbox/embedded-s3';
 import { S3StagingStorage } from '../staging/s3-staging.storage';
 import { stageDownload } from './stage-download';
 
@@ -27,14 +27,7 @@ describe('staging a download', () => {
 
   beforeAll(async () => {
     s3 = await startEmbeddedS3();
-    staging = new S3StagingStorage({
-      endpoint: s3.endpoint,
-      bucket: s3.env.STAGING_S3_BUCKET,
-      region: 'us-east-1',
-      accessKeyId: 'S3RVER',
-      secretAccessKey: 'S3RVER',
-      segmentBytes: 64 * 1024 * 1024,
-    });
+    staging = new S3StagingStorage(embeddedStagingConfig(s3));
   });
   afterAll(async () => {
     staging?.destroy();

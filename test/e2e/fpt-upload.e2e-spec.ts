@@ -1,10 +1,10 @@
-import { request as httpRequest } from 'node:http';
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
 import { connectDatabase } from '../../harness/isolated-resources';
 import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
 import type { CountingProxy } from '../support/counting-proxy';
 import { startFptWithCountedParts, type FptWithCountedParts } from '../support/fpt-counted-parts';
 import { TestImageBytes } from '../support/image-bytes';
+import { openUploadRequest } from '../support/upload-request';
 import { waitFor } from '../support/wait-for';
 
 const VPC = '0f6c1f2e-3b4a-4d5e-8f90-123456789abc';
@@ -28,6 +28,17 @@ describe('uploads to FPT Metal Cloud', () => {
   let worker: BrokerProcess;
 
   const putFile = (id: string, bytes: TestImageBytes) => api.putImageFile(id, bytes.stream());
+
+  /** A custom image on FPT, registered with the size and sha256 of `bytes`, as FPT needs. */
+  async function registerOnFpt(name: string, bytes: TestImageBytes): Promise<Image> {
+    return (
+      await api.api<Image>('/v1/images', {
+        method: 'POST',
+        body: { provider: 'fpt-hcm', name, sizeBytes: bytes.sizeBytes, sha256: bytes.sha256 },
+        secret: WRITER_SECRET,
+      })
+    ).body;
+  }
 
   /** Keys in the staging bucket (s3rver answers an unsigned ListObjectsV2). */
   async function stagedKeys(): Promise<string[]> {
@@ -86,13 +97,7 @@ describe('uploads to FPT Metal Cloud', () => {
 
   it('registers, uploads part by part through presigned URLs, completes, and ends active with the sha256', async () => {
     const bytes = new TestImageBytes(3 * PART + 4321, 'fpt-small');
-    const image = (
-      await api.api<Image>('/v1/images', {
-        method: 'POST',
-        body: { provider: 'fpt-hcm', name: 'fpt-small', sizeBytes: bytes.sizeBytes, sha256: bytes.sha256 },
-        secret: WRITER_SECRET,
-      })
-    ).body;
+    const image = await registerOnFpt('fpt-small', bytes);
     expect(image).toMatchObject({ kind: 'custom', status: 'pending' });
     const put = await putFile(image.id, bytes);
     expect(put.status).toBe(202);
@@ -136,13 +141,7 @@ describe('uploads to FPT Metal Cloud', () => {
     beforePut: () => Promise<unknown> = async () => undefined,
   ): Promise<{ bytes: TestImageBytes; imageId: string; jobId: string }> {
     const bytes = new TestImageBytes(24 * PART, name);
-    const image = (
-      await api.api<Image>('/v1/images', {
-        method: 'POST',
-        body: { provider: 'fpt-hcm', name, sizeBytes: bytes.sizeBytes, sha256: bytes.sha256 },
-        secret: WRITER_SECRET,
-      })
-    ).body;
+    const image = await registerOnFpt(name, bytes);
     proxy.partPuts.clear();
     await beforePut();
     const put = await putFile(image.id, bytes);
@@ -237,22 +236,9 @@ describe('uploads to FPT Metal Cloud', () => {
 
   it('fails the push of an upload whose API process died mid-intake as interrupted, cleans up, and takes the bytes again', async () => {
     const bytes = new TestImageBytes(24 * PART, 'fpt-api-killed');
-    const image = (
-      await api.api<Image>('/v1/images', {
-        method: 'POST',
-        body: { provider: 'fpt-hcm', name: 'fpt-api-killed', sizeBytes: bytes.sizeBytes, sha256: bytes.sha256 },
-        secret: WRITER_SECRET,
-      })
-    ).body;
+    const image = await registerOnFpt('fpt-api-killed', bytes);
     // Half the bytes, then silence: the push reads what has landed and waits for the rest.
-    const req = httpRequest(`${api.url}/v1/images/${image.id}/file`, {
-      method: 'PUT',
-      headers: {
-        authorization: `Bearer ${WRITER_SECRET}`,
-        'content-type': 'application/octet-stream',
-        'content-length': String(bytes.sizeBytes),
-      },
-    });
+    const req = openUploadRequest(api.url, image.id, WRITER_SECRET, bytes.sizeBytes);
     req.on('error', () => undefined);
     bytes.stream(12 * PART).pipe(req, { end: false });
     await waitFor(async () => (await recordedParts(image.id)).length >= 2, 60_000);

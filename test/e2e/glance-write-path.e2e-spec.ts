@@ -1,9 +1,9 @@
-import { request as httpRequest } from 'node:http';
 import { BrokerProcess, READER_SECRET, WRITER_SECRET } from '../../harness/broker-process';
 import { connectDatabase } from '../../harness/isolated-resources';
 import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
 import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
 import { TestImageBytes } from '../support/image-bytes';
+import { openUploadRequest } from '../support/upload-request';
 import { waitFor } from '../support/wait-for';
 
 interface Image {
@@ -33,6 +33,12 @@ describe('the write path on OpenStack Glance', () => {
 
   async function register(body: Record<string, unknown>, headers: Record<string, string> = {}) {
     return broker.api<Image>('/v1/images', { method: 'POST', body, secret: WRITER_SECRET, headers });
+  }
+
+  /** A raw image on Vietnix (standard Glance), declaring the size and sha256 given. */
+  async function registerRaw(name: string, declared: { sizeBytes?: number; sha256?: string } = {}): Promise<Image> {
+    return (await register({ provider: 'vietnix-hcm', name, diskFormat: 'raw', containerFormat: 'bare', ...declared }))
+      .body;
   }
 
   const putFile = (id: string, bytes: TestImageBytes, contentType = 'application/octet-stream') =>
@@ -69,14 +75,7 @@ describe('the write path on OpenStack Glance', () => {
     between: () => Promise<void>,
   ): Promise<{ status: number; body: Job & { errors?: Array<{ field: string }>; detail?: string } }> {
     return new Promise((resolve, reject) => {
-      const req = httpRequest(`${broker.url}/v1/images/${id}/file`, {
-        method: 'PUT',
-        headers: {
-          authorization: `Bearer ${WRITER_SECRET}`,
-          'content-type': 'application/octet-stream',
-          'content-length': String(bytes.sizeBytes),
-        },
-      });
+      const req = openUploadRequest(broker.url, id, WRITER_SECRET, bytes.sizeBytes);
       req.on('error', reject);
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
@@ -172,16 +171,7 @@ describe('the write path on OpenStack Glance', () => {
     const bytes = new TestImageBytes(12 * 1024 * 1024 + 123, 'upload');
 
     it('streams a file into staging, pushes it, and ends active with the sha512 and md5 Glance computed', async () => {
-      const image = (
-        await register({
-          provider: 'vietnix-hcm',
-          name: 'streamed',
-          diskFormat: 'raw',
-          containerFormat: 'bare',
-          sizeBytes: bytes.sizeBytes,
-          sha256: bytes.sha256,
-        })
-      ).body;
+      const image = await registerRaw('streamed', { sizeBytes: bytes.sizeBytes, sha256: bytes.sha256 });
       const put = await putFile(image.id, bytes);
       expect(put.status).toBe(202);
       expect(put.headers.get('location')).toBe(`/v1/jobs/${put.body.id}`);
@@ -216,15 +206,7 @@ describe('the write path on OpenStack Glance', () => {
 
     it('refuses bytes whose sha256 differs from the registration with 422, keeping nothing, the image pending', async () => {
       const other = new TestImageBytes(bytes.sizeBytes, 'other');
-      const image = (
-        await register({
-          provider: 'vietnix-hcm',
-          name: 'wrong-sha',
-          diskFormat: 'raw',
-          containerFormat: 'bare',
-          sha256: bytes.sha256,
-        })
-      ).body;
+      const image = await registerRaw('wrong-sha', { sha256: bytes.sha256 });
       const put = await putFile(image.id, other);
       expect(put.status).toBe(422);
       expect(put.body.errors?.[0].field).toBe('sha256');
@@ -233,15 +215,7 @@ describe('the write path on OpenStack Glance', () => {
     });
 
     it('refuses a body larger than declared with 422 naming sizeBytes', async () => {
-      const image = (
-        await register({
-          provider: 'vietnix-hcm',
-          name: 'too-big',
-          diskFormat: 'raw',
-          containerFormat: 'bare',
-          sizeBytes: 1024,
-        })
-      ).body;
+      const image = await registerRaw('too-big', { sizeBytes: 1024 });
       const put = await putFile(image.id, new TestImageBytes(4096, 'big'));
       expect(put.status).toBe(422);
       expect(put.body.errors?.[0].field).toBe('sizeBytes');
@@ -250,15 +224,7 @@ describe('the write path on OpenStack Glance', () => {
 
     it('refuses a streamed body shorter than declared with 422 naming sizeBytes, and takes the right bytes after', async () => {
       const right = new TestImageBytes(6 * 1024 * 1024 + 1, 'short');
-      const image = (
-        await register({
-          provider: 'vietnix-hcm',
-          name: 'too-short',
-          diskFormat: 'raw',
-          containerFormat: 'bare',
-          sizeBytes: right.sizeBytes,
-        })
-      ).body;
+      const image = await registerRaw('too-short', { sizeBytes: right.sizeBytes });
       // Sent chunked, without Content-Length: only the end of the body shows it is short.
       const put = await broker.putImageFile<{ errors?: Array<{ field: string; message: string }> }>(
         image.id,
@@ -277,33 +243,16 @@ describe('the write path on OpenStack Glance', () => {
     });
 
     it('refuses another content type with 415, and an unknown image with 404', async () => {
-      const image = (
-        await register({ provider: 'vietnix-hcm', name: 'typed', diskFormat: 'raw', containerFormat: 'bare' })
-      ).body;
+      const image = await registerRaw('typed');
       expect((await putFile(image.id, new TestImageBytes(10), 'text/plain')).status).toBe(415);
       expect((await putFile('00000000-0000-4000-8000-000000000000', new TestImageBytes(10))).status).toBe(404);
     });
 
     it('cleans staging and leaves the image pending and retryable when the client disconnects mid-upload', async () => {
       const big = new TestImageBytes(20 * 1024 * 1024, 'disconnect');
-      const image = (
-        await register({
-          provider: 'vietnix-hcm',
-          name: 'dropped',
-          diskFormat: 'raw',
-          containerFormat: 'bare',
-          sizeBytes: big.sizeBytes,
-        })
-      ).body;
+      const image = await registerRaw('dropped', { sizeBytes: big.sizeBytes });
       await new Promise<void>((resolve) => {
-        const req = httpRequest(`${broker.url}/v1/images/${image.id}/file`, {
-          method: 'PUT',
-          headers: {
-            authorization: `Bearer ${WRITER_SECRET}`,
-            'content-type': 'application/octet-stream',
-            'content-length': String(big.sizeBytes),
-          },
-        });
+        const req = openUploadRequest(broker.url, image.id, WRITER_SECRET, big.sizeBytes);
         req.on('error', () => resolve());
         const source = big.stream(6 * 1024 * 1024);
         source.pipe(req, { end: false });
@@ -328,16 +277,7 @@ describe('the write path on OpenStack Glance', () => {
 
     it('pushes to Glance while the client is still sending, and ends active with the bytes sent', async () => {
       const slow = new TestImageBytes(5 * 1024 * 1024 + 77, 'pipelined');
-      const image = (
-        await register({
-          provider: 'vietnix-hcm',
-          name: 'pipelined',
-          diskFormat: 'raw',
-          containerFormat: 'bare',
-          sizeBytes: slow.sizeBytes,
-          sha256: slow.sha256,
-        })
-      ).body;
+      const image = await registerRaw('pipelined', { sizeBytes: slow.sizeBytes, sha256: slow.sha256 });
       let seenDuringIntake: { glance: string | undefined; broker: string } | null = null;
       const put = await putInTwo(image.id, slow, 3 * 1024 * 1024, async () => {
         // Three of six segments sent: Glance is already taking bytes, and the broker says so.
@@ -359,16 +299,7 @@ describe('the write path on OpenStack Glance', () => {
     it('refuses bytes whose sha256 differs after their push began: 422, and Glance never gets the last segment', async () => {
       const sent = new TestImageBytes(5 * 1024 * 1024 + 77, 'pipelined-bad');
       const declared = new TestImageBytes(sent.sizeBytes, 'pipelined-declared');
-      const image = (
-        await register({
-          provider: 'vietnix-hcm',
-          name: 'pipelined-bad',
-          diskFormat: 'raw',
-          containerFormat: 'bare',
-          sizeBytes: sent.sizeBytes,
-          sha256: declared.sha256,
-        })
-      ).body;
+      const image = await registerRaw('pipelined-bad', { sizeBytes: sent.sizeBytes, sha256: declared.sha256 });
       const put = await putInTwo(image.id, sent, 3 * 1024 * 1024, () =>
         waitFor(async () => glance.standard.store.get(image.nativeId)?.status === 'saving'),
       );
@@ -401,15 +332,7 @@ describe('the write path on OpenStack Glance', () => {
 
     it('stops receiving when the push is cancelled mid-body: 409 naming the job, the image pending and retryable', async () => {
       const sent = new TestImageBytes(5 * 1024 * 1024 + 77, 'pipelined-cancel');
-      const image = (
-        await register({
-          provider: 'vietnix-hcm',
-          name: 'pipelined-cancel',
-          diskFormat: 'raw',
-          containerFormat: 'bare',
-          sizeBytes: sent.sizeBytes,
-        })
-      ).body;
+      const image = await registerRaw('pipelined-cancel', { sizeBytes: sent.sizeBytes });
       let jobId = '';
       const put = await putInTwo(image.id, sent, 3 * 1024 * 1024, async () => {
         await waitFor(async () => glance.standard.store.get(image.nativeId)?.status === 'saving');
@@ -431,15 +354,7 @@ describe('the write path on OpenStack Glance', () => {
 
     it("stops receiving when Glance refuses the push mid-body: 502 with Glance's reason, the image pending", async () => {
       const sent = new TestImageBytes(5 * 1024 * 1024 + 77, 'pipelined-refused');
-      const image = (
-        await register({
-          provider: 'vietnix-hcm',
-          name: 'pipelined-refused',
-          diskFormat: 'raw',
-          containerFormat: 'bare',
-          sizeBytes: sent.sizeBytes,
-        })
-      ).body;
+      const image = await registerRaw('pipelined-refused', { sizeBytes: sent.sizeBytes });
       // Another client's upload is in progress at Glance: it answers 409 to ours.
       glance.standard.store.setStatus(image.nativeId, 'saving');
       const put = await putInTwo(image.id, sent, 3 * 1024 * 1024, async () => {
@@ -454,15 +369,7 @@ describe('the write path on OpenStack Glance', () => {
 
     it('retries a push that Glance fails with a 503, and ends active on the next attempt', async () => {
       const bytes = new TestImageBytes(2 * 1024 * 1024, 'retried');
-      const image = (
-        await register({
-          provider: 'vietnix-hcm',
-          name: 'retried',
-          diskFormat: 'raw',
-          containerFormat: 'bare',
-          sha256: bytes.sha256,
-        })
-      ).body;
+      const image = await registerRaw('retried', { sha256: bytes.sha256 });
       // The adapter's first GET passes; the next calls fail past the client's own retries, failing attempt 1.
       glance.standard.faults.enqueue(
         { kind: 'pass' },
@@ -480,9 +387,7 @@ describe('the write path on OpenStack Glance', () => {
     });
 
     it("fails the job with the provider's own reason when Glance refuses the upload, leaving the image pending", async () => {
-      const image = (
-        await register({ provider: 'vietnix-hcm', name: 'refused', diskFormat: 'raw', containerFormat: 'bare' })
-      ).body;
+      const image = await registerRaw('refused');
       // Another client's upload is in progress at Glance: it answers 409 to ours.
       glance.standard.store.setStatus(image.nativeId, 'saving');
       const put = await putFile(image.id, new TestImageBytes(1024 * 1024, 'refused'));
@@ -498,9 +403,7 @@ describe('the write path on OpenStack Glance', () => {
 
     it('streams the job as server-sent events, progress moving, until it ends', async () => {
       const big = new TestImageBytes(24 * 1024 * 1024, 'events');
-      const image = (
-        await register({ provider: 'vietnix-hcm', name: 'watched', diskFormat: 'raw', containerFormat: 'bare' })
-      ).body;
+      const image = await registerRaw('watched');
       glance.standard.faults.set({ latencyMs: [5, 5] });
       try {
         const put = await putFile(image.id, big);
@@ -520,9 +423,7 @@ describe('the write path on OpenStack Glance', () => {
 
     it('cancels a running upload: the job ends cancelled, staging is cleaned, the image is pending again', async () => {
       const big = new TestImageBytes(64 * 1024 * 1024, 'cancel');
-      const image = (
-        await register({ provider: 'vietnix-hcm', name: 'cancelled', diskFormat: 'raw', containerFormat: 'bare' })
-      ).body;
+      const image = await registerRaw('cancelled');
       const put = await putFile(image.id, big);
       await waitFor(
         async () => (await broker.api<Job>(`/v1/jobs/${put.body.id}`)).body.state === 'running',
@@ -566,16 +467,7 @@ describe('the write path on OpenStack Glance', () => {
     }
 
     it('refuses to complete with an ETag the parts do not have, naming the part', async () => {
-      const image = (
-        await register({
-          provider: 'vietnix-hcm',
-          name: 'direct-wrong',
-          diskFormat: 'raw',
-          containerFormat: 'bare',
-          sizeBytes: bytes.sizeBytes,
-          sha256: bytes.sha256,
-        })
-      ).body;
+      const image = await registerRaw('direct-wrong', { sizeBytes: bytes.sizeBytes, sha256: bytes.sha256 });
       const { uploadId, parts, etags } = await session(image.id);
       expect(parts).toHaveLength(3);
       const wrong = await broker.api<{ errors: Array<{ field: string }> }>(
@@ -592,16 +484,7 @@ describe('the write path on OpenStack Glance', () => {
     });
 
     it('hands out presigned part URLs, verifies the parts on completion, and pushes like PUT …/file', async () => {
-      const image = (
-        await register({
-          provider: 'vietnix-hcm',
-          name: 'direct',
-          diskFormat: 'raw',
-          containerFormat: 'bare',
-          sizeBytes: bytes.sizeBytes,
-          sha256: bytes.sha256,
-        })
-      ).body;
+      const image = await registerRaw('direct', { sizeBytes: bytes.sizeBytes, sha256: bytes.sha256 });
       const { uploadId, etags } = await session(image.id);
       const done = await broker.api<Job>(`/v1/images/${image.id}/upload-sessions/${uploadId}/complete`, {
         method: 'POST',
