@@ -30,7 +30,9 @@ export class ProvidersService {
       .filter((row) => adapters.has(row.name))
       .map((row) => {
         const adapter = adapters.get(row.name)!;
-        const failing = row.lastErrorAt && (!row.lastSyncAt || row.lastErrorAt > row.lastSyncAt);
+        // Credentials this process cannot decrypt fail every call, whatever the last sync said.
+        const unreadable = this.registry.unreadableReason(row.name);
+        const failing = unreadable || (row.lastErrorAt && (!row.lastSyncAt || row.lastErrorAt > row.lastSyncAt));
         return {
           name: row.name,
           kind: row.kind,
@@ -38,7 +40,7 @@ export class ProvidersService {
           capabilities: { ...adapter.capabilities },
           health: failing ? 'failing' : row.lastSyncAt ? 'ok' : 'unknown',
           lastSyncAt: row.lastSyncAt?.toISOString() ?? null,
-          lastError: row.lastError,
+          lastError: unreadable ?? row.lastError,
           source: row.source,
           imageCount: countOf.get(row.name) ?? 0,
         };

@@ -49,6 +49,8 @@ export class AppConfig {
     readonly importMaxBytes: number,
     /** Requests per API key per window; 0 requests: no limit. */
     readonly rateLimit: { readonly requests: number; readonly windowSeconds: number },
+    /** SECRETS_KEY_PREVIOUS: opens credentials sealed before a key rotation. */
+    readonly secretsKeyPrevious: Buffer | null = null,
   ) {}
 
   get runsApi(): boolean {
@@ -92,6 +94,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       .filter(Boolean),
     vars.IMPORT_MAX_BYTES,
     { requests: vars.RATE_LIMIT_REQUESTS, windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS },
+    parsePreviousSecretsKey(vars),
   );
 }
 
@@ -101,11 +104,19 @@ function stripEmpty(env: Record<string, string | undefined>): Record<string, str
   );
 }
 
-function parseSecretsKey(value: string | undefined): Buffer | null {
+function parseSecretsKey(value: string | undefined, name = 'SECRETS_KEY'): Buffer | null {
   if (!value) return null;
   const key = Buffer.from(value, 'base64');
-  if (key.length !== 32) throw new ConfigurationError('SECRETS_KEY must be 32 bytes, base64-encoded');
+  if (key.length !== 32) throw new ConfigurationError(`${name} must be 32 bytes, base64-encoded`);
   return key;
+}
+
+function parsePreviousSecretsKey(vars: EnvironmentVariables): Buffer | null {
+  const previous = parseSecretsKey(vars.SECRETS_KEY_PREVIOUS, 'SECRETS_KEY_PREVIOUS');
+  if (previous && !vars.SECRETS_KEY) {
+    throw new ConfigurationError('SECRETS_KEY_PREVIOUS is set, so SECRETS_KEY (the new key) must be set too');
+  }
+  return previous;
 }
 
 function parseStaging(vars: EnvironmentVariables): StagingConfig | null {

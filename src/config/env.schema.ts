@@ -48,6 +48,14 @@ export class EnvironmentVariables {
   @IsString()
   SECRETS_KEY?: string;
 
+  /**
+   * The key SECRETS_KEY replaces, during a rotation: credentials it sealed are
+   * still read, and sealed again under SECRETS_KEY the first time they are.
+   */
+  @IsOptional()
+  @IsString()
+  SECRETS_KEY_PREVIOUS?: string;
+
   /** Seconds between scheduled catalogue syncs of every provider; 0 turns the schedule off. */
   @IsOptional()
   @Transform(toInt)

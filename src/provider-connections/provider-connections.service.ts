@@ -33,8 +33,9 @@ export class ProviderConnectionsService {
   }
 
   async update(name: string, patch: UpdateProviderRequestDto): Promise<void> {
-    const current = await this.editable(name);
     const changes = definedOnly(patch);
+    // Credentials sealed under a lost key are replaced whole by a PATCH that brings new ones.
+    const current = await this.editable(name, 'auth' in changes);
     if ('kind' in changes && changes.kind !== current.kind) {
       throw new BadRequestError('The kind of a connection cannot change; create another connection', [
         { field: 'kind', message: 'kind cannot change' },
@@ -50,14 +51,18 @@ export class ProviderConnectionsService {
   }
 
   async delete(name: string): Promise<void> {
-    await this.editable(name);
+    await this.editable(name, true);
     await this.store.delete(name);
     await this.changed();
   }
 
-  private async editable(name: string): Promise<ProviderConnectionConfig> {
+  private async editable(name: string, replacesCredentials: boolean): Promise<ProviderConnectionConfig> {
     const found = await this.store.get(name);
     if (!found) throw new NotFoundError(`No provider connection is named '${name}'`);
+    if (found.unreadable) {
+      if (!replacesCredentials) throw new ConflictError(found.unreadable.reason);
+      return { ...found.unreadable.settings, name } as unknown as ProviderConnectionConfig;
+    }
     if (found.source === 'file' || !found.config) {
       throw new ConflictError(
         `Provider connection '${name}' comes from PROVIDERS_FILE and is read-only; change the file instead`,

@@ -9,6 +9,7 @@ import { publicSettings } from '../provider-connections/public-settings';
 import { ADAPTER_FACTORIES, type AdapterFactory } from './adapter-factory';
 import { AdapterRuntimeFactory } from './adapter-runtime.factory';
 import type { ProviderAdapter } from './provider.port';
+import { UnreadableConnectionAdapter } from './unreadable-connection.adapter';
 
 /** How often a replica asks Redis whether connections changed elsewhere. */
 const FRESHNESS_MS = 1_000;
@@ -81,6 +82,12 @@ export class ProviderRegistry implements OnModuleInit {
     return this.registered.get(name)?.source === 'file';
   }
 
+  /** Why a connection's credentials cannot be used (SECRETS_KEY changed), or null when they can. */
+  unreadableReason(name: string): string | null {
+    const adapter = this.registered.get(name)?.adapter;
+    return adapter instanceof UnreadableConnectionAdapter ? adapter.unreadable.reason : null;
+  }
+
   /**
    * Reloads API connections when they changed. `gated` asks Redis at most once
    * a second (listings); `version` asks now (a job about to call a provider);
@@ -106,15 +113,23 @@ export class ProviderRegistry implements OnModuleInit {
     if (!force && version !== null && version === this.seenVersion) return;
     const stored = await this.store.listApiConnections();
     const live = new Set<string>();
-    for (const { config, updatedAt } of stored) {
-      if (this.registered.get(config.name)?.source === 'file') continue;
-      live.add(config.name);
-      const known = this.registered.get(config.name);
-      if (known && known.stamp === updatedAt.getTime()) continue;
+    for (const connection of stored) {
+      const name = connection.config?.name ?? connection.unreadable!.name;
+      if (this.registered.get(name)?.source === 'file') continue;
+      live.add(name);
+      const known = this.registered.get(name);
+      const stamp = connection.updatedAt.getTime();
+      if (known && known.stamp === stamp) continue;
+      if (connection.unreadable) {
+        // Never fatal: the connection is listed as failing and its calls fail, naming SECRETS_KEY.
+        this.logger.error(connection.unreadable.reason);
+        this.registered.set(name, { adapter: new UnreadableConnectionAdapter(connection.unreadable), source: 'api', stamp });
+        continue;
+      }
       try {
-        this.registered.set(config.name, { adapter: this.build(config), source: 'api', stamp: updatedAt.getTime() });
+        this.registered.set(name, { adapter: this.build(connection.config), source: 'api', stamp });
       } catch (error) {
-        this.logger.error(`connection '${config.name}' cannot be loaded: ${(error as Error).message}`);
+        this.logger.error(`connection '${name}' cannot be loaded: ${(error as Error).message}`);
       }
     }
     for (const [name, entry] of this.registered) {

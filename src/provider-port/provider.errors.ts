@@ -65,3 +65,9 @@ export class IntegrityError extends ProviderError {
   readonly code = 'checksum_mismatch';
   readonly transient = false;
 }
+
+/** The connection's stored credentials cannot be decrypted (SECRETS_KEY changed): no call is made, none is retried. */
+export class CredentialsUnreadableError extends ProviderError {
+  readonly code = 'credentials_unreadable';
+  readonly transient = false;
+}

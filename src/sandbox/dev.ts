@@ -9,6 +9,7 @@ import { bootstrapDatabase } from '../persistence/database-bootstrap';
 import { projectRoot } from '../persistence/project-root';
 import { startEmbeddedS3 } from './embedded-s3';
 import { startSandboxEmulators } from './sandbox-emulators';
+import { sandboxSecretsKey } from './sandbox-secrets-key';
 
 /**
  * `npm run dev`: the whole broker on one machine. Every provider kind runs as
@@ -17,7 +18,8 @@ import { startSandboxEmulators } from './sandbox-emulators';
  */
 async function main(): Promise<void> {
   fixHeapGrowth();
-  const dir = join(projectRoot(), '.sandbox');
+  // SANDBOX_DIR: another folder for the sandbox's files (its tests use a temporary one).
+  const dir = process.env.SANDBOX_DIR ?? join(projectRoot(), '.sandbox');
   mkdirSync(dir, { recursive: true });
   // The staging bucket, unless STAGING_S3_* points at a real one; the FPT emulator keeps its parts there too.
   const s3 = process.env.STAGING_S3_ENDPOINT ? null : await startEmbeddedS3();
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
     HOST: process.env.HOST ?? '127.0.0.1',
     PROVIDERS_FILE: providersFile,
     API_KEYS: process.env.API_KEYS ?? `sandbox-admin:${adminSecret}:admin`,
-    SECRETS_KEY: process.env.SECRETS_KEY ?? randomBytes(32).toString('base64'),
+    SECRETS_KEY: process.env.SECRETS_KEY ?? sandboxSecretsKey(dir),
     REDIS_PREFIX: process.env.REDIS_PREFIX ?? 'image-broker-sandbox',
   };
   const config = loadAppConfig(env);
