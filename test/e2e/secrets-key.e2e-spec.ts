@@ -125,9 +125,12 @@ describe('SECRETS_KEY changes and rotations', () => {
       label: 'badprevious',
       env: { SECRETS_KEY: NEW_KEY.toString('base64'), SECRETS_KEY_PREVIOUS: 'c2hvcnQ=' },
     });
-    bad.launch();
-    expect(await bad.waitForExit()).toBe(2);
-    expect(bad.output).toContain('SECRETS_KEY_PREVIOUS must be 32 bytes');
-    await bad.stop();
+    try {
+      bad.launch();
+      expect(await bad.waitForExit()).toBe(2);
+      expect(bad.output).toContain('SECRETS_KEY_PREVIOUS must be 32 bytes');
+    } finally {
+      await bad.stop();
+    }
   });
 });
