@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AdaptersModule } from './adapters/adapters.module';
+import { ApiKeyGuard } from './auth/api-key.guard';
 import { AuthModule } from './auth/auth.module';
 import { CatalogueCoreModule } from './catalogue/catalogue-core.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
@@ -18,6 +19,7 @@ import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PersistenceModule } from './persistence/persistence.module';
+import { ApiKeyThrottlerGuard } from './rate-limit/api-key-throttler.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ReplicationModule } from './replication/replication.module';
 import { StagingModule } from './staging/staging.module';
@@ -34,6 +36,7 @@ export class AppModule {
       ? [CatalogueModule, TransfersModule, ReplicationModule, JobsApiModule, RateLimitModule.forRoot(config)]
       : [];
     const workerModules = config.runsWorker ? [JobsWorkerModule] : [];
+    const rateLimited = config.runsApi && config.rateLimit.requests > 0;
     return {
       module: AppModule,
       imports: [
@@ -53,6 +56,10 @@ export class AppModule {
         ...workerModules,
       ],
       providers: [
+        // Global guards run in this order: the rate limit first, so a request without a valid key spends
+        // its client address's budget even though the key guard then refuses it with 401.
+        ...(rateLimited ? [{ provide: APP_GUARD, useClass: ApiKeyThrottlerGuard }] : []),
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

@@ -25,7 +25,7 @@ export async function createHttpApp(
     options.logger === false
       ? createRootLogger({ level: 'silent', role: config.role })
       : (options.logger ?? createRootLogger({ level: config.logLevel, role: config.role }));
-  const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 1024 * 1024 });
+  const adapter = new FastifyAdapter({ trustProxy: config.trustProxy, bodyLimit: 1024 * 1024 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     bufferLogs: true,
     abortOnError: false,

@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyService } from './api-key.service';
 
+/**
+ * API keys. The global ApiKeyGuard is registered by AppModule, after the rate
+ * limit's guard: guards run in registration order, and a request refused with
+ * 401 must still have spent its client address's budget.
+ */
 @Module({
-  providers: [ApiKeyService, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+  providers: [ApiKeyService],
   exports: [ApiKeyService],
 })
 export class AuthModule {}

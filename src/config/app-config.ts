@@ -5,6 +5,7 @@ import { ConfigurationError } from './config.errors';
 import { EnvironmentVariables } from './env.schema';
 import type { ProviderConnectionConfig } from './provider-connection.types';
 import { loadProvidersFile } from './providers-file.loader';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.parser';
 import { flattenValidationErrors } from './validation-messages';
 
 export type Role = 'api' | 'worker' | 'all';
@@ -51,6 +52,10 @@ export class AppConfig {
     readonly rateLimit: { readonly requests: number; readonly windowSeconds: number },
     /** SECRETS_KEY_PREVIOUS: opens credentials sealed before a key rotation. */
     readonly secretsKeyPrevious: Buffer | null = null,
+    /** TRUST_PROXY, as Fastify's trustProxy: the proxies whose X-Forwarded-For names the client. */
+    readonly trustProxy: TrustProxy = false,
+    /** IDEMPOTENCY_TTL_HOURS, in seconds: how long an Idempotency-Key's answer is kept. */
+    readonly idempotencyTtlSeconds: number = 24 * 3600,
   ) {}
 
   get runsApi(): boolean {
@@ -95,6 +100,8 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     vars.IMPORT_MAX_BYTES,
     { requests: vars.RATE_LIMIT_REQUESTS, windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS },
     parsePreviousSecretsKey(vars),
+    parseTrustProxy(vars.TRUST_PROXY),
+    vars.IDEMPOTENCY_TTL_HOURS * 3600,
   );
 }
 

@@ -171,6 +171,22 @@ export class EnvironmentVariables {
   @Max(3600)
   RATE_LIMIT_WINDOW_SECONDS = 60;
 
+  /**
+   * Which proxies may set X-Forwarded-For: a hop count, or comma-separated
+   * addresses/CIDRs (`loopback` and the like too). Unset: none is trusted.
+   */
+  @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
+
+  /** How long an Idempotency-Key is remembered; after that the same key is a new request. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 365)
+  IDEMPOTENCY_TTL_HOURS = 24;
+
   /** The largest file an import may fetch, in bytes. */
   @IsOptional()
   @Transform(toInt)

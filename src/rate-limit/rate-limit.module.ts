@@ -1,16 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type IORedis from 'ioredis';
 import { AuthModule } from '../auth/auth.module';
 import { AppConfig } from '../config/app-config';
 import { COORDINATION_REDIS } from '../coordination/coordination.module';
-import { ApiKeyThrottlerGuard } from './api-key-throttler.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 /**
  * RATE_LIMIT_REQUESTS per API key per RATE_LIMIT_WINDOW_SECONDS, held in
  * Redis; over it, a 429 problem with Retry-After. Absent when the limit is 0.
+ * Its guard, ApiKeyThrottlerGuard, is registered by AppModule ahead of the
+ * API key guard (see rateLimited there).
  */
 @Module({})
 export class RateLimitModule {
@@ -34,7 +34,6 @@ export class RateLimitModule {
           }),
         }),
       ],
-      providers: [{ provide: APP_GUARD, useClass: ApiKeyThrottlerGuard }],
     };
   }
 }
