@@ -70,7 +70,11 @@ export class ProviderConnectionStore {
 
   async get(
     name: string,
-  ): Promise<{ source: 'file' | 'api'; config: ProviderConnectionConfig | null; unreadable: UnreadableConnection | null } | null> {
+  ): Promise<{
+    source: 'file' | 'api';
+    config: ProviderConnectionConfig | null;
+    unreadable: UnreadableConnection | null;
+  } | null> {
     const row = await this.prisma.providerConnection.findUnique({ where: { name } });
     if (!row) return null;
     if (row.source === 'file' || !row.credentials) return { source: row.source, config: null, unreadable: null };
@@ -148,7 +152,8 @@ export class ProviderConnectionStore {
         where: { name: row.name, source: 'api', credentials: { equals: new Uint8Array(row.credentials!) } },
         data: { credentials },
       });
-      if (count === 1) this.logger.log(`credentials of connection '${row.name}' sealed again under the new SECRETS_KEY`);
+      if (count === 1)
+        this.logger.log(`credentials of connection '${row.name}' sealed again under the new SECRETS_KEY`);
     } catch (error) {
       // The old ciphertext still opens with SECRETS_KEY_PREVIOUS; the next read tries again.
       this.logger.warn(`connection '${row.name}' could not be sealed again: ${(error as Error).message}`);

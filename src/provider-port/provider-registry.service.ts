@@ -123,7 +123,11 @@ export class ProviderRegistry implements OnModuleInit {
       if (connection.unreadable) {
         // Never fatal: the connection is listed as failing and its calls fail, naming SECRETS_KEY.
         this.logger.error(connection.unreadable.reason);
-        this.registered.set(name, { adapter: new UnreadableConnectionAdapter(connection.unreadable), source: 'api', stamp });
+        this.registered.set(name, {
+          adapter: new UnreadableConnectionAdapter(connection.unreadable),
+          source: 'api',
+          stamp,
+        });
         continue;
       }
       try {

@@ -15,6 +15,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { RequireScope } from '../auth/auth.decorators';
 import { ImageChangesService } from '../catalogue/image-changes.service';
+import { ReplayedBy } from '../idempotency/replayed-by';
 import { BadRequestError, UnsupportedMediaTypeError } from '../errors/app.errors';
 import { JobDto } from '../jobs/dto/job.dto';
 import { presentJob } from '../jobs/job.presenter';
@@ -80,6 +81,7 @@ export class ImageFilesController {
 
   @Post(':id/upload-sessions')
   @RequireScope('images:write')
+  @ReplayedBy(UploadSessionsService)
   @ApiOperation({
     operationId: 'createUploadSession',
     summary: 'Start a direct upload',

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '../errors/app.errors';
 import type { Job } from '../persistence/generated/client';
+import type { ReplayableAnswer } from '../idempotency/replayed-by';
 import { PrismaService } from '../persistence/prisma.service';
 import { isUuid } from '../persistence/uuid';
 import { partSizeFor, STAGING_STORAGE, type StagingStorage } from '../staging/staging-storage';
@@ -19,8 +20,10 @@ const URL_TTL_SECONDS = 3600;
  * the broker checks the parts, hashes the assembled object by streaming it
  * back, and queues the same upload job as PUT …/file.
  */
+type StoredUploadSession = Pick<UploadSessionDto, 'uploadId' | 'imageId' | 'sizeBytes' | 'partSizeBytes'>;
+
 @Injectable()
-export class UploadSessionsService {
+export class UploadSessionsService implements ReplayableAnswer {
   constructor(
     private readonly prisma: PrismaService,
     private readonly intake: UploadIntakeService,
@@ -55,6 +58,35 @@ export class UploadSessionsService {
         partSizeBytes: partSize,
       },
     });
+    return this.signed(
+      { uploadId, imageId: image.id, sizeBytes, partSizeBytes: partSize },
+      stagingKey,
+      multipartUploadId,
+    );
+  }
+
+  /** An Idempotency-Key record keeps the session without its presigned URLs: they are bearer credentials. */
+  toStored(answer: unknown): StoredUploadSession {
+    const { uploadId, imageId, sizeBytes, partSizeBytes } = answer as UploadSessionDto;
+    return { uploadId, imageId, sizeBytes, partSizeBytes };
+  }
+
+  /** A replayed session: the same upload, its part URLs signed afresh. */
+  async fromStored(stored: unknown): Promise<UploadSessionDto> {
+    const session = stored as StoredUploadSession;
+    const upload = await this.prisma.upload.findUnique({ where: { id: session.uploadId } });
+    if (!upload?.multipartUploadId) {
+      throw new ConflictError(`Upload session '${session.uploadId}' no longer exists; open another one`);
+    }
+    return this.signed(session, upload.stagingKey, upload.multipartUploadId);
+  }
+
+  private async signed(
+    session: StoredUploadSession,
+    stagingKey: string,
+    multipartUploadId: string,
+  ): Promise<UploadSessionDto> {
+    const { sizeBytes, partSizeBytes: partSize } = session;
     const count = Math.ceil(sizeBytes / partSize);
     const parts = await Promise.all(
       Array.from({ length: count }, async (_, i) => ({
@@ -63,14 +95,7 @@ export class UploadSessionsService {
         sizeBytes: i === count - 1 ? sizeBytes - partSize * (count - 1) : partSize,
       })),
     );
-    return {
-      uploadId,
-      imageId: image.id,
-      sizeBytes,
-      partSizeBytes: partSize,
-      expiresAt: new Date(Date.now() + URL_TTL_SECONDS * 1000).toISOString(),
-      parts,
-    };
+    return { ...session, expiresAt: new Date(Date.now() + URL_TTL_SECONDS * 1000).toISOString(), parts };
   }
 
   async complete(imageId: string, uploadId: string, body: CompleteUploadSessionDto): Promise<Job> {
