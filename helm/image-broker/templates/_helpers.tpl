@@ -63,7 +63,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/* "true" when some secret is given as a value (without existingSecret), so the chart must create its Secret. */}}
 {{- define "image-broker.createSecret" -}}
-{{- if or (and .Values.secrets.databaseUrl.value (not .Values.secrets.databaseUrl.existingSecret)) (and .Values.secrets.redisUrl.value (not .Values.secrets.redisUrl.existingSecret)) (and .Values.secrets.apiKeys.value (not .Values.secrets.apiKeys.existingSecret)) (and .Values.secrets.secretsKey.value (not .Values.secrets.secretsKey.existingSecret)) (and .Values.secrets.stagingAccessKeyId.value (not .Values.secrets.stagingAccessKeyId.existingSecret)) (and .Values.secrets.stagingSecretAccessKey.value (not .Values.secrets.stagingSecretAccessKey.existingSecret)) -}}
+{{- if or (and .Values.secrets.databaseUrl.value (not .Values.secrets.databaseUrl.existingSecret)) (and .Values.secrets.redisUrl.value (not .Values.secrets.redisUrl.existingSecret)) (and .Values.secrets.apiKeys.value (not .Values.secrets.apiKeys.existingSecret)) (and .Values.secrets.secretsKey.value (not .Values.secrets.secretsKey.existingSecret)) (and .Values.secrets.secretsKeyPrevious.value (not .Values.secrets.secretsKeyPrevious.existingSecret)) (and .Values.secrets.stagingAccessKeyId.value (not .Values.secrets.stagingAccessKeyId.existingSecret)) (and .Values.secrets.stagingSecretAccessKey.value (not .Values.secrets.stagingSecretAccessKey.existingSecret)) -}}
 true
 {{- end }}
 {{- end }}
@@ -123,6 +123,12 @@ WORKER_CONCURRENCY, which each Deployment sets itself.
   value: {{ .Values.config.jobConcurrencyPerProvider | int64 | quote }}
 - name: IMPORT_MAX_BYTES
   value: {{ .Values.config.importMaxBytes | int64 | quote }}
+- name: IDEMPOTENCY_TTL_HOURS
+  value: {{ .Values.config.idempotencyTtlHours | int64 | quote }}
+{{- if .Values.config.trustProxy }}
+- name: TRUST_PROXY
+  value: {{ .Values.config.trustProxy | quote }}
+{{- end }}
 {{- if .Values.config.importAllowedAddresses }}
 - name: IMPORT_ALLOWED_ADDRESSES
   value: {{ .Values.config.importAllowedAddresses | quote }}
@@ -149,6 +155,13 @@ WORKER_CONCURRENCY, which each Deployment sets itself.
     secretKeyRef:
       name: {{ default (include "image-broker.secretName" .) .Values.secrets.secretsKey.existingSecret }}
       key: {{ .Values.secrets.secretsKey.key }}
+{{- end }}
+{{- if or .Values.secrets.secretsKeyPrevious.existingSecret .Values.secrets.secretsKeyPrevious.value }}
+- name: SECRETS_KEY_PREVIOUS
+  valueFrom:
+    secretKeyRef:
+      name: {{ default (include "image-broker.secretName" .) .Values.secrets.secretsKeyPrevious.existingSecret }}
+      key: {{ .Values.secrets.secretsKeyPrevious.key }}
 {{- end }}
 {{- if .Values.config.staging.endpoint }}
 {{- if not (or .Values.secrets.stagingAccessKeyId.existingSecret .Values.secrets.stagingAccessKeyId.value) }}
