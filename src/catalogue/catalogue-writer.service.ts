@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Prisma } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
 import type { NormalizedImage } from '../provider-port/normalized-image';
+import { databaseRefusal } from './database-refusal';
 import { imageContentHash } from './image-content-hash';
 import { deterministicImageId } from './image-id';
+import { findUnstorableValue } from './storable-image';
 
 /** Columns written by a sync, in the order of the VALUES tuples below. */
 const COLUMNS = [
@@ -77,6 +79,18 @@ const KEEP_WHEN_UNREPORTED = new Set(['sha256', 'size_bytes']);
 /** Rows per INSERT: 38 parameters each stays far below PostgreSQL's 65,535. */
 export const WRITE_BATCH_SIZE = 500;
 
+/** An upstream image a sync did not write, and why (public text: no database internals). */
+export interface SkippedRow {
+  image: NormalizedImage;
+  field: string | null;
+  reason: string;
+}
+
+export interface SyncBatchOutcome {
+  written: number;
+  skipped: SkippedRow[];
+}
+
 /**
  * Writes what a sync read into the catalogue. One statement per batch; a row
  * whose content hash is unchanged is not touched, so re-syncing an unchanged
@@ -84,7 +98,51 @@ export const WRITE_BATCH_SIZE = 500;
  */
 @Injectable()
 export class CatalogueWriter {
+  private readonly logger = new Logger(CatalogueWriter.name);
+
   constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Writes one batch of a sync, never failing it for one bad row: a row with a
+   * value PostgreSQL cannot hold is left out before the write, and should the
+   * database still refuse the batch's data, the rows are written one by one so
+   * only the refused ones are left out. A failure that is not about the data
+   * (the database unreachable) still fails the batch.
+   */
+  async writeSyncBatch(
+    providerName: string,
+    providerKind: string,
+    images: NormalizedImage[],
+    now: Date,
+  ): Promise<SyncBatchOutcome> {
+    const skipped: SkippedRow[] = [];
+    const storable: NormalizedImage[] = [];
+    for (const image of images) {
+      const problem = findUnstorableValue(image);
+      if (problem) skipped.push({ image, ...problem });
+      else storable.push(image);
+    }
+    try {
+      return { written: await this.upsertBatch(providerName, providerKind, storable, now), skipped };
+    } catch (error) {
+      if (databaseRefusal(error) === null) throw error;
+    }
+    let written = 0;
+    for (const image of storable) {
+      try {
+        written += await this.upsertBatch(providerName, providerKind, [image], now);
+      } catch (error) {
+        const reason = databaseRefusal(error);
+        if (reason === null) throw error;
+        // The database's own words stay here, in the log; the job shows the public reason.
+        this.logger.warn(
+          `sync of '${providerName}': the database refused image '${image.nativeId}': ${(error as Error).message}`,
+        );
+        skipped.push({ image, field: null, reason });
+      }
+    }
+    return { written, skipped };
+  }
 
   /** Upserts one batch; returns how many rows were inserted or changed. */
   async upsertBatch(

@@ -1,3 +1,5 @@
+import { secretRedactor } from '../logging/secret-redactor';
+
 /** A token as its issuer hands it out; `lifetimeMs` is Infinity when the issuer states no expiry. */
 export interface IssuedToken {
   token: string;
@@ -48,6 +50,8 @@ export class CachedTokenSource {
   private fetchShared(): Promise<string> {
     this.inFlight ??= this.issue()
       .then((issued) => {
+        // An issued token is a credential too: whatever echoes it later is redacted.
+        secretRedactor.rememberIssuedToken(issued.token);
         this.cached = { token: issued.token, refreshAtMs: this.refreshTime(issued) };
         return issued.token;
       })

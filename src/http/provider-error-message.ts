@@ -11,11 +11,18 @@
  *   text / HTML      "400 Bad Request\n\nProvided object does not match schema …"
  */
 
+import { secretRedactor } from '../logging/secret-redactor';
+
 const MAX_LENGTH = 500;
 
+/**
+ * The provider's reason, with every credential the broker knows taken out
+ * before it is cut to length: a provider that echoes the request (a Keystone
+ * repeating the password it refused) must not leak even half of a secret.
+ */
 export function extractProviderMessage(body: unknown): string | null {
   const message = typeof body === 'string' ? fromText(body) : fromObject(body, 0);
-  return message === null ? null : truncate(message);
+  return message === null ? null : truncate(secretRedactor.redact(message));
 }
 
 function fromObject(body: unknown, depth: number): string | null {
@@ -58,7 +65,9 @@ function withCode(code: unknown, message: string): string {
 }
 
 function fromText(body: string): string | null {
-  const plain = body
+  // Redacted before tags and whitespace are collapsed, which could change how a secret is spelt.
+  const plain = secretRedactor
+    .redact(body)
     .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]+>/g, ' ')
     .replace(/\s+/g, ' ')

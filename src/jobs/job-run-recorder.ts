@@ -1,7 +1,7 @@
-import { scrubUrlsInText } from '../logging/log-redaction';
 import { Injectable } from '@nestjs/common';
 import type { Job, Prisma } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
+import { scrubPublicText } from './public-job-error';
 
 /** Writes a job row's state transitions as a worker runs it. */
 @Injectable()
@@ -57,8 +57,8 @@ export class JobRunRecorder {
 
   /** `final` false: a retry follows, the row goes back to queued and keeps the error for the user to see. */
   async fail(jobId: string, code: string, rawMessage: string, final: boolean): Promise<void> {
-    // Job errors are shown to users and logged: URLs in them (import sources) lose their secrets first.
-    const message = scrubUrlsInText(rawMessage);
+    // Job errors are shown to users and logged: known credentials and URLs' secrets go first (a last safety net).
+    const message = scrubPublicText(rawMessage);
     await this.prisma.job.updateMany({
       where: { id: jobId, state: 'running' },
       data: final

@@ -20,7 +20,7 @@ import {
   type BrokerJobType,
   type QueuedJobData,
 } from './job-types';
-import { scrubUrlsInText } from '../logging/log-redaction';
+import { publicJobError, scrubPublicText } from './public-job-error';
 import { BrokerMetrics } from '../metrics/broker-metrics';
 import { JobRunRecorder } from './job-run-recorder';
 import { createRedisConnection } from '../coordination/redis-connection';
@@ -215,14 +215,18 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
       }
       const permanent = isPermanent(error);
       const final = permanent || queueJob.attemptsMade + 1 >= attempts;
+      const shown = publicJobError(error);
+      // The log keeps the detail a generic message hides (the log line itself is stripped of secrets).
+      const detail = shown.internal ? detailOf(error) : shown.message;
       this.logger.warn(
-        { errorCode: errorCode(error), final },
-        scrubUrlsInText(`${type} job failed: ${errorMessage(error)}${final ? '' : '; it will be retried'}`),
+        { errorCode: shown.code, final },
+        scrubPublicText(`${type} job failed: ${detail}${final ? '' : '; it will be retried'}`),
       );
-      await this.recorder.fail(jobId, errorCode(error), errorMessage(error), final);
+      await this.recorder.fail(jobId, shown.code, shown.message, final);
       if (final) await this.settle(handler, jobId, row.payload, error);
-      if (permanent) throw new UnrecoverableError(errorMessage(error));
-      throw error;
+      // BullMQ keeps the thrown message as failedReason in Redis (and the queue dashboard shows it): only the public text.
+      if (permanent) throw new UnrecoverableError(shown.message);
+      throw new QueuedJobFailure(shown.message);
     } finally {
       timer({ outcome });
       this.inFlight.delete(jobId);
@@ -236,12 +240,20 @@ function isPermanent(error: unknown): boolean {
   return false;
 }
 
-function errorCode(error: unknown): string {
-  if (error instanceof PermanentJobError || error instanceof ProviderError) return error.code;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[a-z_]+$/.test(code) ? code : 'internal_error';
-}
-
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** An internal failure as the log should show it: the message, and the stack when there is one. */
+function detailOf(error: unknown): string {
+  return error instanceof Error && error.stack ? error.stack : String(error);
+}
+
+/** What a failed run throws back to BullMQ: the public message only, no stack of internals. */
+class QueuedJobFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobFailed';
+    this.stack = `${this.name}: ${message}`;
+  }
 }

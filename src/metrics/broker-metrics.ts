@@ -62,6 +62,13 @@ export class BrokerMetrics implements ProviderCallObserver {
     registers: [this.registry],
   });
 
+  readonly syncRowsSkipped = new Counter({
+    name: 'image_broker_sync_rows_skipped_total',
+    help: 'Upstream images a catalogue sync left out because the catalogue cannot store them as they are, by provider',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'image_broker_' });
     this.snapshotGauge(

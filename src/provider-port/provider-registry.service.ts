@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import type { ProviderConnectionConfig } from '../config/provider-connection.types';
 import { ProviderConnectionsVersion } from '../coordination/coordination.module';
 import { NotFoundError } from '../errors/app.errors';
+import { secretRedactor } from '../logging/secret-redactor';
 import { PrismaService } from '../persistence/prisma.service';
 import { ProviderConnectionStore } from '../provider-connections/provider-connection.store';
 import { publicSettings } from '../provider-connections/public-settings';
@@ -71,8 +72,13 @@ export class ProviderRegistry implements OnModuleInit {
     return [...this.registered.values()].map((r) => r.adapter);
   }
 
-  /** Builds an adapter without registering it: how a new connection is checked before it is stored. */
+  /**
+   * Builds an adapter without registering it: how a new connection is checked
+   * before it is stored. Its credentials become known secrets first, so no text
+   * its provider sends back can carry them out.
+   */
   build(connection: ProviderConnectionConfig): ProviderAdapter {
+    secretRedactor.rememberConnection(connection);
     const factory = this.factories.get(connection.kind);
     if (!factory) throw new Error(`no adapter for kind ${connection.kind}`);
     return factory.create(connection, this.runtimes.create(connection));

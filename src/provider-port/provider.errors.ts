@@ -1,7 +1,13 @@
+import { secretRedactor } from '../logging/secret-redactor';
+
 /**
  * Typed failures of a provider call. Adapters throw these; the problem+json
  * filter (src/errors) is the one place that turns them into HTTP, and job
- * processors use `transient` to decide between retry and fail-fast.
+ * processors use `transient` to decide between retry and fail-fast. The
+ * message is stripped of every credential the broker knows as the error is
+ * built: a provider that echoes a request in its error body (a Keystone
+ * answering 401 with the password it was sent) cannot put it in a job error,
+ * a connection's lastError, a log line or the queue's failedReason.
  */
 export abstract class ProviderError extends Error {
   abstract readonly code: string;
@@ -12,7 +18,7 @@ export abstract class ProviderError extends Error {
     message: string,
     readonly upstreamStatus?: number,
   ) {
-    super(message);
+    super(secretRedactor.redact(message));
     this.name = new.target.name;
   }
 }

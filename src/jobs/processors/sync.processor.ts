@@ -1,15 +1,23 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { CatalogueVersion } from '../../coordination/coordination.module';
 import { CatalogueWriter, WRITE_BATCH_SIZE, seenKey } from '../../catalogue/catalogue-writer.service';
+import { textProblem } from '../../catalogue/storable-image';
+import { BrokerMetrics } from '../../metrics/broker-metrics';
 import { PrismaService } from '../../persistence/prisma.service';
 import type { NormalizedImage } from '../../provider-port/normalized-image';
 import { ProviderRegistry } from '../../provider-port/provider-registry.service';
 import { PermanentJobError, type JobContext, type JobHandler } from '../job-handler';
+import { publicJobError } from '../public-job-error';
+import { SyncSkipReport } from './sync-skip-report';
 
 /**
  * Catalogue sync of one provider: reads the whole listing, upserts what
  * changed, marks what vanished upstream as deleted, and records the outcome on
- * the provider connection. A failed listing deletes nothing.
+ * the provider connection. A failed listing deletes nothing. An upstream image
+ * the catalogue cannot store (a NUL in its name, a size beyond its column) is
+ * skipped and reported on the job's result and in a metric; it never fails
+ * the sync. Such an image still counts as listed, so a row the catalogue held
+ * from before keeps its last stored state rather than being marked deleted.
  */
 /** Rows changed by one sync above which table statistics are refreshed. */
 const ANALYZE_THRESHOLD = 1_000;
@@ -23,7 +31,10 @@ export class SyncProcessor implements JobHandler<'sync'> {
     private readonly writer: CatalogueWriter,
     private readonly prisma: PrismaService,
     private readonly version: CatalogueVersion,
+    private readonly metrics: BrokerMetrics,
   ) {}
+
+  private readonly logger = new Logger(SyncProcessor.name);
 
   async run({ payload, signal }: JobContext<'sync'>): Promise<Record<string, unknown>> {
     const adapter = await this.registry.resolve(payload.provider).catch(() => {
@@ -34,15 +45,26 @@ export class SyncProcessor implements JobHandler<'sync'> {
     let batch = new Map<string, NormalizedImage>();
     let listed = 0;
     let written = 0;
+    const skipped = new SyncSkipReport();
     const flush = async () => {
-      written += await this.writer.upsertBatch(adapter.name, adapter.kind, [...batch.values()], startedAt);
+      const outcome = await this.writer.writeSyncBatch(adapter.name, adapter.kind, [...batch.values()], startedAt);
+      written += outcome.written;
+      skipped.add(outcome.skipped);
+      for (const row of outcome.skipped) {
+        this.logger.warn(
+          `sync of '${adapter.name}' skipped image '${row.image.nativeId}': ${row.field ?? 'row'} ${row.reason}`,
+        );
+      }
+      if (outcome.skipped.length > 0)
+        this.metrics.syncRowsSkipped.inc({ provider: adapter.name }, outcome.skipped.length);
       batch = new Map();
     };
     try {
       for await (const image of adapter.listImages(signal)) {
         const key = seenKey(image);
         if (!seen.has(key)) listed += 1;
-        seen.add(key);
+        // An identity the catalogue cannot hold names no row it holds: nothing to keep from deletion.
+        if (!hasUnstorableIdentity(image)) seen.add(key);
         // A provider may list an image twice while its pages shift; keep the later copy.
         batch.set(key, image);
         if (batch.size >= WRITE_BATCH_SIZE) await flush();
@@ -55,11 +77,15 @@ export class SyncProcessor implements JobHandler<'sync'> {
         where: { name: adapter.name },
         data: { lastSyncAt: startedAt, lastError: null, lastErrorAt: null },
       });
-      return { listed, written, deleted };
+      return { listed, written, deleted, skipped: skipped.count, skippedRows: skipped.first };
     } catch (error) {
+      // lastError is shown to read-only keys: only public text, never the database's or a secret.
+      const shown = publicJobError(error);
+      if (shown.internal)
+        this.logger.error(`sync of '${adapter.name}' failed: ${(error as Error).stack ?? String(error)}`);
       await this.prisma.providerConnection.update({
         where: { name: adapter.name },
-        data: { lastError: error instanceof Error ? error.message : String(error), lastErrorAt: new Date() },
+        data: { lastError: shown.message, lastErrorAt: new Date() },
       });
       throw error;
     } finally {
@@ -67,4 +93,8 @@ export class SyncProcessor implements JobHandler<'sync'> {
       await this.version.bump();
     }
   }
+}
+
+function hasUnstorableIdentity(image: NormalizedImage): boolean {
+  return textProblem(image.nativeId) !== null || textProblem(image.region) !== null;
 }
