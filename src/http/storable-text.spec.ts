@@ -42,6 +42,17 @@ describe('text PostgreSQL can store', () => {
     expect(problem.field).toMatch(/^deep\[0\]\[0\]/);
   });
 
+  it('refuses an array or object far past any DTO cap without walking into it', () => {
+    const problems = findUnstorableText({
+      tags: Array.from({ length: 10_001 }, () => '\u0000'),
+      properties: Object.fromEntries(Array.from({ length: 1_001 }, (_, i) => [`k${i}`, 'v'])),
+    });
+    expect(problems).toEqual([
+      { field: 'tags', message: 'tags must not have more than 10000 items' },
+      { field: 'properties', message: 'properties must not have more than 1000 keys' },
+    ]);
+  });
+
   it('reports at most the limit asked', () => {
     expect(
       findUnstorableText(

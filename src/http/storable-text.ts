@@ -26,12 +26,22 @@ interface Visit {
   key: string | number | null;
 }
 
+/**
+ * Sanity caps on any array or object of any body, checked in the same pass so
+ * that class-transformer and class-validator, whose cost per item is high,
+ * never walk a megabyte of tags or keys only to refuse it. Far above every
+ * DTO's own cap (the largest, an upload's 10,000 parts), which still applies.
+ */
+export const MAX_BODY_ARRAY_ITEMS = 10_000;
+export const MAX_BODY_OBJECT_KEYS = 1_000;
+
 /** Longest key shown in a field path: enough to recognise it; the key's own length rule reports the rest. */
 const SHOWN_KEY_CHARS = 64;
 
 /**
  * Every string of a parsed JSON body, object keys included, checked with
- * `unstorableTextReason`: the first `limit` problems, each naming its field as
+ * `unstorableTextReason`, and every array and object against the sanity caps
+ * above: the first `limit` problems, each naming its field as
  * a dotted path (`properties.os_distro`, `tags[2]`). One iterative pass over
  * the body: linear in its size and safe at any nesting depth.
  */
@@ -45,9 +55,17 @@ export function findUnstorableText(body: unknown, limit = 20): FieldProblem[] {
       const reason = unstorableTextReason(value);
       if (reason) problems.push(problem(visit, reason));
     } else if (Array.isArray(value)) {
+      if (value.length > MAX_BODY_ARRAY_ITEMS) {
+        problems.push(problem(visit, `must not have more than ${MAX_BODY_ARRAY_ITEMS} items`));
+        continue;
+      }
       for (let i = value.length - 1; i >= 0; i--) pending.push({ value: value[i], parent: visit, key: i });
     } else if (isPlainObject(value)) {
       const keys = Object.keys(value);
+      if (keys.length > MAX_BODY_OBJECT_KEYS) {
+        problems.push(problem(visit, `must not have more than ${MAX_BODY_OBJECT_KEYS} keys`));
+        continue;
+      }
       for (let i = keys.length - 1; i >= 0; i--) {
         const key = keys[i];
         const keyReason = unstorableTextReason(key);
