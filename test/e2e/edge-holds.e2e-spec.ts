@@ -154,7 +154,17 @@ describe('the edge holds against hostile bodies', () => {
       });
 
     it.each<[string, () => () => Promise<Response>, number]>([
-      ['a path of 15,500 letters without a key', () => () => fetch(`${broker.url}/${'A'.repeat(15_500)}`), 404],
+      [
+        '40 paths of 15,500 letters at once, without a key',
+        () => async () => {
+          const answers = await Promise.all(
+            Array.from({ length: 40 }, () => fetch(`${broker.url}/${'A'.repeat(15_500)}`)),
+          );
+          await Promise.all(answers.slice(1).map((a) => a.arrayBuffer()));
+          return answers[0];
+        },
+        404,
+      ],
       ['a provider of 200,000 characters', () => post({ ...validImage, provider: 'p'.repeat(200_000) }), 400],
       ['a name of 900,000 characters', () => post({ ...validImage, name: 'n'.repeat(900_000) }), 400],
       [
