@@ -194,11 +194,12 @@ describe('the edge holds against hostile bodies', () => {
       ['a detail full of URL-like text', () => post({ ...validImage, provider: 'a:/'.repeat(60_000) }), 400],
     ])(
       'answers %s with a 4xx problem well under a second while /health/live stays quick',
-      async (_what, make, status) => {
+      async (what, make, status) => {
         const { took, worstLive, res } = await timedWithLiveness(make());
         expect(res.status).toBe(status);
         expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-        expect(took).toBeLessThan(1000);
+        // One request: well under a second. The 40 at once share the machine: 5 s for all (55 s before the fix).
+        expect(took).toBeLessThan(what.startsWith('40 ') ? 5000 : 1000);
         expect(worstLive).toBeLessThan(1000);
       },
     );
