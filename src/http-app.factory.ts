@@ -10,6 +10,9 @@ import { installConditionalGet } from './catalogue/conditional-get.hooks';
 import type { AppConfig } from './config/app-config';
 import { flattenValidationErrors } from './config/validation-messages';
 import { BadRequestError } from './errors/app.errors';
+import { sendProblem } from './errors/problem-details.filter';
+import { installBodyMediaTypes } from './http/body-media-types';
+import { StorableBodyPipe } from './http/storable-body.pipe';
 import { installRequestLogging } from './logging/request-logging.hooks';
 import { createRootLogger } from './logging/root-logger';
 import { BrokerMetrics } from './metrics/broker-metrics';
@@ -33,6 +36,7 @@ export async function createHttpApp(
   app.useLogger(app.get(PinoNestLogger));
   installRequestLogging(app.getHttpAdapter().getInstance(), await app.resolve(PinoLogger));
   app.useGlobalPipes(
+    new StorableBodyPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
@@ -45,23 +49,7 @@ export async function createHttpApp(
   );
   installHttpMetrics(app.getHttpAdapter().getInstance(), app.get(BrokerMetrics));
   installConditionalGet(app.getHttpAdapter().getInstance());
-  // PATCH bodies are JSON merge patches (RFC 7396); parse them as JSON.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, (_request, body, done) => {
-      try {
-        done(null, JSON.parse(body as string));
-      } catch (error) {
-        (error as { statusCode?: number }).statusCode = 400;
-        done(error as Error, undefined);
-      }
-    });
-  // Image bytes are streamed, never parsed or buffered: the handler gets the raw request stream.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+  installBodyMediaTypes(app.getHttpAdapter().getInstance(), sendProblem);
   if (config.runsApi) await installQueueDashboard(app);
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });

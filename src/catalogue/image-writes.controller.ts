@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConsumes,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -10,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/auth.decorators';
+import { AcceptsBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE } from '../http/body-media-types';
 import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
 import { CreateImageDto } from './dto/create-image.dto';
 import { ImageDto } from './dto/image.dto';
@@ -46,7 +46,7 @@ export class ImageWritesController {
 
   @Patch(':id')
   @RequireScope('images:write')
-  @ApiConsumes('application/merge-patch+json', 'application/json')
+  @AcceptsBody(MERGE_PATCH_MEDIA_TYPE, JSON_MEDIA_TYPE)
   @ApiOperation({
     operationId: 'updateImage',
     summary: 'Change an image',

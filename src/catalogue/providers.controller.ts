@@ -3,7 +3,6 @@ import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiBody,
-  ApiConsumes,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -12,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/auth.decorators';
+import { AcceptsBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE } from '../http/body-media-types';
 import { JobDto } from '../jobs/dto/job.dto';
 import { presentJob } from '../jobs/job.presenter';
 import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
@@ -89,7 +89,7 @@ export class ProvidersController {
 
   @Patch(':name')
   @RequireScope('admin')
-  @ApiConsumes('application/merge-patch+json', 'application/json')
+  @AcceptsBody(MERGE_PATCH_MEDIA_TYPE, JSON_MEDIA_TYPE)
   @ApiOperation({
     operationId: 'updateProvider',
     summary: 'Change a connection created through the API',

@@ -1,31 +1,71 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { scrubUrl, scrubUrlsInText } from '../logging/log-redaction';
-import { PROBLEM_CONTENT_TYPE } from './problem-details';
+import { REQUEST_ID_HEADER } from '../logging/request-id';
+import { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details';
 import { toProblem } from './problem-mapper';
+
+/**
+ * How much request-derived text an answer echoes: a detail, an `instance`, a
+ * field name or message. Enough to name what was wrong; a client that sends a
+ * megabyte of text does not get it back, nor make the scrubber walk it.
+ */
+const MAX_DETAIL_CHARS = 2000;
+const MAX_INSTANCE_CHARS = 2048;
+const MAX_FIELD_CHARS = 300;
+const MAX_FIELD_PROBLEMS = 100;
+
+const logger = new Logger('ProblemDetails');
 
 /** The one edge where every error, ours or a provider's or the framework's, becomes problem+json. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('ProblemDetails');
-
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
-    const problem = toProblem(error);
-    if (problem.status >= 500) {
-      this.logger.error(
-        scrubUrlsInText(
-          `${request.method} ${scrubUrl(request.url)} → ${problem.status}: ${(error as Error)?.stack ?? String(error)}`,
-        ),
-      );
-    }
-    if (problem.status === 401) reply.header('WWW-Authenticate', 'Bearer');
-    void reply
-      .status(problem.status)
-      .header('Content-Type', PROBLEM_CONTENT_TYPE)
-      // A URL in a message (an import source, say) may carry a token or signature: never echo it.
-      .send(JSON.stringify({ ...problem, detail: scrubUrlsInText(problem.detail), instance: scrubUrl(request.url) }));
+    sendProblem(http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), error);
   }
+}
+
+/** Answers `error` as problem+json; also used by hooks that answer before Nest sees the request. */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown): void {
+  const problem = toProblem(error);
+  if (problem.status >= 500) {
+    logger.error(
+      scrubUrlsInText(
+        `${request.method} ${capText(scrubUrl(request.url), MAX_INSTANCE_CHARS)} → ${problem.status}: ${(error as Error)?.stack ?? String(error)}`,
+      ),
+    );
+  }
+  if (problem.status === 401) void reply.header('WWW-Authenticate', 'Bearer');
+  void reply
+    .status(problem.status)
+    .header('Content-Type', PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(presentable(problem, request, reply)));
+}
+
+/**
+ * The problem as sent: scrubbed of URLs that may carry a token or signature
+ * (an import source, say), then request-derived text capped; an internal error
+ * carries the request id, so its log line can be found, and nothing else.
+ */
+function presentable(problem: ProblemDetails, request: FastifyRequest, reply: FastifyReply): ProblemDetails {
+  const out: ProblemDetails = {
+    ...problem,
+    detail: capText(scrubUrlsInText(problem.detail), MAX_DETAIL_CHARS),
+    instance: capText(scrubUrl(request.url), MAX_INSTANCE_CHARS),
+  };
+  if (problem.errors) {
+    out.errors = problem.errors.slice(0, MAX_FIELD_PROBLEMS).map((e) => ({
+      field: capText(e.field, MAX_FIELD_CHARS),
+      message: capText(scrubUrlsInText(e.message), MAX_FIELD_CHARS),
+    }));
+  }
+  const requestId = reply.getHeader(REQUEST_ID_HEADER);
+  if (problem.status === 500 && typeof requestId === 'string') out.requestId = requestId;
+  return out;
+}
+
+/** `text` cut to `max` characters, an ellipsis marking the cut. */
+export function capText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -52,3 +52,34 @@ describe('problem+json mapping', () => {
     expect(JSON.stringify(problem)).not.toContain('hunter2');
   });
 });
+
+describe('internal errors never reach a response body', () => {
+  const prismaLike = Object.assign(
+    new Error(
+      'Invalid `prisma.image.create()` invocation in /app/dist/src/catalogue/catalogue-writer.service.js:42:7\n' +
+        'invalid byte sequence for encoding "UTF8": 0x00',
+    ),
+    { name: 'PrismaClientKnownRequestError', code: 'P2000', clientVersion: '7.10.1', meta: { target: 'images' } },
+  );
+  const pgLike = Object.assign(new Error('unsupported Unicode escape sequence'), {
+    code: '22P05',
+    severity: 'ERROR',
+    where: 'JSON data, line 1: "\\ud800',
+  });
+  const serverSide = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { statusCode: 503 });
+
+  it.each([
+    ['a Prisma error', prismaLike],
+    ['a PostgreSQL error', pgLike],
+    ['an error carrying a 5xx status', serverSide],
+    ['a thrown string', 'SELECT * FROM api_keys'],
+  ])('answers %s with the generic 500 only', (_what, error) => {
+    const problem = toProblem(error);
+    expect(problem).toEqual({
+      type: 'https://image-broker.dev/problems/internal-error',
+      title: 'Internal server error',
+      status: 500,
+      detail: 'An unexpected error occurred; it has been logged.',
+    });
+  });
+});

@@ -33,3 +33,35 @@ describe('log redaction', () => {
     expect(scrubbed).toMatch(/answered 404$/);
   });
 });
+
+describe('finding URLs in text', () => {
+  /** What the scan replaces: the regex it stands for, applied to short inputs where its cost does not matter. */
+  const byRegex = (text: string) => text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (url) => scrubUrl(url));
+
+  it.each([
+    'no url at all',
+    'see https://example.com/a?token=x and ftp://u:p@h/f, then',
+    '1abc://host/p?secret=1 trailing',
+    'x.y+z-1://h?key=v',
+    '123://h nothing',
+    'http:// nothing after',
+    'http://',
+    '://h',
+    'a://b://c?token=t d://e',
+    '"https://h/q?sig=s"<b>https://i/?auth=a</b>',
+    'tab\thttps://h/?password=p\nnext',
+    'GET /AAAAhttps://h?token=t',
+  ])('finds the same URLs as the regex in %j', (text) => {
+    expect(scrubUrlsInText(text)).toBe(byRegex(text));
+  });
+
+  it('goes through 200,000 characters of a hostile detail well under a second', () => {
+    // The regex this replaces spent 0.28 s on 15,500 letters and grows with the square of the length
+    // (about 45 s here); the scan is linear, a few milliseconds each.
+    for (const text of ['GET /' + 'A'.repeat(200_000), '1://'.repeat(50_000), 'a:/'.repeat(70_000)]) {
+      const started = process.hrtime.bigint();
+      expect(scrubUrlsInText(text)).toBe(text);
+      expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1000);
+    }
+  });
+});

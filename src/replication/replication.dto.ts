@@ -1,22 +1,41 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsOptional, IsString, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { FIELD_LIMITS } from '../catalogue/dto/field-limits';
 import { JOB_STATES, JobErrorDto } from '../jobs/dto/job.dto';
 
 export class ReplicationTargetRequestDto {
-  @ApiProperty({ example: 'fpt-hcm', description: 'Provider connection name' })
+  @ApiProperty({
+    example: 'fpt-hcm',
+    description: 'Provider connection name',
+    minLength: 1,
+    maxLength: FIELD_LIMITS.providerName,
+  })
   @IsString()
   @MinLength(1)
+  @MaxLength(FIELD_LIMITS.providerName)
   provider!: string;
 
-  @ApiPropertyOptional({ description: "One of the connection's regions; its first when omitted" })
+  @ApiPropertyOptional({
+    description: "One of the connection's regions; its first when omitted",
+    maxLength: FIELD_LIMITS.region,
+  })
   @IsOptional()
   @IsString()
+  @MaxLength(FIELD_LIMITS.region)
   region?: string;
 }
 
 export class CreateReplicationDto {
-  @ApiProperty({ type: [ReplicationTargetRequestDto] })
+  @ApiProperty({ type: [ReplicationTargetRequestDto], minItems: 1, maxItems: 50 })
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })

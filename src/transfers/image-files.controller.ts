@@ -4,7 +4,6 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Req, Res } 
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
-  ApiConsumes,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
@@ -14,6 +13,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { RequireScope } from '../auth/auth.decorators';
+import { AcceptsBody, OCTET_STREAM_MEDIA_TYPE } from '../http/body-media-types';
 import { ImageChangesService } from '../catalogue/image-changes.service';
 import { ReplayedBy } from '../idempotency/replayed-by';
 import { BadRequestError, UnsupportedMediaTypeError } from '../errors/app.errors';
@@ -44,7 +44,7 @@ export class ImageFilesController {
   @Put(':id/file')
   @HttpCode(202)
   @RequireScope('images:write')
-  @ApiConsumes('application/octet-stream')
+  @AcceptsBody(OCTET_STREAM_MEDIA_TYPE)
   @ApiOperation({
     operationId: 'uploadImageFile',
     summary: "Upload an image's bytes",

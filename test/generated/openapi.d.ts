@@ -615,6 +615,7 @@ export interface components {
             minRamMiB?: number;
             protected?: boolean;
             tags?: string[];
+            /** @description At most 128 properties; keys 1-255 characters, values strings of at most 65535 characters */
             properties?: {
                 [key: string]: string;
             };
@@ -628,7 +629,7 @@ export interface components {
             name?: string;
             /** @description Replaces every tag */
             tags?: string[];
-            /** @description Merged into the properties; a null value removes that property */
+            /** @description Merged into the properties. At most 128 properties; keys 1-255 characters, values strings of at most 65535 characters; a null value removes that property */
             properties?: {
                 [key: string]: string | null;
             };

@@ -2,19 +2,21 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
-  IsObject,
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
   Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { IMAGE_VISIBILITIES } from '../../provider-port/normalized-image';
+import { FIELD_LIMITS, IsPropertyMap, propertyMapSchema } from './field-limits';
 
 export class CreateImageOsDto {
   @ApiPropertyOptional({ enum: ['linux', 'windows'], description: 'Required by NHN Cloud (os_type)' })
@@ -43,20 +45,30 @@ export class CreateImageOsDto {
 
 /** POST /v1/images: a custom image to register on a provider; its bytes follow with PUT …/file or an upload session. */
 export class CreateImageDto {
-  @ApiProperty({ example: 'nhn-kr1', description: 'Provider connection name' })
+  @ApiProperty({
+    example: 'nhn-kr1',
+    description: 'Provider connection name',
+    minLength: 1,
+    maxLength: FIELD_LIMITS.providerName,
+  })
   @IsString()
   @MinLength(1)
+  @MaxLength(FIELD_LIMITS.providerName)
   provider!: string;
 
-  @ApiPropertyOptional({ description: "One of the connection's regions; its first when omitted" })
+  @ApiPropertyOptional({
+    description: "One of the connection's regions; its first when omitted",
+    maxLength: FIELD_LIMITS.region,
+  })
   @IsOptional()
   @IsString()
+  @MaxLength(FIELD_LIMITS.region)
   region?: string;
 
-  @ApiProperty({ example: 'ubuntu-22.04-cuda-12.4', minLength: 1, maxLength: 255 })
+  @ApiProperty({ example: 'ubuntu-22.04-cuda-12.4', minLength: 1, maxLength: FIELD_LIMITS.imageName })
   @IsString()
   @MinLength(1)
-  @MaxLength(255)
+  @MaxLength(FIELD_LIMITS.imageName)
   name!: string;
 
   @ApiPropertyOptional({ example: 'qcow2' })
@@ -74,16 +86,18 @@ export class CreateImageDto {
   @IsIn(IMAGE_VISIBILITIES)
   visibility?: string;
 
-  @ApiPropertyOptional({ minimum: 0 })
+  @ApiPropertyOptional({ minimum: 0, maximum: FIELD_LIMITS.int32 })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(FIELD_LIMITS.int32)
   minDiskGiB?: number;
 
-  @ApiPropertyOptional({ minimum: 0 })
+  @ApiPropertyOptional({ minimum: 0, maximum: FIELD_LIMITS.int32 })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(FIELD_LIMITS.int32)
   minRamMiB?: number;
 
   @ApiPropertyOptional()
@@ -91,16 +105,21 @@ export class CreateImageDto {
   @IsBoolean()
   protected?: boolean;
 
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', maxLength: FIELD_LIMITS.tag },
+    maxItems: FIELD_LIMITS.tags,
+  })
   @IsOptional()
-  @ArrayMaxSize(128)
+  @IsArray()
+  @ArrayMaxSize(FIELD_LIMITS.tags)
   @IsString({ each: true })
-  @MaxLength(255, { each: true })
+  @MaxLength(FIELD_LIMITS.tag, { each: true })
   tags?: string[];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @ApiPropertyOptional(propertyMapSchema({ nullable: false }))
   @IsOptional()
-  @IsObject()
+  @IsPropertyMap({ allowNull: false })
   properties?: Record<string, string>;
 
   @ApiPropertyOptional({ type: CreateImageOsDto })
@@ -109,10 +128,15 @@ export class CreateImageDto {
   @Type(() => CreateImageOsDto)
   os?: CreateImageOsDto;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'Required by FPT Metal Cloud; checked against the uploaded bytes' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: FIELD_LIMITS.safeInteger,
+    description: 'Required by FPT Metal Cloud; checked against the uploaded bytes',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(FIELD_LIMITS.safeInteger)
   sizeBytes?: number;
 
   @ApiPropertyOptional({

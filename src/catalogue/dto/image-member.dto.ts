@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { MEMBER_STATUSES } from '../../provider-port/provider-writes';
+import { FIELD_LIMITS } from './field-limits';
 
 export class ImageMemberDto {
   @ApiProperty({ description: 'The tenant or project the image is shared with' })
@@ -21,10 +22,10 @@ export class ImageMemberListDto {
 }
 
 export class AddMemberDto {
-  @ApiProperty({ example: '8989447062e04a818baf9e073fd04fa7' })
+  @ApiProperty({ example: '8989447062e04a818baf9e073fd04fa7', minLength: 1, maxLength: FIELD_LIMITS.memberId })
   @IsString()
   @MinLength(1)
-  @MaxLength(255)
+  @MaxLength(FIELD_LIMITS.memberId)
   memberId!: string;
 }
 
