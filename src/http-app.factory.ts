@@ -10,11 +10,30 @@ import { installConditionalGet } from './catalogue/conditional-get.hooks';
 import type { AppConfig } from './config/app-config';
 import { flattenValidationErrors } from './config/validation-messages';
 import { BadRequestError } from './errors/app.errors';
+import {
+  answerClientError,
+  answerFrameworkError,
+  installHostHeaderCheck,
+  MAX_PATH_PARAM_LENGTH,
+} from './errors/framework-error-responses';
 import { installRequestLogging } from './logging/request-logging.hooks';
 import { createRootLogger } from './logging/root-logger';
 import { BrokerMetrics } from './metrics/broker-metrics';
 import { installHttpMetrics } from './metrics/http-metrics.hooks';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { installJsonBodyParsers } from './request-parsing/json-body-parsers';
+
+/**
+ * What Fastify and Node answer before a route runs: as problem+json (see
+ * framework-error-responses.ts), and path parameters up to the longest a
+ * route takes (Fastify's default, 100, refused long tags and member ids).
+ */
+const MALFORMED_REQUEST_OPTIONS = {
+  frameworkErrors: answerFrameworkError,
+  clientErrorHandler: answerClientError,
+  routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+  http: { requireHostHeader: false },
+};
 
 /** Builds the Nest application on Fastify, with the validation, error and spec conventions of every route. */
 export async function createHttpApp(
@@ -25,7 +44,7 @@ export async function createHttpApp(
     options.logger === false
       ? createRootLogger({ level: 'silent', role: config.role })
       : (options.logger ?? createRootLogger({ level: config.logLevel, role: config.role }));
-  const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 1024 * 1024 });
+  const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 1024 * 1024, ...MALFORMED_REQUEST_OPTIONS });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     bufferLogs: true,
     abortOnError: false,
@@ -45,18 +64,9 @@ export async function createHttpApp(
   );
   installHttpMetrics(app.getHttpAdapter().getInstance(), app.get(BrokerMetrics));
   installConditionalGet(app.getHttpAdapter().getInstance());
-  // PATCH bodies are JSON merge patches (RFC 7396); parse them as JSON.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, (_request, body, done) => {
-      try {
-        done(null, JSON.parse(body as string));
-      } catch (error) {
-        (error as { statusCode?: number }).statusCode = 400;
-        done(error as Error, undefined);
-      }
-    });
+  installHostHeaderCheck(app.getHttpAdapter().getInstance());
+  // JSON and (for PATCH) JSON merge patch bodies (RFC 7396), their nesting capped.
+  installJsonBodyParsers(app);
   // Image bytes are streamed, never parsed or buffered: the handler gets the raw request stream.
   app
     .getHttpAdapter()
