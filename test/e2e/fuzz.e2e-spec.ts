@@ -27,6 +27,8 @@ const ONLY = process.env.FUZZ_ONLY === undefined ? undefined : Number(process.en
 const LANES = 4;
 /** A crashed broker is started again so the run goes on and reports everything; past this many, the run stops. */
 const MAX_RESTARTS = Number(process.env.FUZZ_MAX_RESTARTS ?? 3);
+/** Sending stops after this long (the count is then short, and the report says so): the run is bounded in time too. */
+const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 150_000);
 
 interface Failure {
   request: FuzzRequest;
@@ -134,84 +136,89 @@ describe('fuzzing every route of openapi.json', () => {
     await s3?.close();
   });
 
-  it('answers every request with a 2xx, 3xx or a 4xx problem+json, never a 5xx, and stays up', async () => {
-    const spec = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')) as OpenApiDocument;
-    const all = fuzzRequests(spec, fixtures, SEED, ONLY === undefined ? COUNT : ONLY + 1);
-    const requests = ONLY === undefined ? all : [all[ONLY]];
-    const tally = new Map<number, number>();
-    const failures: Failure[] = [];
-    const crashes: FuzzRequest[][] = [];
-    const inFlight = new Set<FuzzRequest>();
-    /** Requests whose connection was cut without an answer while the process died. */
-    const lastWords: FuzzRequest[] = [];
-    let next = 0;
-    let restarting: Promise<void> | undefined;
-    const started = Date.now();
+  it(
+    'answers every request with a 2xx, 3xx or a 4xx problem+json, never a 5xx, and stays up',
+    async () => {
+      const spec = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')) as OpenApiDocument;
+      const all = fuzzRequests(spec, fixtures, SEED, ONLY === undefined ? COUNT : ONLY + 1);
+      const requests = ONLY === undefined ? all : [all[ONLY]];
+      const tally = new Map<number, number>();
+      const failures: Failure[] = [];
+      const crashes: FuzzRequest[][] = [];
+      const inFlight = new Set<FuzzRequest>();
+      /** Requests whose connection was cut without an answer while the process died. */
+      const lastWords: FuzzRequest[] = [];
+      let next = 0;
+      let restarting: Promise<void> | undefined;
+      const started = Date.now();
 
-    /** After a crash: note what was in flight, start the broker again on the same database. */
-    async function restartAfterCrash(): Promise<void> {
-      // Give the other lanes a moment to notice the same death, then keep what had no answer.
-      await new Promise((r) => setTimeout(r, 200));
-      crashes.push([...lastWords.splice(0), ...inFlight]);
-      if (crashes.length > MAX_RESTARTS) return;
-      broker.launch();
-      await broker.waitUntilReady();
-    }
-
-    async function lane(): Promise<void> {
-      while (next < requests.length && crashes.length <= MAX_RESTARTS) {
-        const request = requests[next++];
-        await restarting;
-        const send = () =>
-          rawExchange(broker.port, requestBytes(request, broker.port), {
-            halfClose: request.halfClose,
-            timeoutMs: 20_000,
-          });
-        inFlight.add(request);
-        let response = await send();
-        inFlight.delete(request);
-        if (response.status < 0 && !isAlive(broker.pid)) {
-          // The request that got no answer may be the one that killed the process: keep it with the crash.
-          if (!/ECONNREFUSED/.test(response.error ?? '')) lastWords.push(request);
-          restarting ??= restartAfterCrash().finally(() => (restarting = undefined));
-          await restarting;
-          // Refused: never delivered, so sent again to the new process.
-          if (/ECONNREFUSED/.test(response.error ?? '') && crashes.length <= MAX_RESTARTS) response = await send();
-        }
-        tally.set(response.status, (tally.get(response.status) ?? 0) + 1);
-        const why = judge(response);
-        if (why) failures.push({ request, response, why });
+      /** After a crash: note what was in flight, start the broker again on the same database. */
+      async function restartAfterCrash(): Promise<void> {
+        // Give the other lanes a moment to notice the same death, then keep what had no answer.
+        await new Promise((r) => setTimeout(r, 200));
+        crashes.push([...lastWords.splice(0), ...inFlight]);
+        if (crashes.length > MAX_RESTARTS) return;
+        broker.launch();
+        await broker.waitUntilReady();
       }
-    }
-    await Promise.all(Array.from({ length: LANES }, () => lane()));
 
-    const live = await fetch(`${broker.url}/health/live`).then(
-      (r) => r.status,
-      () => -1,
-    );
-    const sent = [...tally.values()].reduce((a, b) => a + b, 0);
-    const byStatus = [...tally.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`);
-    const report = [
-      `fuzz seed ${SEED}: ${sent} requests in ${((Date.now() - started) / 1000).toFixed(1)} s; by status ${byStatus.join(', ')}`,
-      `health/live after the run: ${live}; broker restarts after a crash: ${Math.min(crashes.length, MAX_RESTARTS)}`,
-      ...crashes.map(
-        (c, i) => `crash ${i + 1}; cut off without an answer or in flight:\n${c.map(describeRequest).join('\n')}`,
-      ),
-      ...failures
-        .slice(0, 40)
-        .map((f) => `${f.why}:\n${describeRequest(f.request)}\n  → ${f.response?.body.slice(0, 300) ?? ''}`),
-      failures.length > 40 ? `… and ${failures.length - 40} more failures` : '',
-      failures.length + crashes.length > 0
-        ? `repeat with FUZZ_SEED=${SEED} (one request: FUZZ_SEED=${SEED} FUZZ_ONLY=<#>) npx jest test/e2e/fuzz.e2e-spec.ts`
-        : '',
-    ].filter(Boolean);
-    console.log(report.join('\n'));
+      async function lane(): Promise<void> {
+        while (next < requests.length && crashes.length <= MAX_RESTARTS && Date.now() - started < BUDGET_MS) {
+          const request = requests[next++];
+          await restarting;
+          const send = () =>
+            rawExchange(broker.port, requestBytes(request, broker.port), {
+              halfClose: request.halfClose,
+              timeoutMs: 20_000,
+            });
+          inFlight.add(request);
+          let response = await send();
+          inFlight.delete(request);
+          if (response.status < 0 && !isAlive(broker.pid)) {
+            // The request that got no answer may be the one that killed the process: keep it with the crash.
+            if (!/ECONNREFUSED/.test(response.error ?? '')) lastWords.push(request);
+            restarting ??= restartAfterCrash().finally(() => (restarting = undefined));
+            await restarting;
+            // Refused: never delivered, so sent again to the new process.
+            if (/ECONNREFUSED/.test(response.error ?? '') && crashes.length <= MAX_RESTARTS) response = await send();
+          }
+          tally.set(response.status, (tally.get(response.status) ?? 0) + 1);
+          const why = judge(response);
+          if (why) failures.push({ request, response, why });
+        }
+      }
+      await Promise.all(Array.from({ length: LANES }, () => lane()));
 
-    expect({ crashes: crashes.length, failures: failures.length, live }).toEqual({
-      crashes: 0,
-      failures: 0,
-      live: 200,
-    });
-    expect(isAlive(broker.pid)).toBe(true);
-  }, 300_000);
+      const live = await fetch(`${broker.url}/health/live`).then(
+        (r) => r.status,
+        () => -1,
+      );
+      const sent = [...tally.values()].reduce((a, b) => a + b, 0);
+      const byStatus = [...tally.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`);
+      const report = [
+        `fuzz seed ${SEED}: ${sent} requests in ${((Date.now() - started) / 1000).toFixed(1)} s; by status ${byStatus.join(', ')}`,
+        `health/live after the run: ${live}; broker restarts after a crash: ${Math.min(crashes.length, MAX_RESTARTS)}`,
+        sent < requests.length ? `stopped after ${sent} of ${requests.length} requests (time budget or crashes)` : '',
+        ...crashes.map(
+          (c, i) => `crash ${i + 1}; cut off without an answer or in flight:\n${c.map(describeRequest).join('\n')}`,
+        ),
+        ...failures
+          .slice(0, 40)
+          .map((f) => `${f.why}:\n${describeRequest(f.request)}\n  → ${f.response?.body.slice(0, 300) ?? ''}`),
+        failures.length > 40 ? `… and ${failures.length - 40} more failures` : '',
+        failures.length + crashes.length > 0
+          ? `repeat with FUZZ_SEED=${SEED} (one request: FUZZ_SEED=${SEED} FUZZ_ONLY=<#>) npx jest test/e2e/fuzz.e2e-spec.ts`
+          : '',
+      ].filter(Boolean);
+      console.log(report.join('\n'));
+
+      expect({ crashes: crashes.length, failures: failures.length, live }).toEqual({
+        crashes: 0,
+        failures: 0,
+        live: 200,
+      });
+      expect(isAlive(broker.pid)).toBe(true);
+    },
+    BUDGET_MS + 120_000,
+  );
 });
