@@ -10,6 +10,12 @@ import { installConditionalGet } from './catalogue/conditional-get.hooks';
 import type { AppConfig } from './config/app-config';
 import { flattenValidationErrors } from './config/validation-messages';
 import { BadRequestError } from './errors/app.errors';
+import {
+  answerClientError,
+  answerFrameworkError,
+  installHostHeaderCheck,
+  MAX_PATH_PARAM_LENGTH,
+} from './errors/framework-error-responses';
 import { sendProblem } from './errors/problem-details.filter';
 import { installBodyMediaTypes } from './http/body-media-types';
 import { StorableBodyPipe } from './http/storable-body.pipe';
@@ -18,6 +24,19 @@ import { createRootLogger } from './logging/root-logger';
 import { BrokerMetrics } from './metrics/broker-metrics';
 import { installHttpMetrics } from './metrics/http-metrics.hooks';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { installJsonBodyParsers } from './request-parsing/json-body-parsers';
+
+/**
+ * What Fastify and Node answer before a route runs: as problem+json (see
+ * framework-error-responses.ts), and path parameters up to the longest a
+ * route takes (Fastify's default, 100, refused long tags and member ids).
+ */
+const MALFORMED_REQUEST_OPTIONS = {
+  frameworkErrors: answerFrameworkError,
+  clientErrorHandler: answerClientError,
+  routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+  http: { requireHostHeader: false },
+};
 
 /** Builds the Nest application on Fastify, with the validation, error and spec conventions of every route. */
 export async function createHttpApp(
@@ -28,7 +47,11 @@ export async function createHttpApp(
     options.logger === false
       ? createRootLogger({ level: 'silent', role: config.role })
       : (options.logger ?? createRootLogger({ level: config.logLevel, role: config.role }));
-  const adapter = new FastifyAdapter({ trustProxy: config.trustProxy, bodyLimit: 1024 * 1024 });
+  const adapter = new FastifyAdapter({
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    ...MALFORMED_REQUEST_OPTIONS,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     bufferLogs: true,
     abortOnError: false,
@@ -49,6 +72,10 @@ export async function createHttpApp(
   );
   installHttpMetrics(app.getHttpAdapter().getInstance(), app.get(BrokerMetrics));
   installConditionalGet(app.getHttpAdapter().getInstance());
+  installHostHeaderCheck(app.getHttpAdapter().getInstance());
+  // JSON and (for PATCH) JSON merge patch bodies (RFC 7396), their nesting capped.
+  installJsonBodyParsers(app);
+  // Each route's body media types (415 otherwise), and the raw stream for octet-stream routes.
   installBodyMediaTypes(app.getHttpAdapter().getInstance(), sendProblem);
   if (config.runsApi) await installQueueDashboard(app);
   const document = buildOpenApiDocument(app);

@@ -3,17 +3,17 @@ import { NotFoundError } from '../errors/app.errors';
 import type { Image, Prisma } from '../persistence/generated/client';
 import { isUuid } from '../persistence/uuid';
 import { PrismaService } from '../persistence/prisma.service';
-import { afterPosition, decodeCursor, encodeCursor } from '../pagination/keyset-cursor';
+import { afterPosition, decodeCursor, encodeCursor, type CursorColumn } from '../pagination/keyset-cursor';
 import type { ImageDto, ImageListDto } from './dto/image.dto';
 import type { ImageSortField, ListImagesQuery } from './dto/list-images.query';
 import { KIND_TO_DB, presentImage } from './image.presenter';
 
-const SORT_COLUMNS: Record<ImageSortField, { column: string; nullable: boolean }> = {
-  name: { column: 'name', nullable: true },
-  createdAt: { column: 'createdAt', nullable: true },
-  updatedAt: { column: 'updatedAt', nullable: true },
-  sizeBytes: { column: 'sizeBytes', nullable: true },
-  provider: { column: 'providerName', nullable: false },
+const SORT_COLUMNS: Record<ImageSortField, { column: string } & CursorColumn> = {
+  name: { column: 'name', kind: 'text', nullable: true },
+  createdAt: { column: 'createdAt', kind: 'timestamp', nullable: true },
+  updatedAt: { column: 'updatedAt', kind: 'timestamp', nullable: true },
+  sizeBytes: { column: 'sizeBytes', kind: 'int64', nullable: true },
+  provider: { column: 'providerName', kind: 'text', nullable: false },
 };
 
 const ci = (value: string) => ({ equals: value, mode: 'insensitive' as const });
@@ -32,8 +32,8 @@ export class ImagesService {
 
     const where: Prisma.ImageWhereInput[] = [this.filters(query)];
     if (query.cursor) {
-      const position = decodeCursor(query.cursor, sort);
-      where.push(afterPosition(column, descending, nullable, fromCursorValue(field, position.value), position.id));
+      const position = decodeCursor(query.cursor, sort, SORT_COLUMNS[field]);
+      where.push(afterPosition(column, descending, nullable, position.value, position.id));
     }
     const direction = descending ? 'desc' : 'asc';
     const rows = await this.prisma.image.findMany({
@@ -100,11 +100,4 @@ function toCursorValue(value: unknown): string | number | null {
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'bigint') return value.toString();
   return value as string | number;
-}
-
-function fromCursorValue(field: ImageSortField, value: string | number | null): unknown {
-  if (value === null) return null;
-  if (field === 'createdAt' || field === 'updatedAt') return new Date(String(value));
-  if (field === 'sizeBytes') return BigInt(value);
-  return value;
 }

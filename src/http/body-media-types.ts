@@ -44,7 +44,7 @@ function hasBody(request: FastifyRequest): boolean {
 }
 
 /**
- * Installs the body parsers of the API and the check that keeps each route to
+ * Installs the octet-stream parser of the file route and the check that keeps each route to
  * its own media types. The check runs as the request arrives, before any
  * parser: a JSON route sent application/octet-stream used to hand the raw
  * socket stream to the validation pipe, whose object walk aborted Node.
@@ -70,15 +70,6 @@ export function installBodyMediaTypes(
         [{ field: 'Content-Type', message: `Content-Type must be ${accepted.join(' or ')}` }],
       ),
     );
-  });
-  // PATCH bodies are JSON merge patches (RFC 7396); parse them as JSON.
-  fastify.addContentTypeParser(MERGE_PATCH_MEDIA_TYPE, { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch (error) {
-      (error as { statusCode?: number }).statusCode = 400;
-      done(error as Error, undefined);
-    }
   });
   // Image bytes are streamed, never parsed or buffered: the handler gets the raw request stream.
   // Only routes that declare octet-stream get here (the onRequest check above).

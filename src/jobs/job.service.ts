@@ -104,8 +104,8 @@ export class JobService {
       },
     ];
     if (query.cursor) {
-      const position = decodeCursor(query.cursor, '-createdAt');
-      where.push(afterPosition('createdAt', true, false, new Date(String(position.value)), position.id));
+      const position = decodeCursor(query.cursor, '-createdAt', { kind: 'timestamp', nullable: false });
+      where.push(afterPosition('createdAt', true, false, position.value, position.id));
     }
     const rows = await this.prisma.job.findMany({
       where: { AND: where },

@@ -5,6 +5,7 @@ import { CatalogueVersion, ProviderConnectionsVersion } from '../coordination/co
 import { BadRequestError, ConflictError, NotFoundError } from '../errors/app.errors';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
 import { ProviderConnectionStore } from './provider-connection.store';
+import { isProviderName } from './provider-name';
 import type { CreateProviderRequestDto, UpdateProviderRequestDto } from './provider-connection-request.dto';
 
 /**
@@ -57,7 +58,7 @@ export class ProviderConnectionsService {
   }
 
   private async editable(name: string, replacesCredentials: boolean): Promise<ProviderConnectionConfig> {
-    const found = await this.store.get(name);
+    const found = isProviderName(name) ? await this.store.get(name) : null;
     if (!found) throw new NotFoundError(`No provider connection is named '${name}'`);
     if (found.unreadable) {
       if (!replacesCredentials) throw new ConflictError(found.unreadable.reason);

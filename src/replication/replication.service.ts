@@ -5,6 +5,7 @@ import { ImagesService } from '../catalogue/images.service';
 import { JobService } from '../jobs/job.service';
 import type { Job, Replication, ReplicationTarget } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
+import { isUuid } from '../persistence/uuid';
 import { requireCapability } from '../provider-port/provider.port';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
 import type { CreateReplicationDto, ReplicationDto } from './replication.dto';
@@ -79,9 +80,12 @@ export class ReplicationService {
 
   /** Runs one failed or cancelled target again, alone. */
   async retry(imageId: string, replicationId: string, targetId: string): Promise<ReplicationDto> {
-    const target = await this.prisma.replicationTarget.findFirst({
-      where: { id: targetId, replicationId, replication: { sourceImageId: imageId } },
-    });
+    // Ids that are not UUIDs name nothing (and PostgreSQL's uuid type would refuse them): 404 without a query.
+    const target = [imageId, replicationId, targetId].every(isUuid)
+      ? await this.prisma.replicationTarget.findFirst({
+          where: { id: targetId, replicationId, replication: { sourceImageId: imageId } },
+        })
+      : null;
     if (!target)
       throw new NotFoundError(`No target '${targetId}' in replication '${replicationId}' of image '${imageId}'`);
     const job = target.jobId ? await this.prisma.job.findUnique({ where: { id: target.jobId } }) : null;

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQuery } from '../../pagination/page.query';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { IsQueryText, MAX_QUERY_TEXT_LENGTH, PROVIDER_NAME_MAX_LENGTH } from '../../pagination/query-text';
 import { IMAGE_KINDS, IMAGE_STATUSES, IMAGE_VISIBILITIES } from '../../provider-port/normalized-image';
 
 export const IMAGE_SORT_FIELDS = ['name', 'createdAt', 'updatedAt', 'sizeBytes', 'provider'] as const;
@@ -9,14 +10,14 @@ export const IMAGE_SORTS = IMAGE_SORT_FIELDS.flatMap((f) => [f, `-${f}`]);
 
 /** Query of GET /v1/images: every filter of CONTRACT.md, a sort and a cursor. */
 export class ListImagesQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Provider connection name' })
+  @ApiPropertyOptional({ description: 'Provider connection name', maxLength: PROVIDER_NAME_MAX_LENGTH })
   @IsOptional()
-  @IsString()
+  @IsQueryText(PROVIDER_NAME_MAX_LENGTH)
   provider?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: MAX_QUERY_TEXT_LENGTH })
   @IsOptional()
-  @IsString()
+  @IsQueryText()
   region?: string;
 
   @ApiPropertyOptional({ enum: IMAGE_KINDS })
@@ -34,40 +35,43 @@ export class ListImagesQuery extends PageQuery {
   @IsIn(IMAGE_VISIBILITIES)
   visibility?: string;
 
-  @ApiPropertyOptional({ example: 'ubuntu', description: 'Case-insensitive' })
+  @ApiPropertyOptional({ example: 'ubuntu', description: 'Case-insensitive', maxLength: MAX_QUERY_TEXT_LENGTH })
   @IsOptional()
-  @IsString()
+  @IsQueryText()
   osDistro?: string;
 
-  @ApiPropertyOptional({ example: '22.04' })
+  @ApiPropertyOptional({ example: '22.04', maxLength: MAX_QUERY_TEXT_LENGTH })
   @IsOptional()
-  @IsString()
+  @IsQueryText()
   osVersion?: string;
 
-  @ApiPropertyOptional({ example: 'x86_64' })
+  @ApiPropertyOptional({ example: 'x86_64', maxLength: MAX_QUERY_TEXT_LENGTH })
   @IsOptional()
-  @IsString()
+  @IsQueryText()
   architecture?: string;
 
-  @ApiPropertyOptional({ example: 'nvidia', description: 'Case-insensitive' })
+  @ApiPropertyOptional({ example: 'nvidia', description: 'Case-insensitive', maxLength: MAX_QUERY_TEXT_LENGTH })
   @IsOptional()
-  @IsString()
+  @IsQueryText()
   gpuVendor?: string;
 
-  @ApiPropertyOptional({ example: 'H100', description: 'Case-insensitive; matches any of the image GPU models' })
+  @ApiPropertyOptional({
+    example: 'H100',
+    description: 'Case-insensitive; matches any of the image GPU models',
+    maxLength: MAX_QUERY_TEXT_LENGTH,
+  })
   @IsOptional()
-  @IsString()
+  @IsQueryText()
   gpuModel?: string;
 
-  @ApiPropertyOptional({ description: 'Images carrying this tag' })
+  @ApiPropertyOptional({ description: 'Images carrying this tag', maxLength: MAX_QUERY_TEXT_LENGTH })
   @IsOptional()
-  @IsString()
+  @IsQueryText()
   tag?: string;
 
-  @ApiPropertyOptional({ description: 'Name contains (case-insensitive)' })
+  @ApiPropertyOptional({ description: 'Name contains (case-insensitive)', maxLength: 200 })
   @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @IsQueryText(200)
   q?: string;
 
   @ApiPropertyOptional({ enum: IMAGE_SORTS, default: 'name', description: 'A leading - sorts descending' })

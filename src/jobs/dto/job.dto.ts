@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQuery } from '../../pagination/page.query';
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsQueryText, PROVIDER_NAME_MAX_LENGTH } from '../../pagination/query-text';
+import { UUID_PATTERN } from '../../persistence/uuid';
 
 export const JOB_TYPES = ['sync', 'upload', 'import', 'replicate', 'delete'] as const;
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -66,13 +68,13 @@ export class ListJobsQuery extends PageQuery {
   @IsIn(JOB_STATES)
   state?: string;
 
-  @ApiPropertyOptional({ description: 'Provider connection name' })
+  @ApiPropertyOptional({ description: 'Provider connection name', maxLength: PROVIDER_NAME_MAX_LENGTH })
   @IsOptional()
-  @IsString()
+  @IsQueryText(PROVIDER_NAME_MAX_LENGTH)
   provider?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @Matches(/^[0-9a-f-]{36}$/i, { message: 'imageId must be a UUID' })
+  @Matches(UUID_PATTERN, { message: 'imageId must be a UUID' })
   imageId?: string;
 }
