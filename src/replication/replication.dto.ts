@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsOptional, IsString, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsOptional, IsString, MinLength, ValidateNested } from 'class-validator';
+import { CreateImageOsDto } from '../catalogue/dto/create-image.dto';
+import { IMAGE_VISIBILITIES } from '../provider-port/normalized-image';
 import { JOB_STATES, JobErrorDto } from '../jobs/dto/job.dto';
 
 export class ReplicationTargetRequestDto {
@@ -13,6 +15,26 @@ export class ReplicationTargetRequestDto {
   @IsOptional()
   @IsString()
   region?: string;
+
+  @ApiPropertyOptional({ description: "The copy's name; the source's when omitted" })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: IMAGE_VISIBILITIES, description: "The copy's visibility; private when omitted" })
+  @IsOptional()
+  @IsIn(IMAGE_VISIBILITIES)
+  visibility?: string;
+
+  @ApiPropertyOptional({
+    type: CreateImageOsDto,
+    description: "The copy's OS fields, each in place of the source's (NHN Cloud requires os.type)",
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CreateImageOsDto)
+  os?: CreateImageOsDto;
 }
 
 export class CreateReplicationDto {
