@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { CatalogueVersion } from '../coordination/coordination.module';
-import { BadRequestError, NotFoundError } from '../errors/app.errors';
+import { BadRequestError, NotFoundError, UnprocessableError } from '../errors/app.errors';
 import type { ImageVisibility } from '../provider-port/normalized-image';
-import { operation } from '../provider-port/provider.port';
+import { createProblems, operation } from '../provider-port/provider.port';
+import type { CreateImageSpec } from '../provider-port/provider-writes';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
 import { CatalogueWriter } from './catalogue-writer.service';
 import type { CreateImageDto } from './dto/create-image.dto';
@@ -36,7 +37,7 @@ export class ImageRegistrationService {
       ]);
     }
     const region = body.region ?? adapter.regions[0] ?? '';
-    const created = await create({
+    const spec: CreateImageSpec = {
       name: body.name,
       region,
       diskFormat: body.diskFormat ?? null,
@@ -55,7 +56,16 @@ export class ImageRegistrationService {
       },
       sizeBytes: body.sizeBytes ?? null,
       sha256: body.sha256 ?? null,
-    });
+    };
+    // The adapter's own rules, before the call: 422 naming each field the provider would refuse.
+    const problems = createProblems(adapter, spec);
+    if (problems.length > 0) {
+      throw new UnprocessableError(
+        `Provider '${adapter.name}' cannot register this image: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+        problems,
+      );
+    }
+    const created = await create(spec);
     // Until the bytes arrive the declared size and sha256 are what the upload is checked against.
     const image = {
       ...created,

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parseApiKeys, type ApiKeySeed } from './api-keys.parser';
 import { ConfigurationError } from './config.errors';
+import { type ImportAllowRule, parseImportAllowlist } from './import-allowlist.parser';
 import { EnvironmentVariables } from './env.schema';
 import type { ProviderConnectionConfig } from './provider-connection.types';
 import { loadProvidersFile } from './providers-file.loader';
@@ -46,7 +47,7 @@ export class AppConfig {
     readonly shutdownTimeoutMs: number,
     readonly logLevel: string,
     readonly staging: StagingConfig | null,
-    readonly importAllowedAddresses: readonly string[],
+    readonly importAllowedAddresses: readonly ImportAllowRule[],
     readonly importMaxBytes: number,
     /** Requests per API key per window; 0 requests: no limit. */
     readonly rateLimit: { readonly requests: number; readonly windowSeconds: number },
@@ -93,10 +94,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     vars.SHUTDOWN_TIMEOUT_MS,
     vars.LOG_LEVEL,
     parseStaging(vars),
-    (vars.IMPORT_ALLOWED_ADDRESSES ?? '')
-      .split(',')
-      .map((a) => a.trim())
-      .filter(Boolean),
+    parseImportAllowlist(vars.IMPORT_ALLOWED_ADDRESSES),
     vars.IMPORT_MAX_BYTES,
     { requests: vars.RATE_LIMIT_REQUESTS, windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS },
     parsePreviousSecretsKey(vars),

@@ -147,7 +147,9 @@ export class EnvironmentVariables {
 
   /**
    * Addresses an import URL may reach although they are loopback, private,
-   * link-local or cloud metadata: comma-separated IPs or CIDRs.
+   * link-local, metadata or another special range: comma-separated IPs, CIDRs
+   * or host names, each optionally with `:port` (`[v6]:port` for IPv6), parsed
+   * by import-allowlist.parser.ts.
    */
   @IsOptional()
   @IsString()

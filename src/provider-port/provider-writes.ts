@@ -38,6 +38,15 @@ export interface CreateImageSpec {
 }
 
 /**
+ * Why a provider would refuse a CreateImageSpec, at create or when its bytes
+ * are uploaded: `field` is the spec's own (`os.type`, `sizeBytes`, `visibility`).
+ */
+export interface CreateSpecProblem {
+  field: string;
+  message: string;
+}
+
+/**
  * The staged bytes an upload reads: verified by the broker, readable any
  * number of times, by range. The checksums of an upload pushed while it is
  * received are known only once its last byte has been read: an adapter reads
@@ -110,6 +119,14 @@ export interface ImageMember {
 }
 
 export interface ProviderWrites {
+  /**
+   * What this provider refuses in `spec`, known without calling it: the one
+   * check createImage makes before sending, that services also make before
+   * queueing work (a replication's targets) or calling out. [] when none.
+   */
+  createProblems?(spec: CreateImageSpec): CreateSpecProblem[];
+  /** What the upload after the create would refuse in `spec` (Glance: data needs both formats set). */
+  uploadProblems?(spec: CreateImageSpec): CreateSpecProblem[];
   createImage?(spec: CreateImageSpec, signal?: AbortSignal): Promise<NormalizedImage>;
   /**
    * Pushes staged bytes to an image created by createImage, resuming from the

@@ -1,7 +1,7 @@
 import type { Capabilities, ProviderOperation } from './capabilities';
 import type { NormalizedImage } from './normalized-image';
-import { OperationNotSupportedError } from './provider.errors';
-import type { ProviderWrites } from './provider-writes';
+import { OperationNotSupportedError, ProviderRejectedError } from './provider.errors';
+import type { CreateImageSpec, CreateSpecProblem, ProviderWrites } from './provider-writes';
 
 /**
  * The single seam every backend implements. The broker's services talk to
@@ -42,4 +42,40 @@ export function operation<K extends keyof ProviderWrites>(
   const fn = adapter[method];
   if (typeof fn !== 'function') throw new OperationNotSupportedError(adapter.name, adapter.kind, capability);
   return fn.bind(adapter) as NonNullable<ProviderWrites[K]>;
+}
+
+/**
+ * Everything that keeps `spec` from becoming an active image at this
+ * provider, known before any call: a missing create or upload capability
+ * (field `provider`), then what the adapter itself refuses at create, and at
+ * upload when `needs` names it.
+ */
+export function createProblems(
+  adapter: ProviderAdapter,
+  spec: CreateImageSpec,
+  needs: readonly ProviderOperation[] = ['create'],
+): CreateSpecProblem[] {
+  const lacking = needs.filter((op) => !adapter.capabilities[op]);
+  if (lacking.length > 0 || typeof adapter.createImage !== 'function') {
+    const ops = lacking.length > 0 ? lacking : ['create'];
+    return [
+      {
+        field: 'provider',
+        message: `'${adapter.name}' (${adapter.kind}) does not support the ${ops.map((op) => `'${op}'`).join(' and ')} operation${ops.length > 1 ? 's' : ''}`,
+      },
+    ];
+  }
+  return [
+    ...(adapter.createProblems?.(spec) ?? []),
+    ...(needs.includes('upload') ? (adapter.uploadProblems?.(spec) ?? []) : []),
+  ];
+}
+
+/** An adapter's createImage refuses what its createProblems names, in one message naming each field. */
+export function refuseProblems(provider: string, problems: readonly CreateSpecProblem[]): void {
+  if (problems.length === 0) return;
+  throw new ProviderRejectedError(
+    provider,
+    `Provider '${provider}' cannot register this image: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+  );
 }

@@ -7,13 +7,14 @@ import { PermanentJobError, type JobContext, type JobHandler } from '../jobs/job
 import type { JobPayloads } from '../jobs/job-types';
 import type { Image, ReplicationTarget } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
-import type { ImageKind, ImageVisibility } from '../provider-port/normalized-image';
+import type { ImageKind } from '../provider-port/normalized-image';
 import { operation, type ProviderAdapter } from '../provider-port/provider.port';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
 import { STAGING_STORAGE, type StagingStorage } from '../staging/staging-storage';
 import type { ImageDigest } from '../transfers/image-digest.transform';
 import { StagedPush } from '../transfers/staged-push.service';
 import { copyClientId } from './copy-client-id';
+import { copySpec, readOverrides } from './copy-spec';
 import { ReplicationSourceStager, type StagedSource } from './replication-source.stager';
 
 /**
@@ -193,24 +194,7 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
   ): Promise<string> {
     const create = operation(adapter, 'create', 'createImage');
     const created = await create({
-      name: source.name ?? `replica-of-${source.id}`,
-      region: target.region,
-      diskFormat: source.diskFormat,
-      containerFormat: source.containerFormat,
-      visibility: 'private' as ImageVisibility,
-      minDiskGiB: source.minDiskGiB,
-      minRamMiB: source.minRamMiB,
-      protected: null,
-      tags: source.tags,
-      properties: { replicated_from: source.id },
-      os: {
-        type: source.osType,
-        distro: source.osDistro,
-        version: source.osVersion,
-        architecture: source.architecture,
-      },
-      sizeBytes: digest.sizeBytes,
-      sha256: digest.sha256,
+      ...copySpec(source, target.region, readOverrides(target.overrides), digest),
       clientId: copyClientId(target.id, jobId),
     });
     const image = {

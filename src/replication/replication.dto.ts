@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsIn,
   IsOptional,
   IsString,
   MaxLength,
@@ -10,6 +11,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { FIELD_LIMITS } from '../catalogue/dto/field-limits';
+import { CreateImageOsDto } from '../catalogue/dto/create-image.dto';
+import { IMAGE_VISIBILITIES } from '../provider-port/normalized-image';
 import { JOB_STATES, JobErrorDto } from '../jobs/dto/job.dto';
 
 export class ReplicationTargetRequestDto {
@@ -32,6 +35,27 @@ export class ReplicationTargetRequestDto {
   @IsString()
   @MaxLength(FIELD_LIMITS.region)
   region?: string;
+
+  @ApiPropertyOptional({ description: "The copy's name; the source's when omitted", maxLength: FIELD_LIMITS.imageName })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(FIELD_LIMITS.imageName)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: IMAGE_VISIBILITIES, description: "The copy's visibility; private when omitted" })
+  @IsOptional()
+  @IsIn(IMAGE_VISIBILITIES)
+  visibility?: string;
+
+  @ApiPropertyOptional({
+    type: CreateImageOsDto,
+    description: "The copy's OS fields, each in place of the source's (NHN Cloud requires os.type)",
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CreateImageOsDto)
+  os?: CreateImageOsDto;
 }
 
 export class CreateReplicationDto {

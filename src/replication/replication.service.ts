@@ -3,12 +3,15 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../errors/app.
 import type { FieldProblem } from '../config/validation-messages';
 import { ImagesService } from '../catalogue/images.service';
 import { JobService } from '../jobs/job.service';
-import type { Job, Replication, ReplicationTarget } from '../persistence/generated/client';
+import type { Image, Job, Prisma, Replication, ReplicationTarget } from '../persistence/generated/client';
 import { PrismaService } from '../persistence/prisma.service';
 import { isUuid } from '../persistence/uuid';
-import { requireCapability } from '../provider-port/provider.port';
+import type { ImageVisibility } from '../provider-port/normalized-image';
+import { createProblems, type ProviderAdapter } from '../provider-port/provider.port';
+import type { CreateSpecProblem } from '../provider-port/provider-writes';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
-import type { CreateReplicationDto, ReplicationDto } from './replication.dto';
+import { type CopyOverrides, copySpec } from './copy-spec';
+import type { CreateReplicationDto, ReplicationDto, ReplicationTargetRequestDto } from './replication.dto';
 
 /** Copies of an image on other providers: one target and one job per destination. */
 @Injectable()
@@ -28,7 +31,7 @@ export class ReplicationService {
       );
     }
     const problems: FieldProblem[] = [];
-    const targets: Array<{ provider: string; region: string }> = [];
+    const targets: Array<{ provider: string; region: string; overrides: CopyOverrides }> = [];
     for (const [index, target] of body.targets.entries()) {
       const field = `targets[${index}]`;
       const adapter = await this.registry.resolve(target.provider).catch(() => null);
@@ -36,9 +39,6 @@ export class ReplicationService {
         problems.push({ field: `${field}.provider`, message: `no provider connection is named '${target.provider}'` });
         continue;
       }
-      // 501 naming the provider and the operation it lacks.
-      requireCapability(adapter, 'create');
-      requireCapability(adapter, 'upload');
       const region = target.region ?? adapter.regions[0] ?? '';
       if (target.region !== undefined && !adapter.regions.includes(target.region)) {
         problems.push({
@@ -50,7 +50,12 @@ export class ReplicationService {
       } else if (targets.some((t) => t.provider === adapter.name && t.region === region)) {
         problems.push({ field, message: 'names the same destination twice' });
       } else {
-        targets.push({ provider: adapter.name, region });
+        const overrides = this.overrides(target);
+        const refused = this.preflight(adapter, source, region, overrides);
+        for (const p of refused) {
+          problems.push({ field: `${field}.${p.field}`, message: `${adapter.name} (${adapter.kind}): ${p.message}` });
+        }
+        if (refused.length === 0) targets.push({ provider: adapter.name, region, overrides });
       }
     }
     if (problems.length > 0)
@@ -59,7 +64,14 @@ export class ReplicationService {
     const replication = await this.prisma.replication.create({
       data: {
         sourceImageId: source.id,
-        targets: { create: targets.map((t, position) => ({ position, providerName: t.provider, region: t.region })) },
+        targets: {
+          create: targets.map((t, position) => ({
+            position,
+            providerName: t.provider,
+            region: t.region,
+            overrides: t.overrides as Prisma.InputJsonObject,
+          })),
+        },
       },
       include: { targets: true },
     });
@@ -138,6 +150,34 @@ export class ReplicationService {
         };
       }),
     };
+  }
+
+  private overrides(target: ReplicationTargetRequestDto): CopyOverrides {
+    const os = target.os && Object.fromEntries(Object.entries(target.os).filter(([, v]) => v !== undefined));
+    return {
+      ...(target.name !== undefined ? { name: target.name } : {}),
+      ...(target.visibility !== undefined ? { visibility: target.visibility as ImageVisibility } : {}),
+      ...(os && Object.keys(os).length > 0 ? { os } : {}),
+    };
+  }
+
+  /**
+   * What the target would refuse in the copy, checked with the adapter's own
+   * rules before any job is queued. Size and sha256 the source does not know
+   * are left out: the job computes them from the bytes before it registers.
+   */
+  private preflight(
+    adapter: ProviderAdapter,
+    source: Image,
+    region: string,
+    overrides: CopyOverrides,
+  ): CreateSpecProblem[] {
+    const bytes = { sizeBytes: source.sizeBytes === null ? null : Number(source.sizeBytes), sha256: source.sha256 };
+    const spec = copySpec(source, region, overrides, bytes);
+    return createProblems(adapter, spec, ['create', 'upload']).filter(
+      (p) =>
+        !((p.field === 'sizeBytes' && bytes.sizeBytes === null) || (p.field === 'sha256' && bytes.sha256 === null)),
+    );
   }
 
   private async source(imageId: string) {

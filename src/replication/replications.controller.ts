@@ -20,11 +20,14 @@ export class ReplicationsController {
     summary: 'Copy an image to other providers',
     description:
       'One job per target. A target that already holds an image with the same sha256 reuses it. The source is read once ' +
-      'per target; every copy is checked against its checksum. 422 names an unknown provider, the source itself or an ' +
-      'image that is not active; 501 names a target provider without create or upload.',
+      'for all targets; every copy is checked against its checksum. A target may give the name, visibility (private ' +
+      "when omitted) and os fields of its copy, in place of the source's (NHN Cloud requires os.type). Every target is " +
+      "checked with its provider's own rules before any job is queued: 422 names targets[i].<field> and the provider " +
+      'for an unknown provider or region, the source itself, a target without create or upload, what the target would ' +
+      'refuse (os.type, visibility, disk or container format), and an image that is not active.',
   })
   @ApiAcceptedResponse({ type: ReplicationDto })
-  @ApiProblemResponses(400, 401, 403, 404, 422, 501)
+  @ApiProblemResponses(400, 401, 403, 404, 422)
   async create(
     @Param('id') id: string,
     @Body() body: CreateReplicationDto,

@@ -125,9 +125,11 @@ export class ImageFilesController {
     operationId: 'importImage',
     summary: "Fetch an image's bytes from a URL",
     description:
-      'A worker fetches the URL (redirects limited, size capped, timeouts; loopback, private, link-local and metadata ' +
-      'addresses refused unless IMPORT_ALLOWED_ADDRESSES names them), verifies the sha256 given or registered, and ' +
-      'queues the upload job. 202 with the import job.',
+      'A worker fetches the URL (redirects limited, size capped, timeouts), verifies the sha256 given or registered, ' +
+      'and queues the upload job. 202 with the import job. A URL whose host is or resolves to a loopback, private, ' +
+      'link-local, metadata, documentation, benchmarking, multicast, broadcast or reserved address, or IPv6 that ' +
+      'carries one (compatible, mapped, NAT64, 6to4, Teredo), site-local or unique-local, is refused with 422 naming ' +
+      'url, unless IMPORT_ALLOWED_ADDRESSES allows it on that port; the worker checks every redirect again.',
   })
   @ApiAcceptedResponse({ type: JobDto, description: 'The import job; `Location` points at it' })
   @ApiProblemResponses(400, 401, 403, 404, 409, 422, 501)

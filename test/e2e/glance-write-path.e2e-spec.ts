@@ -126,14 +126,17 @@ describe('the write path on OpenStack Glance', () => {
       expect(glance.nhn.store.get(res.body.nativeId)).toBeDefined();
     });
 
-    it('refuses an NHN image without os.type, naming the field', async () => {
-      const res = await broker.api<{ detail: string }>('/v1/images', {
+    it('refuses an NHN image without os.type, naming the field, before calling NHN', async () => {
+      const imagesBefore = glance.nhn.store.count();
+      const res = await broker.api<{ detail: string; errors: Array<{ field: string }> }>('/v1/images', {
         method: 'POST',
         body: { provider: 'nhn-kr1', name: 'no-os' },
         secret: WRITER_SECRET,
       });
       expect(res.status).toBe(422);
       expect(res.body.detail).toContain('os.type');
+      expect(res.body.errors.map((e) => e.field)).toEqual(['os.type']);
+      expect(glance.nhn.store.count()).toBe(imagesBefore);
     });
 
     it('refuses an unknown provider and an unknown field by name', async () => {

@@ -243,15 +243,111 @@ describe('replicating an image to other clouds', () => {
     expect(itself.body.errors?.[0].field).toBe('targets[0].provider');
   });
 
-  it('answers 501 for a provider without upload, and 422 for an image that is not active', async () => {
+  it('refuses with 422 a target without create or upload, naming it, and an image that is not active', async () => {
     const noUpload = await replicate(sourceId, [{ provider: 'genesis' }]);
-    expect(noUpload.status).toBe(501);
-    expect(noUpload.body).toMatchObject({ provider: 'genesis', operation: 'create' });
+    expect(noUpload.status).toBe(422);
+    expect(noUpload.body.errors).toEqual([
+      {
+        field: 'targets[0].provider',
+        message: expect.stringMatching(/^genesis \(genesis-cloud\): .*'create' and 'upload'/),
+      },
+    ]);
     const pending = await broker.api<{ id: string }>('/v1/images', {
       method: 'POST',
       body: { provider: 'vietnix-hcm', name: 'not-yet', diskFormat: 'raw', containerFormat: 'bare' },
       secret: WRITER_SECRET,
     });
     expect((await replicate(pending.body.id, [{ provider: 'fpt-hcm' }])).status).toBe(422);
+  });
+
+  it('checks each target before queueing: an NHN target of a source without os.type is a 422 naming it, and an os override makes the copy', async () => {
+    const plain = new TestImageBytes(2 * 1024 * 1024 + 9, 'no-os');
+    const image = await broker.api<{ id: string }>('/v1/images', {
+      method: 'POST',
+      body: {
+        provider: 'vietnix-hcm',
+        name: 'no-os',
+        diskFormat: 'raw',
+        containerFormat: 'bare',
+        sha256: plain.sha256,
+      },
+      secret: WRITER_SECRET,
+    });
+    const put = await broker.putImageFile(image.body.id, plain.stream());
+    expect((await broker.waitForJob(put.body.id)).state).toBe('succeeded');
+    const replicateJobs = async () =>
+      (await broker.api<{ items: Array<{ type: string }> }>(`/v1/jobs?imageId=${image.body.id}`)).body.items.filter(
+        (j) => j.type === 'replicate',
+      );
+
+    const refused = await broker.api<{ status: number; errors: Array<{ field: string; message: string }> }>(
+      `/v1/images/${image.body.id}/replications`,
+      { method: 'POST', body: { targets: [{ provider: 'fpt-hcm' }, { provider: 'nhn-kr1' }] }, secret: WRITER_SECRET },
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body.errors).toEqual([
+      { field: 'targets[1].os.type', message: expect.stringContaining('nhn-kr1 (openstack-glance)') },
+    ]);
+    expect(await replicateJobs()).toEqual([]);
+    expect((await broker.api<{ items: unknown[] }>(`/v1/images/${image.body.id}/replications`)).body.items).toEqual([]);
+
+    const accepted = await broker.api<Replication>(`/v1/images/${image.body.id}/replications`, {
+      method: 'POST',
+      body: {
+        targets: [
+          { provider: 'nhn-kr1', name: 'no-os-copy', os: { type: 'linux', distro: 'ubuntu', version: '24.04' } },
+        ],
+      },
+      secret: WRITER_SECRET,
+    });
+    expect(accepted.status).toBe(202);
+    const done = await settled(accepted.body.id, image.body.id);
+    expect(done.targets[0]).toMatchObject({ status: 'succeeded', reused: false });
+    const copy = (
+      await broker.api<Image & { name: string; os: { type: string; distro: string; version: string } }>(
+        `/v1/images/${done.targets[0].imageId}`,
+      )
+    ).body;
+    expect(copy).toMatchObject({
+      status: 'active',
+      name: 'no-os-copy',
+      os: { type: 'linux', distro: 'ubuntu', version: '24.04' },
+      checksums: { sha256: plain.sha256 },
+    });
+  });
+
+  it('refuses overrides a target cannot take and what the source lacks for it, naming each field', async () => {
+    const res = await broker.api<{ errors: Array<{ field: string }> }>(`/v1/images/${sourceId}/replications`, {
+      method: 'POST',
+      body: {
+        targets: [
+          { provider: 'nhn-kr1', visibility: 'public' },
+          { provider: 'fpt-hcm', visibility: 'shared' },
+          { provider: 'nhn-kr1', region: 'nowhere' },
+          { provider: 'nhn-kr1', os: { type: 'solaris' } },
+        ],
+      },
+      secret: WRITER_SECRET,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e) => e.field)).toEqual(['targets.3.os.type']);
+    const refused = await broker.api<{ errors: Array<{ field: string }> }>(`/v1/images/${sourceId}/replications`, {
+      method: 'POST',
+      body: {
+        targets: [
+          { provider: 'nhn-kr1', visibility: 'public' },
+          { provider: 'fpt-hcm', visibility: 'shared' },
+          { provider: 'nhn-kr1', region: 'nowhere' },
+        ],
+      },
+      secret: WRITER_SECRET,
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors.map((e) => e.field)).toEqual([
+      'targets[0].visibility',
+      'targets[1].visibility',
+      'targets[2].region',
+    ]);
   });
 });

@@ -311,7 +311,7 @@ export interface paths {
         put?: never;
         /**
          * Fetch an image's bytes from a URL
-         * @description A worker fetches the URL (redirects limited, size capped, timeouts; loopback, private, link-local and metadata addresses refused unless IMPORT_ALLOWED_ADDRESSES names them), verifies the sha256 given or registered, and queues the upload job. 202 with the import job.
+         * @description A worker fetches the URL (redirects limited, size capped, timeouts), verifies the sha256 given or registered, and queues the upload job. 202 with the import job. A URL whose host is or resolves to a loopback, private, link-local, metadata, documentation, benchmarking, multicast, broadcast or reserved address, or IPv6 that carries one (compatible, mapped, NAT64, 6to4, Teredo), site-local or unique-local, is refused with 422 naming url, unless IMPORT_ALLOWED_ADDRESSES allows it on that port; the worker checks every redirect again.
          */
         post: operations["importImage"];
         delete?: never;
@@ -335,7 +335,7 @@ export interface paths {
         put?: never;
         /**
          * Copy an image to other providers
-         * @description One job per target. A target that already holds an image with the same sha256 reuses it. The source is read once per target; every copy is checked against its checksum. 422 names an unknown provider, the source itself or an image that is not active; 501 names a target provider without create or upload.
+         * @description One job per target. A target that already holds an image with the same sha256 reuses it. The source is read once for all targets; every copy is checked against its checksum. A target may give the name, visibility (private when omitted) and os fields of its copy, in place of the source's (NHN Cloud requires os.type). Every target is checked with its provider's own rules before any job is queued: 422 names targets[i].<field> and the provider for an unknown provider or region, the source itself, a target without create or upload, what the target would refuse (os.type, visibility, disk or container format), and an image that is not active.
          */
         post: operations["replicateImage"];
         delete?: never;
@@ -890,6 +890,15 @@ export interface components {
             provider: string;
             /** @description One of the connection's regions; its first when omitted */
             region?: string;
+            /** @description The copy's name; the source's when omitted */
+            name?: string;
+            /**
+             * @description The copy's visibility; private when omitted
+             * @enum {string}
+             */
+            visibility?: "public" | "private" | "shared" | "community";
+            /** @description The copy's OS fields, each in place of the source's (NHN Cloud requires os.type) */
+            os?: components["schemas"]["CreateImageOsDto"];
         };
         CreateReplicationDto: {
             targets: components["schemas"]["ReplicationTargetRequestDto"][];
@@ -2634,15 +2643,6 @@ export interface operations {
             };
             /** @description Valid request the broker cannot carry out */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
-                };
-            };
-            /** @description The provider does not support this operation */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };

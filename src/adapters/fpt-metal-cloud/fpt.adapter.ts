@@ -16,6 +16,7 @@ import {
 import type { ProviderAdapter } from '../../provider-port/provider.port';
 import type {
   CreateImageSpec,
+  CreateSpecProblem,
   ImageBytesSource,
   UploadCheckpoint,
   UploadContext,
@@ -457,16 +458,34 @@ export class FptAdapter implements ProviderAdapter {
     return new IntegrityError(this.name, `Provider '${this.name}' marked image ${fptImageId(item)} failed: ${reason}`);
   }
 
-  private refuseUnsupported(spec: CreateImageSpec): void {
-    const refusals = [
+  /** What FPT's register refuses: no size or sha256 up front, and what FPT cannot keep rather than silently drop. */
+  createProblems(spec: CreateImageSpec): CreateSpecProblem[] {
+    const sha256 = lowerCaseText(spec.sha256);
+    return [
+      ...(spec.sizeBytes !== null && Number.isSafeInteger(spec.sizeBytes) && spec.sizeBytes >= 1
+        ? []
+        : [{ field: 'sizeBytes', message: `is required by FPT up front (${describeRequirement('sizeBytes')})` }]),
+      ...(sha256 !== null && /^[0-9a-f]{64}$/.test(sha256)
+        ? []
+        : [{ field: 'sha256', message: `is required by FPT up front (${describeRequirement('sha256')})` }]),
+      ...this.unsupported(spec),
+    ];
+  }
+
+  private unsupported(spec: CreateImageSpec): CreateSpecProblem[] {
+    return [
       ...(spec.visibility !== null && spec.visibility !== 'private'
-        ? [`visibility '${spec.visibility}' (FPT custom images are private to the VPC)`]
+        ? [{ field: 'visibility', message: `'${spec.visibility}' (FPT custom images are private to the VPC)` }]
         : []),
-      ...(spec.protected === true ? ['protected (FPT images have no protection flag)'] : []),
+      ...(spec.protected === true ? [{ field: 'protected', message: '(FPT images have no protection flag)' }] : []),
       ...(spec.region !== '' && spec.region !== this.region
-        ? [`region '${spec.region}' (this connection serves '${this.region}')`]
+        ? [{ field: 'region', message: `'${spec.region}' (this connection serves '${this.region}')` }]
         : []),
     ];
+  }
+
+  private refuseUnsupported(spec: CreateImageSpec): void {
+    const refusals = this.unsupported(spec).map((p) => `${p.field} ${p.message}`);
     if (refusals.length > 0) {
       throw new ProviderRejectedError(this.name, `Provider '${this.name}' cannot register ${refusals.join(', ')}`);
     }

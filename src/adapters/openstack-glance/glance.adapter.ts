@@ -15,6 +15,7 @@ import {
 import type { ProviderAdapter } from '../../provider-port/provider.port';
 import type {
   CreateImageSpec,
+  CreateSpecProblem,
   DownloadRange,
   ImageBytesSource,
   ImageDownload,
@@ -28,6 +29,8 @@ import { type AdapterHttpOverrides, createConnectionHttpClient } from '../shared
 import { backoffDelay } from '../../http/retry-policy';
 import { lowerCaseText } from '../shared/payload-values';
 import { glanceCreateRequest } from './glance-create-request';
+import { glanceCreateProblems, glanceUploadProblems } from './glance-write-rules';
+import { refuseProblems } from '../../provider-port/provider.port';
 import { type GlanceImageListPayload, type GlanceImagePayload, isGlanceImagePayload } from './glance-image.payload';
 import { GlanceImageTranslator, type GlanceTranslationContext } from './glance-image.translator';
 import { GLANCE_JSON_PATCH_MEDIA_TYPE, glancePatchOperations } from './glance-json-patch';
@@ -124,7 +127,16 @@ export class GlanceAdapter implements ProviderAdapter {
    * GET (a lost answer, a 5xx or 429), and a 409 for that id means an earlier
    * try made the image, which is then read and returned rather than made twice.
    */
+  createProblems(spec: CreateImageSpec): CreateSpecProblem[] {
+    return glanceCreateProblems(spec, this.dialect, this.name);
+  }
+
+  uploadProblems(spec: CreateImageSpec): CreateSpecProblem[] {
+    return glanceUploadProblems(spec);
+  }
+
   async createImage(spec: CreateImageSpec, signal?: AbortSignal): Promise<NormalizedImage> {
+    refuseProblems(this.name, this.createProblems(spec));
     const idempotent = spec.clientId !== undefined;
     const request: ProviderRequest = {
       method: 'POST',
