@@ -1,8 +1,15 @@
 import { Global, Module } from '@nestjs/common';
 import { CatalogueWriter } from './catalogue-writer.service';
 import { ImagesService } from './images.service';
+import { PortalSyncService } from './portal-sync.service';
 
-/** What both roles need of the catalogue: its writer (sync, uploads) and its reads (image lookups). */
+/**
+ * What both roles need of the catalogue: its writer (sync, uploads), its reads
+ * (image lookups) and the portal sync (after an upload, and its route).
+ */
 @Global()
-@Module({ providers: [CatalogueWriter, ImagesService], exports: [CatalogueWriter, ImagesService] })
+@Module({
+  providers: [CatalogueWriter, ImagesService, PortalSyncService],
+  exports: [CatalogueWriter, ImagesService, PortalSyncService],
+})
 export class CatalogueCoreModule {}

@@ -76,6 +76,17 @@ const CASTS: Partial<Record<(typeof COLUMNS)[number], string>> = {
  */
 const KEEP_WHEN_UNREPORTED = new Set(['sha256', 'size_bytes']);
 
+/**
+ * The same for a status the broker recorded (pending after a register, active
+ * after an upload the provider confirmed) where the provider's item has no
+ * status field at all (FPT's custom-image list is not documented to carry
+ * one): kept until the provider states one. An image the catalogue holds as
+ * deleted that is listed again is no longer deleted, whatever it states.
+ */
+const KEEP_STATUS_WHEN_UNREPORTED =
+  `"status" = CASE WHEN EXCLUDED."status" IS NULL AND EXCLUDED."native_status" IS NULL ` +
+  `AND images."status" IS DISTINCT FROM 'deleted' THEN images."status" ELSE EXCLUDED."status" END`;
+
 /** Rows per INSERT: 38 parameters each stays far below PostgreSQL's 65,535. */
 export const WRITE_BATCH_SIZE = 500;
 
@@ -164,9 +175,12 @@ export class CatalogueWriter {
       return `(${placeholders.join(',')})`;
     });
     const updates = COLUMNS.filter((c) => c !== 'id' && c !== 'provider_name' && c !== 'region' && c !== 'native_id')
-      .map((c) =>
-        KEEP_WHEN_UNREPORTED.has(c) ? `"${c}" = COALESCE(EXCLUDED."${c}", images."${c}")` : `"${c}" = EXCLUDED."${c}"`,
-      )
+      .map((c) => {
+        if (c === 'status') return KEEP_STATUS_WHEN_UNREPORTED;
+        return KEEP_WHEN_UNREPORTED.has(c)
+          ? `"${c}" = COALESCE(EXCLUDED."${c}", images."${c}")`
+          : `"${c}" = EXCLUDED."${c}"`;
+      })
       .join(', ');
     const sql = `INSERT INTO images (${COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES ${tuples.join(',')}
       ON CONFLICT (provider_name, region, native_id) DO UPDATE SET ${updates}

@@ -3,6 +3,7 @@ import { ProviderConnectionsModule } from '../provider-connections/provider-conn
 import { CataloguePageCacheInterceptor } from './catalogue-page-cache.interceptor';
 import { CatalogueResponseCache } from './catalogue-response-cache';
 import { ImageChangesService } from './image-changes.service';
+import { ImagePortalSyncController } from './image-portal-sync.controller';
 import { ImageRegistrationService } from './image-registration.service';
 import { ImageWritesController } from './image-writes.controller';
 import { ImagesController } from './images.controller';
@@ -12,7 +13,7 @@ import { ProvidersService } from './providers.service';
 /** The catalogue API: images and provider connections. */
 @Module({
   imports: [ProviderConnectionsModule],
-  controllers: [ImagesController, ImageWritesController, ProvidersController],
+  controllers: [ImagesController, ImageWritesController, ImagePortalSyncController, ProvidersController],
   providers: [
     ProvidersService,
     CatalogueResponseCache,

@@ -55,5 +55,12 @@ export function presentImage(row: Image, lastSyncAt: Date | null): ImageDto {
     createdAt: row.createdAt?.toISOString() ?? null,
     updatedAt: row.updatedAt?.toISOString() ?? null,
     syncedAt: confirmed?.toISOString() ?? null,
+    portalSync: row.portalSync
+      ? {
+          state: row.portalSync,
+          syncedAt: row.portalSyncedAt?.toISOString() ?? null,
+          lastError: row.portalSyncError,
+        }
+      : null,
   };
 }

@@ -142,6 +142,14 @@ export interface ProviderWrites {
    * broker id. Null when nothing was replaced.
    */
   abortUpload?(nativeId: string, checkpoint: UploadCheckpoint, signal?: AbortSignal): Promise<NormalizedImage | null>;
+  /**
+   * The provider's own step that publishes an image whose bytes have landed
+   * where its users pick images (FPT: syncImage, "sync an image to Console
+   * (Portal)"). The broker calls it after uploadImage; when it fails the bytes
+   * stay, the image is active, and the step is recorded as pending, to be
+   * retried through POST /v1/images/{id}/portal-sync. Safe to repeat.
+   */
+  syncToPortal?(nativeId: string, signal?: AbortSignal): Promise<void>;
   downloadImage?(nativeId: string, range: DownloadRange | null, signal?: AbortSignal): Promise<ImageDownload>;
   updateImage?(nativeId: string, patch: ImagePatch): Promise<NormalizedImage>;
   deleteImage?(nativeId: string): Promise<void>;

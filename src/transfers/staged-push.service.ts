@@ -1,6 +1,7 @@
 import { BrokerMetrics } from '../metrics/broker-metrics';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CatalogueWriter } from '../catalogue/catalogue-writer.service';
+import { PortalSyncService } from '../catalogue/portal-sync.service';
 import { CatalogueVersion } from '../coordination/coordination.module';
 import { PermanentJobError } from '../jobs/job-handler';
 import { PrismaService } from '../persistence/prisma.service';
@@ -42,6 +43,7 @@ export class StagedPush {
     @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
     private readonly metrics: BrokerMetrics,
     private readonly liveness: IntakeLiveness,
+    private readonly portalSync: PortalSyncService,
   ) {}
 
   async push({ jobId, uploadId, signal: jobSignal, progress, removeStaged }: PushRequest): Promise<NormalizedImage> {
@@ -114,6 +116,8 @@ export class StagedPush {
     };
     await this.writer.upsertBatch(adapter.name, adapter.kind, [verified], new Date());
     await this.prisma.upload.update({ where: { id: upload.id }, data: { state: 'completed' } });
+    // The bytes have landed: a failed portal sync leaves the image active, with the sync pending on its row.
+    await this.portalSync.afterUpload(image.id, adapter, verified.nativeId, jobSignal);
     await this.version.bump();
     if (removeStaged) await bytes.deleteOrWarn((message) => this.logger.warn(message));
     return verified;

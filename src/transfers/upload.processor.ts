@@ -28,11 +28,17 @@ export class UploadProcessor implements JobHandler<'upload'> {
 
   async run({ jobId, payload, signal, progress }: JobContext<'upload'>): Promise<Record<string, unknown>> {
     const image = await this.push.push({ jobId, uploadId: payload.uploadId, signal, progress, removeStaged: true });
+    const row = await this.prisma.upload.findUnique({
+      where: { id: payload.uploadId },
+      select: { image: { select: { portalSync: true } } },
+    });
     return {
       nativeId: image.nativeId,
       sizeBytes: image.sizeBytes,
       sha256: image.checksums.sha256,
       status: image.status,
+      // pending: the bytes landed but the provider's portal sync failed (POST /v1/images/{id}/portal-sync).
+      ...(row?.image.portalSync ? { portalSync: row.image.portalSync } : {}),
     };
   }
 

@@ -106,6 +106,65 @@ describe('uploads to FPT Metal Cloud', () => {
     expect(done).toMatchObject({ status: 'active', sizeBytes: bytes.sizeBytes, checksums: { sha256: bytes.sha256 } });
   });
 
+  it('leaves an image active with its portal sync pending when that sync fails after the bytes landed, and completes the sync through its route', async () => {
+    const { fpt } = fptParts;
+    const bytes = new TestImageBytes(PART + 99, 'fpt-portal-down');
+    const image = await registerOnFpt('fpt-portal-down', bytes);
+    fpt.portal.begin(500);
+    try {
+      const put = await putFile(image.id, bytes);
+      expect(put.status).toBe(202);
+      const job = await api.waitForJob(put.body.id, 60_000);
+      // The bytes landed: the upload succeeded, whatever the portal said.
+      expect(job).toMatchObject({ state: 'succeeded', result: { status: 'active', portalSync: 'pending' } });
+    } finally {
+      fpt.portal.recover();
+    }
+    expect(fpt.portal.refused).toBeGreaterThan(0);
+    const pending = (await api.api<Image & { portalSync: unknown }>(`/v1/images/${image.id}`)).body;
+    expect(pending).toMatchObject({
+      status: 'active',
+      sizeBytes: bytes.sizeBytes,
+      checksums: { sha256: bytes.sha256 },
+      portalSync: { state: 'pending', syncedAt: null, lastError: expect.stringMatching(/portal/) },
+    });
+    expect(fpt.store.customImage(pending.nativeId)).toMatchObject({ status: 'active', synced_at: null });
+
+    // A catalogue sync reads FPT's list, which states no status or size: the image stays as the upload left it.
+    const sync = await api.api<{ id: string }>('/v1/providers/fpt-hcm/sync', { method: 'POST' });
+    expect((await api.waitForJob(sync.body.id, 60_000)).state).toBe('succeeded');
+    expect((await api.api<Image>(`/v1/images/${image.id}`)).body).toMatchObject({
+      status: 'active',
+      sizeBytes: bytes.sizeBytes,
+      portalSync: { state: 'pending' },
+    });
+
+    const synced = await api.api<Image & { portalSync: unknown }>(`/v1/images/${image.id}/portal-sync`, {
+      method: 'POST',
+      secret: WRITER_SECRET,
+    });
+    expect(synced.status).toBe(200);
+    expect(synced.body).toMatchObject({
+      status: 'active',
+      portalSync: { state: 'synced', syncedAt: expect.stringMatching(/^\d{4}-/), lastError: null },
+    });
+    expect(fpt.store.customImage(pending.nativeId)).toMatchObject({ synced_at: expect.any(String) });
+  });
+
+  it('answers 409 to a portal sync of an image whose bytes have not landed, and 404 for an unknown image', async () => {
+    const bytes = new TestImageBytes(1000, 'fpt-portal-empty');
+    const image = await registerOnFpt('fpt-portal-empty', bytes);
+    const early = await api.api<{ detail: string }>(`/v1/images/${image.id}/portal-sync`, {
+      method: 'POST',
+      secret: WRITER_SECRET,
+    });
+    expect(early.status).toBe(409);
+    expect(early.body.detail).toMatch(/active/);
+    expect(
+      (await api.api(`/v1/images/00000000-0000-4000-8000-000000000000/portal-sync`, { method: 'POST' })).status,
+    ).toBe(404);
+  });
+
   it('keeps an image registered while a sync was listing: the older listing does not mark it deleted', async () => {
     const faults = fptParts.fpt.faults;
     faults.resetStats();

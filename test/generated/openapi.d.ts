@@ -168,6 +168,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/images/{id}/portal-sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish an uploaded image to the provider's portal
+         * @description Runs the provider's own publish step for an image whose bytes have landed: on FPT Metal Cloud, syncImage (POST …/hpc/images/{hpc_file_id}/sync/), which shows the image in FPT Cloud's console. An upload runs it once its bytes landed; when that fails the image stays active with `portalSync.state` `pending`, and this route runs it again. Safe to repeat. 501 for a provider without such a step; 409 for an image that is not active.
+         */
+        post: operations["syncImageToPortal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/providers": {
         parameters: {
             query?: never;
@@ -508,6 +528,22 @@ export interface components {
             sha256: string | null;
             sha512: string | null;
         };
+        /**
+         * @description pending: the bytes landed but the portal sync failed; retry with POST /v1/images/{id}/portal-sync
+         * @enum {string}
+         */
+        PortalSyncState: "pending" | "synced";
+        ImagePortalSyncDto: {
+            /** @description pending: the bytes landed but the portal sync failed; retry with POST /v1/images/{id}/portal-sync */
+            state: components["schemas"]["PortalSyncState"];
+            /**
+             * Format: date-time
+             * @description When the portal sync last succeeded
+             */
+            syncedAt: string | null;
+            /** @description Why the last portal sync failed, while pending */
+            lastError: string | null;
+        };
         ImageDto: {
             /**
              * Format: uuid
@@ -576,6 +612,8 @@ export interface components {
              * @description When a successful sync last confirmed this record
              */
             syncedAt: string | null;
+            /** @description The provider's publish-after-upload step (FPT Metal Cloud: sync to the portal), where it has one and it has run; null otherwise */
+            portalSync: components["schemas"]["ImagePortalSyncDto"] | null;
         };
         ImageListDto: {
             items: components["schemas"]["ImageDto"][];
@@ -1783,6 +1821,91 @@ export interface operations {
             };
             /** @description The provider does not support this operation */
             501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    syncImageToPortal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image, `portalSync.state` synced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The provider does not support this operation */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The provider failed the operation */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -89,13 +89,30 @@ export interface FptUploadState {
    * A part is dropped from this list once it has been sent again.
    */
   staleParts: Record<string, string>;
+  /**
+   * What the upload registered, from the broker's side: the abort registers the
+   * image again with them. FPT's custom-image list is not documented to carry
+   * an image's size or sha256 (seed 000), so they are kept here. Null in a
+   * checkpoint an earlier version wrote.
+   */
+  sha256: string | null;
+  sizeBytes: number | null;
+  /**
+   * When completeImageUpload was sent (ISO 8601), and when FPT answered it 200.
+   * The list is not documented to carry a status either, so a resumed run or
+   * an abort knows from these whether the bytes may already be in FPT's image
+   * repository. A complete sent but not answered is one whose outcome is unknown.
+   */
+  completeSentAt: string | null;
+  completedAt: string | null;
 }
 
 export const FPT_UPLOAD_STATE_FORMAT = 'fpt-presigned-multipart/1';
 
 export function parseUploadState(raw: Record<string, unknown> | null): FptUploadState | null {
   if (!raw || raw.format !== FPT_UPLOAD_STATE_FORMAT) return null;
-  const { uploadId, partCount, partSize, urlsExpireAt, staleParts } = raw;
+  const { uploadId, partCount, partSize, urlsExpireAt, staleParts, sha256, sizeBytes, completeSentAt, completedAt } =
+    raw;
   if (typeof uploadId !== 'string' || !isCount(partCount) || !isCount(partSize)) return null;
   const stale: Record<string, string> = {};
   if (isPlainObject(staleParts)) {
@@ -108,7 +125,21 @@ export function parseUploadState(raw: Record<string, unknown> | null): FptUpload
     partSize,
     urlsExpireAt: typeof urlsExpireAt === 'string' ? urlsExpireAt : null,
     staleParts: stale,
+    sha256: typeof sha256 === 'string' && /^[0-9a-f]{64}$/.test(sha256) ? sha256 : null,
+    sizeBytes: isCount(sizeBytes) ? sizeBytes : null,
+    completeSentAt: typeof completeSentAt === 'string' ? completeSentAt : null,
+    completedAt: typeof completedAt === 'string' ? completedAt : null,
   };
+}
+
+/** The recorded parts that count for this state: not the stale ones, and within its part count. */
+export function livePartsOf(state: FptUploadState, recorded: ReadonlyMap<number, string>): Map<number, string> {
+  const done = new Map<number, string>();
+  for (const [partNumber, etag] of recorded) {
+    if (partNumber < 1 || partNumber > state.partCount || state.staleParts[partNumber] === etag) continue;
+    done.set(partNumber, etag);
+  }
+  return done;
 }
 
 /**
@@ -122,6 +153,7 @@ export function reconcile(
   batch: FptPresignedBatch,
   layout: FptPartLayout,
   recorded: ReadonlyMap<number, string>,
+  sha256: string | null = saved?.sha256 ?? null,
 ): { state: FptUploadState; done: Map<number, string> } {
   const sameUpload =
     saved !== null &&
@@ -142,6 +174,11 @@ export function reconcile(
       partSize: layout.partSize,
       urlsExpireAt: isoOrNull(batch.expiresAt),
       staleParts,
+      sha256,
+      sizeBytes: layout.sizeBytes,
+      // FPT handed out URLs for this upload, so no complete of it has gone through.
+      completeSentAt: null,
+      completedAt: null,
     },
     done,
   };

@@ -26,7 +26,15 @@ import { type AdapterHttpOverrides, createConnectionHttpClient } from '../shared
 import { type FptCustomImagePayload, type FptImageItemPayload, fptImageId, isFptImageList } from './fpt-image.payload';
 import { type FptImageSource, FptImageTranslator } from './fpt-image.translator';
 import { FptPartUploader, FptUploadReplacedError } from './fpt-part-uploader';
-import { type FptPresignedBatch, layoutFor, parseUploadState, readPresignedBatch, reconcile } from './fpt-upload-plan';
+import {
+  type FptPresignedBatch,
+  type FptUploadState,
+  layoutFor,
+  livePartsOf,
+  parseUploadState,
+  readPresignedBatch,
+  reconcile,
+} from './fpt-upload-plan';
 
 export const FPT_KIND = 'fpt-metal-cloud';
 
@@ -37,10 +45,6 @@ export interface FptUploadTuning {
   partAttempts?: number;
   /** Per part PUT; null for none (the job's signal bounds it). Sized from the part when omitted. */
   partTimeoutMs?: number | null;
-  /** How long to wait for an image FPT is still `processing` after complete; 10 minutes when omitted. */
-  processingTimeoutMs?: number;
-  /** Between looks at a `processing` image; 5 s when omitted. */
-  processingPollMs?: number;
   /** Clock for presigned URL expiry (tests). */
   now?: () => number;
 }
@@ -108,8 +112,6 @@ export class FptAdapter implements ProviderAdapter {
       partConcurrency: Math.max(1, tuning.partConcurrency ?? 3),
       partAttempts: Math.max(1, tuning.partAttempts ?? 3),
       partTimeoutMs: tuning.partTimeoutMs,
-      processingTimeoutMs: tuning.processingTimeoutMs ?? 10 * 60_000,
-      processingPollMs: tuning.processingPollMs ?? 5_000,
       now: tuning.now ?? Date.now,
     };
   }
@@ -161,62 +163,80 @@ export class FptAdapter implements ProviderAdapter {
 
   /**
    * The seed's upload: presign-urls → PUT each part to its presigned S3 URL →
-   * complete with the parts' ETags → sync to the portal; then the image is
-   * read back and must be active with the source's size and SHA-256.
+   * complete with the parts' ETags; then the image is read back. Sync to the
+   * portal is a step of its own (syncToPortal), which the broker calls next.
    *
-   * Resuming: the checkpoint state names the S3 multipart upload (the URLs'
+   * FPT's custom-image list is not documented to carry an image's size,
+   * sha256 or status (seed 000), so nothing here depends on them: the broker
+   * checked the bytes against the registered sha256 when it took them, FPT
+   * checks them again on complete (keyed by that sha256), and where the upload
+   * stands is read from the job's checkpoint, not from FPT's list.
+   *
+   * Resuming: the checkpoint names the S3 multipart upload (the URLs'
    * `uploadId`) and the part layout; asking FPT for URLs again re-signs that
-   * same upload, so only the parts the checkpoint lacks are sent. An image
-   * already `active` or `processing` (an earlier run got as far as complete)
-   * goes straight to the end.
+   * same upload, so only the parts the checkpoint lacks are sent. A run whose
+   * complete FPT answered goes straight to the end; one that sent complete and
+   * died before the answer sends it again (see completeAgain).
    */
   async uploadImage(nativeId: string, source: ImageBytesSource, context: UploadContext): Promise<NormalizedImage> {
-    const { signal } = context;
-    const item = await this.requireCustomItem(nativeId, signal);
-    this.checkRegistration(item, source);
-    const status = fptStatus(item);
-    if (status === 'failed') throw this.failedImage(item);
-    // pending, uploading, or a state this adapter does not know, for FPT's presign to judge.
-    if (status !== 'active' && status !== 'processing') {
-      const parts = await this.sendParts(source, context);
-      await this.complete(nativeId, source, parts, signal);
+    const { signal, checkpoint } = context;
+    await this.requireCustomItem(nativeId, signal);
+    const saved = parseUploadState(await checkpoint.state());
+    if (saved?.completedAt == null) {
+      if (saved?.completeSentAt != null) {
+        await this.completeAgain(nativeId, source, saved, context);
+      } else {
+        const { parts, state } = await this.sendParts(source, context);
+        await this.complete(source, parts, state, context);
+      }
     }
     context.progress(source.sizeBytes);
-    await this.syncToPortal(nativeId, signal);
-    return this.verifyUploaded(nativeId, source, signal);
+    return this.uploaded(nativeId, source, signal);
+  }
+
+  /**
+   * syncImage: `POST …/hpc/images/{hpc_file_id}/sync/`, which publishes an
+   * image already in FPT's image repository to the FPT Cloud console (the
+   * portal). Repeating it is harmless, so it is retried like a read.
+   */
+  async syncToPortal(nativeId: string, signal?: AbortSignal): Promise<void> {
+    const path = `${this.vpcPath}/images/${encodeURIComponent(nativeId)}/sync/`;
+    await this.http.request<unknown>({ method: 'POST', path, retryNonIdempotent: true, signal });
   }
 
   /**
    * The seed has no call that drops an upload alone: the one call that frees
    * an open multipart upload is deleteImage, which takes the registration with
-   * it. So a cancelled upload that reached FPT (the image is `uploading`) is
-   * released by deleting the registration and registering the same name, size
-   * and sha256 again; the broker's row takes over the new id and the image
-   * waits, empty, for its bytes as before. An image still `pending` holds no
-   * upload, and one FPT is processing or has finished is past the upload.
+   * it. So a cancelled upload that reached FPT (the checkpoint holds the S3
+   * upload FPT handed out) is released by deleting the registration and
+   * registering the same name, size and sha256 again; the broker's row takes
+   * over the new id and the image waits, empty, for its bytes as before.
+   *
+   * What the upload reached is read from the job's checkpoint, as FPT's list
+   * is not documented to say: no URLs handed out → no upload to release; a
+   * complete sent (answered or not) → the bytes may be in FPT's repository, so
+   * the image is left alone.
    */
   async abortUpload(
     nativeId: string,
-    _checkpoint: UploadCheckpoint,
+    checkpoint: UploadCheckpoint,
     signal?: AbortSignal,
   ): Promise<NormalizedImage | null> {
+    const state = parseUploadState(await checkpoint.state());
+    if (state === null || state.completeSentAt !== null || state.completedAt !== null) return null;
     const item = await this.findCustomItem(nativeId, signal);
-    if (!item || fptStatus(item) !== 'uploading') return null;
-    const registered = this.translator.toNormalized(item, { region: this.region, source: 'custom' });
-    const { sizeBytes, checksums } = registered;
-    if (sizeBytes === null || checksums.sha256 === null) {
+    if (!item) return null;
+    const name = trimmedText(item.name);
+    if (state.sha256 === null || state.sizeBytes === null || name === null) {
       throw new ProviderProtocolError(
         this.name,
-        `Provider '${this.name}': image ${nativeId} is listed without the size and sha256 it was registered with`,
+        `Provider '${this.name}': image ${nativeId} cannot be registered again: ` +
+          `${name === null ? 'FPT lists it without a name' : 'the upload checkpoint does not hold its size and sha256'}`,
       );
     }
     await this.deleteImage(nativeId);
     // Registering again is safe to repeat: a register whose answer was lost is found and taken over.
-    return this.register(registered.name ?? nativeId, sizeBytes, checksums.sha256, {
-      takeOverEarlier: true,
-      retry: true,
-      signal,
-    });
+    return this.register(name, state.sizeBytes, state.sha256, { takeOverEarlier: true, signal });
   }
 
   /**
@@ -238,32 +258,41 @@ export class FptAdapter implements ProviderAdapter {
 
   /**
    * registerImage: `POST …/hpc/images/`. FPT keys the complete call by sha256,
-   * so it refuses a second live image with the same bytes; when the caller may
-   * be repeating its own register (takeOverEarlier), the earlier registration
-   * that still awaits its bytes is taken over instead of being a conflict,
-   * which also makes it safe to send again after a lost answer (retry).
+   * so it refuses a second live image with the same bytes ("already exists").
+   * When the caller may be repeating its own register (takeOverEarlier), the
+   * POST is retried after a lost answer, and a refusal then is checked
+   * against the custom images of that name listed before the first POST: the
+   * one image of that name that appeared meanwhile is this register's own and
+   * is taken over. FPT's list is not documented to carry sha256 or status, so
+   * an image registered before this call cannot be told apart from somebody
+   * else's with the same bytes, and stays a conflict.
    */
   private async register(
     name: string,
     size: number,
     sha256: string,
-    options: { takeOverEarlier: boolean; retry?: boolean; signal?: AbortSignal },
+    options: { takeOverEarlier: boolean; signal?: AbortSignal },
   ): Promise<NormalizedImage> {
     const { signal } = options;
     const path = `${this.vpcPath}/images/`;
+    const namedBefore = options.takeOverEarlier ? await this.customIdsNamed(name, signal) : null;
     let answer;
     try {
       answer = await this.http.request<unknown>({
         method: 'POST',
         path,
         json: { name, size, sha256 },
-        retryNonIdempotent: options.retry ?? false,
+        retryNonIdempotent: options.takeOverEarlier,
         signal,
       });
     } catch (error) {
       if (error instanceof ProviderRejectedError && /already exists/i.test(error.message)) {
-        const earlier = options.takeOverEarlier ? await this.registeredAwaitingBytes(name, sha256, signal) : null;
-        if (earlier) return this.translator.toNormalized(earlier, { region: this.region, source: 'custom' });
+        if (namedBefore !== null) {
+          const appeared = (await this.fetchList('custom', signal)).filter(
+            (item) => item.name === name && !namedBefore.has(fptImageId(item) ?? ''),
+          );
+          if (appeared.length === 1) return this.registration(appeared[0], size, sha256);
+        }
         throw new ProviderRejectedError(this.name, error.message, 409);
       }
       throw error;
@@ -277,24 +306,30 @@ export class FptAdapter implements ProviderAdapter {
         answer.status,
       );
     }
-    // The register answer carries id, name, description and created_at; the rest is what FPT was given.
-    const item: FptCustomImagePayload = {
-      id: imageId,
-      name: typeof data.name === 'string' ? data.name : name,
-      description: typeof data.description === 'string' ? data.description : null,
-      status: 'pending',
-      size,
-      sha256,
-      created_at: typeof data.created_at === 'string' ? data.created_at : null,
+    return this.registration({ ...data, name: typeof data.name === 'string' ? data.name : name }, size, sha256);
+  }
+
+  /**
+   * A registration as the broker records it: FPT's item (the register answer
+   * carries image_id, name, description and created_at), with the size and
+   * sha256 FPT was given. `pending` is the broker's word for an image awaiting
+   * its bytes; FPT's own status is not stated, so nativeStatus stays null.
+   */
+  private registration(item: FptImageItemPayload, size: number, sha256: string): NormalizedImage {
+    const image = this.translator.toNormalized(item, { region: this.region, source: 'custom' });
+    return {
+      ...image,
+      status: image.status ?? 'pending',
+      sizeBytes: image.sizeBytes ?? size,
+      checksums: { ...image.checksums, sha256: image.checksums.sha256 ?? sha256 },
     };
-    return this.translator.toNormalized(item, { region: this.region, source: 'custom' });
   }
 
   /** Presign, reconcile with the checkpoint, send what is missing; the parts' ETags in part order. */
   private async sendParts(
     source: ImageBytesSource,
     context: UploadContext,
-  ): Promise<{ ETag: string; PartNumber: number }[]> {
+  ): Promise<{ parts: FptCompletedPart[]; state: FptUploadState }> {
     for (let round = 1; ; round++) {
       const batch = await this.presign(source.sha256.toLowerCase(), context.signal);
       const layout = layoutFor(source.sizeBytes, batch.urls.length);
@@ -305,7 +340,8 @@ export class FptAdapter implements ProviderAdapter {
         );
       }
       const saved = parseUploadState(await context.checkpoint.state());
-      const { state, done } = reconcile(saved, batch, layout, await context.checkpoint.parts());
+      const sha256 = source.sha256.toLowerCase();
+      const { state, done } = reconcile(saved, batch, layout, await context.checkpoint.parts(), sha256);
       await context.checkpoint.saveState({ ...state });
       const uploader = new FptPartUploader({
         provider: this.name,
@@ -336,7 +372,7 @@ export class FptAdapter implements ProviderAdapter {
         }
         throw error;
       }
-      return [...done.entries()].sort(([a], [b]) => a - b).map(([PartNumber, ETag]) => ({ ETag, PartNumber }));
+      return { parts: inPartOrder(done), state };
     }
   }
 
@@ -362,100 +398,109 @@ export class FptAdapter implements ProviderAdapter {
   }
 
   /**
-   * completeImageUpload, keyed by sha256. A 400 is looked into: FPT marks the
-   * image failed when the assembled bytes do not match the registration (an
-   * IntegrityError with FPT's reason), and a complete repeated after one that
-   * got through finds the image active or processing already.
+   * completeImageUpload, keyed by sha256. The checkpoint says a complete was
+   * sent before it goes, and that FPT took it once it answers 200; a refusal
+   * (FPT marks the image failed when the assembled bytes do not match the
+   * registration) is an answer too, so nothing is left in doubt after one.
    */
   private async complete(
-    nativeId: string,
     source: ImageBytesSource,
-    parts: { ETag: string; PartNumber: number }[],
-    signal: AbortSignal,
+    parts: FptCompletedPart[],
+    state: FptUploadState,
+    context: UploadContext,
   ): Promise<void> {
+    const sent = { ...state, completeSentAt: new Date(this.upload.now()).toISOString(), completedAt: null };
+    await context.checkpoint.saveState({ ...sent });
     try {
-      await this.http.request<unknown>({
-        method: 'PUT',
-        path: `${this.vpcPath}/images/${source.sha256.toLowerCase()}/`,
-        json: { parts },
-        timeoutMs: PART_TIMEOUT_BASE_MS + Math.ceil((source.sizeBytes / COMPLETE_MIN_BYTES_PER_SECOND) * 1000),
-        signal,
-      });
+      await this.sendComplete(source, parts, context.signal);
     } catch (error) {
-      if (!(error instanceof ProviderRejectedError)) throw error;
-      const item = await this.findCustomItem(nativeId, signal);
-      const status = item ? fptStatus(item) : null;
-      if (item && status === 'failed') throw this.failedImage(item);
-      if (status === 'active' || status === 'processing') return;
+      if (error instanceof ProviderRejectedError) await context.checkpoint.saveState({ ...state });
       throw error;
     }
+    await context.checkpoint.saveState({ ...sent, completedAt: new Date(this.upload.now()).toISOString() });
   }
 
-  /** syncImage; FPT syncs active images only, so a `processing` image is waited for first. */
-  private async syncToPortal(nativeId: string, signal: AbortSignal): Promise<void> {
-    const path = `${this.vpcPath}/images/${encodeURIComponent(nativeId)}/sync/`;
-    const deadline = this.upload.now() + this.upload.processingTimeoutMs;
-    for (;;) {
+  /**
+   * An earlier run sent complete and died before the answer. It is sent again
+   * with the recorded parts; FPT refuses a complete of an upload it already
+   * took, and its list does not say whether it did. The one documented call
+   * that needs the image in FPT's repository is the portal sync, so it is
+   * asked: FPT syncs the image → its bytes landed; FPT refuses → they did not,
+   * and the checkpoint forgets the complete, so an abort releases the upload.
+   * Anything else (FPT unreachable) leaves the question for the next try.
+   */
+  private async completeAgain(
+    nativeId: string,
+    source: ImageBytesSource,
+    state: FptUploadState,
+    context: UploadContext,
+  ): Promise<void> {
+    const parts = inPartOrder(livePartsOf(state, await context.checkpoint.parts()));
+    const done = { ...state, completedAt: new Date(this.upload.now()).toISOString() };
+    try {
+      await this.sendComplete(source, parts, context.signal);
+      await context.checkpoint.saveState(done);
+      return;
+    } catch (error) {
+      if (!(error instanceof ProviderRejectedError)) throw error;
       try {
-        await this.http.request<unknown>({ method: 'POST', path, retryNonIdempotent: true, signal });
-        return;
-      } catch (error) {
-        if (!(error instanceof ProviderRejectedError)) throw error;
-        const item = await this.requireCustomItem(nativeId, signal);
-        const status = fptStatus(item);
-        if (status === 'failed') throw this.failedImage(item);
-        if (status !== 'processing') throw error;
-        if (this.upload.now() >= deadline) {
-          throw new ProviderUnavailableError(
-            this.name,
-            `Provider '${this.name}': image ${nativeId} is still processing after ${this.upload.processingTimeoutMs} ms`,
-          );
-        }
-        await this.sleep(this.upload.processingPollMs, signal);
+        await this.syncToPortal(nativeId, context.signal);
+      } catch (probe) {
+        if (!(probe instanceof ProviderRejectedError)) throw probe;
+        await context.checkpoint.saveState({ ...state, completeSentAt: null });
+        throw new ProviderRejectedError(
+          this.name,
+          `Provider '${this.name}' refused the complete of image ${nativeId} an earlier run sent without an answer ` +
+            `(${error.message}), and will not sync the image to its portal (${probe.message}): its bytes did not land`,
+        );
       }
+      await context.checkpoint.saveState(done);
     }
   }
 
-  /** The image as FPT now lists it: active, with the source's SHA-256 and size, or an IntegrityError. */
-  private async verifyUploaded(nativeId: string, source: ImageBytesSource, signal: AbortSignal) {
+  private async sendComplete(source: ImageBytesSource, parts: FptCompletedPart[], signal: AbortSignal): Promise<void> {
+    await this.http.request<unknown>({
+      method: 'PUT',
+      path: `${this.vpcPath}/images/${source.sha256.toLowerCase()}/`,
+      json: { parts },
+      timeoutMs: PART_TIMEOUT_BASE_MS + Math.ceil((source.sizeBytes / COMPLETE_MIN_BYTES_PER_SECOND) * 1000),
+      signal,
+    });
+  }
+
+  /**
+   * The image as FPT now lists it, after a complete FPT answered 200 ("Image
+   * upload completed successfully", which per the seed lets a server be
+   * created from it): active, with the size and sha256 the complete was for.
+   * Where the list states its own status, size or sha256, those are FPT's word
+   * and are checked against the bytes sent instead.
+   */
+  private async uploaded(nativeId: string, source: ImageBytesSource, signal: AbortSignal): Promise<NormalizedImage> {
     const item = await this.requireCustomItem(nativeId, signal);
     const image = this.translator.toNormalized(item, { region: this.region, source: 'custom' });
-    if (fptStatus(item) === 'failed') throw this.failedImage(item);
+    const sha256 = source.sha256.toLowerCase();
     const problems = [
-      ...(image.status === 'active' ? [] : [`its status is ${image.nativeStatus ?? 'unknown'}, not active`]),
-      ...(image.checksums.sha256 === source.sha256.toLowerCase()
+      ...(image.status === null || image.status === 'active' ? [] : [`FPT lists it ${image.nativeStatus}`]),
+      ...(image.checksums.sha256 === null || image.checksums.sha256 === sha256
         ? []
-        : [`FPT lists sha256 ${image.checksums.sha256 ?? 'none'}, the bytes sent hash to ${source.sha256}`]),
-      ...(image.sizeBytes === source.sizeBytes
+        : [`FPT lists sha256 ${image.checksums.sha256}, the bytes sent hash to ${sha256}`]),
+      ...(image.sizeBytes === null || image.sizeBytes === source.sizeBytes
         ? []
-        : [`FPT lists ${image.sizeBytes ?? 'no'} bytes, ${source.sizeBytes} were sent`]),
+        : [`FPT lists ${image.sizeBytes} bytes, ${source.sizeBytes} were sent`]),
     ];
     if (problems.length > 0) {
+      const reason = trimmedText(item.error_message);
       throw new IntegrityError(
         this.name,
-        `Provider '${this.name}': image ${nativeId} after upload: ${problems.join('; ')}`,
+        `Provider '${this.name}': image ${nativeId} after upload: ${problems.join('; ')}${reason ? ` (${reason})` : ''}`,
       );
     }
-    return image;
-  }
-
-  /** FPT checks the bytes against what was registered; bytes of another file can never complete. */
-  private checkRegistration(item: FptCustomImagePayload, source: ImageBytesSource): void {
-    const registered = this.translator.toNormalized(item, { region: this.region, source: 'custom' });
-    const registeredSha = registered.checksums.sha256;
-    const registeredSize = registered.sizeBytes;
-    if (registeredSha !== source.sha256.toLowerCase() || registeredSize !== source.sizeBytes) {
-      throw new IntegrityError(
-        this.name,
-        `Provider '${this.name}': image ${fptImageId(item)} was registered with sha256 ${registeredSha ?? 'none'} and ` +
-          `${registeredSize ?? 'no'} bytes, but the bytes to upload hash to ${source.sha256} and are ${source.sizeBytes} bytes`,
-      );
-    }
-  }
-
-  private failedImage(item: FptCustomImagePayload): IntegrityError {
-    const reason = trimmedText(item.error_message) ?? 'no reason given';
-    return new IntegrityError(this.name, `Provider '${this.name}' marked image ${fptImageId(item)} failed: ${reason}`);
+    return {
+      ...image,
+      status: 'active',
+      sizeBytes: source.sizeBytes,
+      checksums: { ...image.checksums, sha256 },
+    };
   }
 
   /** What FPT's register refuses: no size or sha256 up front, and what FPT cannot keep rather than silently drop. */
@@ -496,24 +541,10 @@ export class FptAdapter implements ProviderAdapter {
     return items.some((item) => fptImageId(item) === nativeId);
   }
 
-  /**
-   * The image a repeated register met: FPT's id is its own, so a register whose
-   * answer was lost can only be recognised by what it registered (name and
-   * sha256) and by having received no bytes yet.
-   */
-  private async registeredAwaitingBytes(
-    name: string,
-    sha256: string,
-    signal?: AbortSignal,
-  ): Promise<FptCustomImagePayload | null> {
-    const items = (await this.fetchList('custom', signal)) as FptCustomImagePayload[];
-    const match = items.find(
-      (item) =>
-        item.name === name &&
-        lowerCaseText(item.sha256) === sha256 &&
-        ['pending', 'uploading'].includes(fptStatus(item) ?? ''),
-    );
-    return match ?? null;
+  /** Ids of the custom images FPT lists under this name. */
+  private async customIdsNamed(name: string, signal?: AbortSignal): Promise<Set<string>> {
+    const items = await this.fetchList('custom', signal);
+    return new Set(items.filter((item) => item.name === name).map((item) => fptImageId(item) ?? ''));
   }
 
   private async requireCustomItem(nativeId: string, signal?: AbortSignal): Promise<FptCustomImagePayload> {
@@ -542,9 +573,13 @@ export class FptAdapter implements ProviderAdapter {
   }
 }
 
-/** FPT's upload states: pending, uploading, processing, active, failed (lower-cased). */
-function fptStatus(item: FptImageItemPayload): string | null {
-  return lowerCaseText(item.status);
+interface FptCompletedPart {
+  ETag: string;
+  PartNumber: number;
+}
+
+function inPartOrder(done: ReadonlyMap<number, string>): FptCompletedPart[] {
+  return [...done.entries()].sort(([a], [b]) => a - b).map(([PartNumber, ETag]) => ({ ETag, PartNumber }));
 }
 
 function describeRequirement(field: string): string {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FptConnection } from '../../config/provider-connection.types';
-import { IntegrityError, ProviderNotFoundError, ProviderRejectedError } from '../../provider-port/provider.errors';
+import { ProviderNotFoundError, ProviderRejectedError } from '../../provider-port/provider.errors';
 import type {
   CreateImageSpec,
   ImageBytesSource,
@@ -162,7 +162,7 @@ describe('FptAdapter writes against the emulator with presigned parts on S3 (s3r
   }
 
   describe('createImage', () => {
-    it('registers name, size and sha256 and answers the pending custom image', async () => {
+    it('registers name, size and sha256 and answers the pending custom image, with no FPT status it was not told', async () => {
       const data = randomBytes(1000);
 
       const image = await adapter().createImage(spec({ sizeBytes: 1000, sha256: sha256(data).toUpperCase() }));
@@ -173,7 +173,7 @@ describe('FptAdapter writes against the emulator with presigned parts on S3 (s3r
         kind: 'custom',
         visibility: 'private',
         status: 'pending',
-        nativeStatus: 'pending',
+        nativeStatus: null,
         sizeBytes: 1000,
         checksums: { sha256: sha256(data), md5: null, sha512: null },
       });
@@ -183,7 +183,14 @@ describe('FptAdapter writes against the emulator with presigned parts on S3 (s3r
         sha256: sha256(data),
         status: 'pending',
       });
-      expect(await adapter().getImage(image.nativeId)).toMatchObject({ nativeId: image.nativeId, status: 'pending' });
+      // FPT's list states no status, size or sha256 (seed 000): read back, they are unknown, not guessed.
+      expect(await adapter().getImage(image.nativeId)).toMatchObject({
+        nativeId: image.nativeId,
+        name: 'trainer-image',
+        status: null,
+        sizeBytes: null,
+        checksums: { sha256: null },
+      });
     });
 
     it('refuses without sha256 or sizeBytes, naming them, and registers nothing', async () => {
@@ -214,24 +221,42 @@ describe('FptAdapter writes against the emulator with presigned parts on S3 (s3r
       await expect(again).rejects.toMatchObject({ upstreamStatus: 409 });
     });
 
-    it('takes over its own earlier register, when the create is a repeatable one, instead of making a second image', async () => {
+    it('takes over its own register whose answer was lost, when the create is a repeatable one, instead of making a second image', async () => {
       const data = randomBytes(120);
       const sha = sha256(data);
       const before = emulator.store.customCount;
-      const first = await adapter().createImage(spec({ name: 'copy-1', sizeBytes: 120, sha256: sha, clientId: 'c1' }));
-      // The answer of the first register was lost: the job's next attempt registers again.
-      const again = await adapter().createImage(spec({ name: 'copy-1', sizeBytes: 120, sha256: sha, clientId: 'c1' }));
-      expect(again.nativeId).toBe(first.nativeId);
-      expect(emulator.store.customCount).toBe(before + 1);
-      // Another name with the same bytes is still somebody else's image.
-      await expect(
-        adapter().createImage(spec({ name: 'copy-2', sizeBytes: 120, sha256: sha, clientId: 'c2' })),
-      ).rejects.toMatchObject({ upstreamStatus: 409 });
+      // The list of that name before the register, then the register: handled, its answer lost, sent again.
+      const lostBefore = emulator.faults.stats().lostResponses;
+      emulator.faults.set({ script: [{ kind: 'pass' }, { kind: 'lose' }] });
+      try {
+        const image = await adapter().createImage(
+          spec({ name: 'copy-1', sizeBytes: 120, sha256: sha, clientId: 'c1' }),
+        );
+        expect(emulator.faults.stats().lostResponses).toBe(lostBefore + 1);
+        expect(emulator.store.customCount).toBe(before + 1);
+        expect(emulator.store.customImageBySha(sha)).toMatchObject({ id: image.nativeId, name: 'copy-1' });
+        expect(image).toMatchObject({ status: 'pending', sizeBytes: 120, checksums: { sha256: sha } });
+      } finally {
+        emulator.faults.clear();
+      }
+    });
+
+    it('does not guess which image an earlier register made, as FPT lists no sha256 or status: a later repeat is a conflict', async () => {
+      const data = randomBytes(130);
+      const sha = sha256(data);
+      await adapter().createImage(spec({ name: 'copy-3', sizeBytes: 130, sha256: sha, clientId: 'c3' }));
+      const before = emulator.store.customCount;
+
+      const again = adapter().createImage(spec({ name: 'copy-3', sizeBytes: 130, sha256: sha, clientId: 'c3' }));
+
+      await expect(again).rejects.toBeInstanceOf(ProviderRejectedError);
+      await expect(again).rejects.toMatchObject({ upstreamStatus: 409 });
+      expect(emulator.store.customCount).toBe(before);
     });
   });
 
   describe('uploadImage', () => {
-    it('uploads 18 MiB in four parts straight to S3 and ends active, synced, with the right sha256', async () => {
+    it('uploads 18 MiB in four parts straight to S3 and ends active with the right sha256, then syncs it to the portal', async () => {
       const data = randomBytes(SIZE);
       const id = await registered(data);
       const source = new BufferSource(data);
@@ -252,9 +277,16 @@ describe('FptAdapter writes against the emulator with presigned parts on S3 (s3r
         partCount: 4,
         partSize: PART,
         urlsExpireAt: expect.stringMatching(/^\d{4}-/),
+        sha256: sha256(data),
+        sizeBytes: SIZE,
+        completeSentAt: expect.stringMatching(/^\d{4}-/),
+        completedAt: expect.stringMatching(/^\d{4}-/),
       });
       expect(progress).toEqual([...progress].sort((a, b) => a - b));
       expect(progress.at(-1)).toBe(SIZE);
+      // The portal sync is a step of its own, which the broker runs next.
+      expect(emulator.store.customImage(id)).toMatchObject({ status: 'active', synced_at: null });
+      await adapter().syncToPortal(id);
       expect(emulator.store.customImage(id)).toMatchObject({ status: 'active', synced_at: expect.any(String) });
       expect(await sha256OfStream(partStore.readObject(objectKey(VPC, id)))).toBe(sha256(data));
     });
@@ -374,26 +406,29 @@ describe('FptAdapter writes against the emulator with presigned parts on S3 (s3r
       expect(checkpoint.recordCalls.sort()).toEqual([1, 2, 3, 4]);
     });
 
-    it('answers IntegrityError with FPT’s reason when the bytes sent do not hash to the registered sha256', async () => {
+    it('answers FPT’s refusal, with its reason, when the bytes sent do not hash to the registered sha256', async () => {
       const registeredData = randomBytes(7 * MiB);
       const id = await registered(registeredData);
       const corrupted = Buffer.from(registeredData);
       corrupted[12345] ^= 0xff;
       const source = new BufferSource(corrupted, { sha256: sha256(registeredData) });
+      const checkpoint = new MemoryCheckpoint();
 
-      const upload = adapter().uploadImage(id, source, context(new MemoryCheckpoint()));
+      const upload = adapter().uploadImage(id, source, context(checkpoint));
 
-      await expect(upload).rejects.toBeInstanceOf(IntegrityError);
-      await expect(upload).rejects.toThrow(/marked image .* failed: SHA256 mismatch/);
+      await expect(upload).rejects.toBeInstanceOf(ProviderRejectedError);
+      await expect(upload).rejects.toThrow(/SHA256 mismatch/);
       expect(emulator.store.customImage(id)).toMatchObject({ status: 'failed' });
+      // FPT answered the complete: it is not in doubt, so an abort may release the registration.
+      expect(checkpoint.saved).toMatchObject({ completeSentAt: null, completedAt: null });
     });
 
-    it('answers IntegrityError without sending a byte when the source is not what was registered', async () => {
+    it('is refused by FPT without sending a byte when the source is not what was registered', async () => {
       const id = await registered(randomBytes(1000));
       const other = new BufferSource(randomBytes(1000));
 
       await expect(adapter().uploadImage(id, other, context(new MemoryCheckpoint()))).rejects.toBeInstanceOf(
-        IntegrityError,
+        ProviderRejectedError,
       );
       expect(other.opens).toEqual([]);
       expect(emulator.store.customImage(id)).toMatchObject({ status: 'pending' });
@@ -405,16 +440,34 @@ describe('FptAdapter writes against the emulator with presigned parts on S3 (s3r
       ).rejects.toBeInstanceOf(ProviderNotFoundError);
     });
 
-    it('finishes an image an earlier run already completed: sync and read back, no bytes sent', async () => {
+    it('finishes an image its checkpoint says FPT already completed: read back, no bytes sent', async () => {
       const data = randomBytes(1000);
       const id = await registered(data);
-      await adapter().uploadImage(id, new BufferSource(data), context(new MemoryCheckpoint()));
+      const checkpoint = new MemoryCheckpoint();
+      await adapter().uploadImage(id, new BufferSource(data), context(checkpoint));
       const again = new BufferSource(data);
 
-      const image = await adapter().uploadImage(id, again, context(new MemoryCheckpoint()));
+      const image = await adapter().uploadImage(id, again, context(checkpoint));
 
-      expect(image.status).toBe('active');
+      expect(image).toMatchObject({ status: 'active', sizeBytes: 1000, checksums: { sha256: sha256(data) } });
       expect(again.opens).toEqual([]);
+    });
+
+    it('finishes an image whose complete an earlier run sent without an answer: FPT refuses it again and syncs it', async () => {
+      const data = randomBytes(2000);
+      const id = await registered(data);
+      const checkpoint = new MemoryCheckpoint();
+      await adapter().uploadImage(id, new BufferSource(data), context(checkpoint));
+      // The worker died after FPT took the complete and before its answer was recorded.
+      checkpoint.saved = { ...checkpoint.saved, completedAt: null };
+      const again = new BufferSource(data);
+
+      const image = await adapter().uploadImage(id, again, context(checkpoint));
+
+      expect(image).toMatchObject({ status: 'active', checksums: { sha256: sha256(data) } });
+      expect(again.opens).toEqual([]);
+      expect(checkpoint.saved).toMatchObject({ completedAt: expect.stringMatching(/^\d{4}-/) });
+      expect(emulator.store.customImage(id)).toMatchObject({ status: 'active', synced_at: expect.any(String) });
     });
 
     /** An 18 MiB upload whose job is cancelled as soon as its first part is recorded. */
@@ -445,7 +498,7 @@ describe('FptAdapter writes against the emulator with presigned parts on S3 (s3r
       expect(emulator.store.customImage(id)).toBeUndefined();
       expect(replacement).not.toBeNull();
       expect(replacement!.nativeId).not.toBe(id);
-      expect(replacement).toMatchObject({ name: 'cancelled-trainer', sizeBytes: SIZE, nativeStatus: 'pending' });
+      expect(replacement).toMatchObject({ name: 'cancelled-trainer', sizeBytes: SIZE, status: 'pending' });
       expect(emulator.store.customImage(replacement!.nativeId)).toMatchObject({
         status: 'pending',
         size: SIZE,
@@ -467,15 +520,17 @@ describe('FptAdapter writes against the emulator with presigned parts on S3 (s3r
 
       const data = randomBytes(MiB + 17);
       const done = await registered(data, 'finished');
-      await adapter().uploadImage(done, new BufferSource(data), context(new MemoryCheckpoint()));
-      expect(await adapter().abortUpload(done, new MemoryCheckpoint())).toBeNull();
+      const finished = new MemoryCheckpoint();
+      await adapter().uploadImage(done, new BufferSource(data), context(finished));
+      expect(await adapter().abortUpload(done, finished)).toBeNull();
       expect(emulator.store.customImage(done)).toMatchObject({ status: 'active' });
     });
 
     it('takes over its own new registration when FPT loses the answer to it during abort', async () => {
       const { data, id, checkpoint } = await cancelledAfterFirstPart('lost-answer');
-      // The lookup, the delete, then the register: handled, its answer lost.
-      emulator.faults.set({ script: [{ kind: 'pass' }, { kind: 'pass' }, { kind: 'lose' }] });
+      const lostBefore = emulator.faults.stats().lostResponses;
+      // The lookup, the delete, the list of that name, then the register: handled, its answer lost.
+      emulator.faults.set({ script: [{ kind: 'pass' }, { kind: 'pass' }, { kind: 'pass' }, { kind: 'lose' }] });
       try {
         const replacement = await adapter().abortUpload(id, checkpoint);
         expect(replacement!.nativeId).not.toBe(id);
@@ -483,7 +538,7 @@ describe('FptAdapter writes against the emulator with presigned parts on S3 (s3r
           id: replacement!.nativeId,
           status: 'pending',
         });
-        expect(emulator.faults.stats().lostResponses).toBe(1);
+        expect(emulator.faults.stats().lostResponses).toBe(lostBefore + 1);
       } finally {
         emulator.faults.clear();
       }

@@ -69,7 +69,7 @@ describe('NscaleImageTranslator', () => {
         },
         gpu: { vendor: 'nvidia', driver: '525.85.05', models: ['A100', 'H100', 'H200'] },
         softwareVersions: { kubernetes: 'v1.25.6' },
-        sizeBytes: 10 * 2 ** 30,
+        sizeBytes: null,
         minDiskGiB: 10,
         minRamMiB: null,
         diskFormat: null,
@@ -201,9 +201,9 @@ describe('NscaleImageTranslator', () => {
       expect(normalized.properties.virtualization).toBe('baremetal');
     });
 
-    it('converts sizeGiB to bytes with 2^30 per GiB and keeps it as the minimum disk', () => {
+    it('reads sizeGiB as the minimum disk size and leaves the file size unknown', () => {
       expect(translate(variant({ spec: { sizeGiB: 80 } }))).toMatchObject({
-        sizeBytes: 85_899_345_920,
+        sizeBytes: null,
         minDiskGiB: 80,
       });
     });

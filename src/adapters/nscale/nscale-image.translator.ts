@@ -23,8 +23,6 @@ export interface NscaleTranslationContext {
   ownership: NscaleImageOwnership;
 }
 
-const GIB = 2 ** 30;
-
 const STATUSES: Readonly<Record<string, ImageStatus>> = {
   pending: 'pending',
   creating: 'uploading',
@@ -55,7 +53,9 @@ export class NscaleImageTranslator {
       os: toOs(spec),
       gpu: toGpu(spec.gpu),
       softwareVersions,
-      sizeBytes: sizeGiB === null ? null : sizeGiB * GIB,
+      // The seed: `sizeGiB` is the "minimum disk size required to use the image", not the file's size,
+      // which nscale never states.
+      sizeBytes: null,
       minDiskGiB: sizeGiB,
       minRamMiB: null,
       diskFormat: null,

@@ -36,6 +36,26 @@ export class ImageChecksumsDto {
 }
 
 /** An image of the one normalized catalogue (CONTRACT.md). Unknown values are null. */
+export const PORTAL_SYNC_STATES = ['pending', 'synced'] as const;
+
+export class ImagePortalSyncDto {
+  @ApiProperty({
+    enum: PORTAL_SYNC_STATES,
+    enumName: 'PortalSyncState',
+    description: 'pending: the bytes landed but the portal sync failed; retry with POST /v1/images/{id}/portal-sync',
+  })
+  state!: (typeof PORTAL_SYNC_STATES)[number];
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the portal sync last succeeded',
+  })
+  syncedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why the last portal sync failed, while pending' })
+  lastError!: string | null;
+}
+
 export class ImageDto {
   @ApiProperty({ format: 'uuid', description: "The broker's id (opaque)" })
   id!: string;
@@ -94,6 +114,14 @@ export class ImageDto {
     description: 'When a successful sync last confirmed this record',
   })
   syncedAt!: string | null;
+  @ApiProperty({
+    type: ImagePortalSyncDto,
+    nullable: true,
+    description:
+      "The provider's publish-after-upload step (FPT Metal Cloud: sync to the portal), where it has one and it has " +
+      'run; null otherwise',
+  })
+  portalSync!: ImagePortalSyncDto | null;
 }
 
 export class ImageListDto {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { badRequest, forbidden, notFound } from './fpt-errors';
+import { badRequest, FptHttpError, forbidden, notFound } from './fpt-errors';
 import type { FptImageStore } from './fpt-image.store';
 import { parseRegistration } from './fpt-request.validation';
 import { HPC, objectKey, type FptRouteContext, type VpcParams } from './fpt-route.context';
@@ -44,6 +44,10 @@ export function registerFptCustomImageRoutes(app: FastifyInstance, ctx: FptRoute
   // Publishes the repository image to the FPT Cloud console; only a finished image has anything to publish.
   app.post<{ Params: FileIdParams }>(`${HPC}/images/:hpc_file_id/sync/`, async (request) => {
     const image = customImageOr404(store, request.params.hpc_file_id);
+    if (ctx.portal.status !== null) {
+      ctx.portal.refused++;
+      throw new FptHttpError(ctx.portal.status, 'The image could not be synchronised with the portal.');
+    }
     if (image.status !== 'active') {
       throw badRequest(`Only active images can be synced to the portal; this one is ${image.status}.`);
     }

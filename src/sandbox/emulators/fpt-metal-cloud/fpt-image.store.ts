@@ -48,10 +48,21 @@ export class FptImageStore {
     return this.publicBody;
   }
 
-  /** `{"data": [...]}` of the custom list. */
+  /**
+   * `{"data": [...]}` of the custom list. The seed leaves its items' schema
+   * empty; the one shape it gives a custom image is the register answer's
+   * `data`, so each item carries exactly `image_id`, `name`, `description` and
+   * `created_at`. Size, sha256, status and the rest stay in the record: the
+   * upload routes act on them, but FPT is not documented to list them.
+   */
   customListBody(): string {
-    this.customBody ??= listBody(this.customImages.values());
+    this.customBody ??= listBody(Array.from(this.customImages.values(), listedCustomImage));
     return this.customBody;
+  }
+
+  /** Every custom image as the emulator holds it, undocumented fields included (tests look at these). */
+  customRecords(): FptCustomImageRecord[] {
+    return [...this.customImages.values()];
   }
 
   publicImage(id: string): FptPublicImageRecord | undefined {
@@ -126,6 +137,18 @@ export class FptImageStore {
     if (upload === undefined) this.uploads.delete(imageId);
     else this.uploads.set(imageId, upload);
   }
+}
+
+/** A custom image as the list shows it: the fields of the seed's register answer. */
+export function listedCustomImage(image: FptCustomImageRecord): FptListedCustomImage {
+  return { image_id: image.id, name: image.name, description: image.description, created_at: image.created_at };
+}
+
+export interface FptListedCustomImage {
+  image_id: string;
+  name: string;
+  description: string;
+  created_at: string;
 }
 
 function listBody(images: Iterable<object>): string {

@@ -9,6 +9,28 @@ export interface FptRouteContext {
   /** Parts are cut this big, unless that would need more than S3's 10,000 parts. */
   partSizeBytes: number;
   now: () => number;
+  portal: FptPortalOutage;
+}
+
+/**
+ * The FPT Cloud console (portal) that syncImage publishes to, as a test can
+ * break it: while `status` is set, every sync answers that 5xx, as the seed
+ * lists 500 for syncImage. Images, uploads and the lists are not affected.
+ */
+export class FptPortalOutage {
+  status: number | null = null;
+  /** Syncs refused since the emulator started. */
+  refused = 0;
+
+  /** Every sync fails with `status` until recover(). */
+  begin(status = 500): void {
+    if (status < 500 || status > 599) throw new RangeError('a portal outage answers a 5xx status');
+    this.status = status;
+  }
+
+  recover(): void {
+    this.status = null;
+  }
 }
 
 /** Every seed path starts here; `{vpc_id}` is checked by the auth module's preHandler. */

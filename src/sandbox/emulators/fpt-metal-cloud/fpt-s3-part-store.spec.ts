@@ -72,9 +72,9 @@ describe('FPT Metal Cloud emulator with the S3 part store (s3rver)', () => {
     return parts;
   }
 
-  async function customImage(id: string) {
-    const list = await call('GET', `${hpc()}/custom-images`, undefined, auth);
-    return (list.body.data as { id: string }[]).find((image) => image.id === id) as Record<string, unknown> | undefined;
+  /** The image as the emulator holds it: FPT's list shows only the register answer's fields of it. */
+  function customImage(id: string): Promise<Record<string, unknown> | undefined> {
+    return Promise.resolve(emulator.store.customImage(id) as Record<string, unknown> | undefined);
   }
 
   function s3Client(): S3Client {

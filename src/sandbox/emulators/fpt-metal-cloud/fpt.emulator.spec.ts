@@ -59,9 +59,9 @@ describe('FPT Metal Cloud emulator', () => {
     return parts;
   }
 
-  async function customImage(id: string) {
-    const list = await call('GET', `${hpc()}/custom-images`, undefined, auth);
-    return (list.body.data as { id: string }[]).find((image) => image.id === id) as Record<string, unknown> | undefined;
+  /** The image as the emulator holds it: FPT's list shows only the register answer's fields of it. */
+  function customImage(id: string): Promise<Record<string, unknown> | undefined> {
+    return Promise.resolve(emulator.store.customImage(id) as Record<string, unknown> | undefined);
   }
 
   describe('auth and the VPC in the path', () => {
@@ -123,7 +123,11 @@ describe('FPT Metal Cloud emulator', () => {
       expect(publicList.body.data).toHaveLength(emulator.store.publicCount);
       expect(customList.body.data).toHaveLength(emulator.store.customCount);
       expect(publicList.body.data[0]).toMatchObject({ gpu_generation: 'Hopper', os_type: 'linux', status: 'active' });
-      expect(customList.body.data[0]).toMatchObject({ vpc_id: VPC, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      // Seed 000 documents a custom image only as the register answer's data: exactly those fields.
+      for (const item of customList.body.data as Record<string, unknown>[]) {
+        expect(Object.keys(item).sort()).toEqual(['created_at', 'description', 'image_id', 'name']);
+      }
+      expect(customList.body.data[0]).toMatchObject({ image_id: emulator.store.customRecords()[0].id });
     });
 
     it('answers 404 in the FPT envelope for a path the seed does not have', async () => {
@@ -440,8 +444,7 @@ describe('generateFptSeed', () => {
 });
 
 function activeSha(emulator: FptEmulator): string {
-  const body = JSON.parse(emulator.store.customListBody()) as { data: { status: string; sha256: string }[] };
-  return body.data.find((image) => image.status === 'active')!.sha256;
+  return emulator.store.customRecords().find((image) => image.status === 'active')!.sha256;
 }
 
 function* chunks(data: Buffer, size: number): Generator<Buffer> {

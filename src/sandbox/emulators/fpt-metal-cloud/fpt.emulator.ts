@@ -11,7 +11,7 @@ import { LocalFptPartStore } from './fpt-local-part-store';
 import type { FptPartStore } from './fpt-part-store';
 import { registerFptPartRoutes } from './fpt-part.routes';
 import { S3FptPartStore, type S3FptPartStoreOptions } from './fpt-s3-part-store';
-import type { FptRouteContext } from './fpt-route.context';
+import { FptPortalOutage, type FptRouteContext } from './fpt-route.context';
 import { registerFptUploadRoutes } from './fpt-upload.routes';
 import type { FptCustomImageRecord, FptPublicImageRecord } from './fpt.types';
 
@@ -51,6 +51,8 @@ export interface FptEmulator extends EmulatorServer {
   faults: FaultInjector;
   store: FptImageStore;
   partStore: FptPartStore;
+  /** Breaks and mends the portal that syncImage publishes to. */
+  portal: FptPortalOutage;
   vpcId: string;
   tokens: readonly string[];
 }
@@ -116,7 +118,14 @@ export function createFptEmulator(opts: FptEmulatorOptions): FptEmulator {
 
   installFptAuth(app, new Set(tokens), opts.vpcId);
 
-  const ctx: FptRouteContext = { store, parts: partStore, partSizeBytes: opts.partSizeBytes ?? DEFAULT_PART_SIZE, now };
+  const portal = new FptPortalOutage();
+  const ctx: FptRouteContext = {
+    store,
+    parts: partStore,
+    partSizeBytes: opts.partSizeBytes ?? DEFAULT_PART_SIZE,
+    now,
+    portal,
+  };
   registerFptListRoutes(app, ctx);
   registerFptCustomImageRoutes(app, ctx);
   registerFptUploadRoutes(app, ctx);
@@ -131,6 +140,7 @@ export function createFptEmulator(opts: FptEmulatorOptions): FptEmulator {
     faults,
     store,
     partStore,
+    portal,
     vpcId: opts.vpcId,
     tokens,
   };
