@@ -47,6 +47,8 @@ export class AppConfig {
     readonly staging: StagingConfig | null,
     readonly importAllowedAddresses: readonly string[],
     readonly importMaxBytes: number,
+    /** How long a PUT body may make no progress before it is cut off. */
+    readonly uploadIdleTimeoutMs: number,
     /** Requests per API key per window; 0 requests: no limit. */
     readonly rateLimit: { readonly requests: number; readonly windowSeconds: number },
   ) {}
@@ -91,6 +93,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       .map((a) => a.trim())
       .filter(Boolean),
     vars.IMPORT_MAX_BYTES,
+    vars.UPLOAD_IDLE_TIMEOUT_SECONDS * 1000,
     { requests: vars.RATE_LIMIT_REQUESTS, windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS },
   );
 }
