@@ -123,6 +123,8 @@ WORKER_CONCURRENCY, which each Deployment sets itself.
   value: {{ .Values.config.jobConcurrencyPerProvider | int64 | quote }}
 - name: IMPORT_MAX_BYTES
   value: {{ .Values.config.importMaxBytes | int64 | quote }}
+- name: UPLOAD_IDLE_TIMEOUT_SECONDS
+  value: {{ .Values.config.uploadIdleTimeoutSeconds | int64 | quote }}
 {{- if .Values.config.importAllowedAddresses }}
 - name: IMPORT_ALLOWED_ADDRESSES
   value: {{ .Values.config.importAllowedAddresses | quote }}
