@@ -49,6 +49,8 @@ export class AppConfig {
     readonly staging: StagingConfig | null,
     readonly importAllowedAddresses: readonly ImportAllowRule[],
     readonly importMaxBytes: number,
+    /** How long a PUT body may make no progress before it is cut off. */
+    readonly uploadIdleTimeoutMs: number,
     /** Requests per API key per window; 0 requests: no limit. */
     readonly rateLimit: { readonly requests: number; readonly windowSeconds: number },
     /** SECRETS_KEY_PREVIOUS: opens credentials sealed before a key rotation. */
@@ -96,6 +98,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     parseStaging(vars),
     parseImportAllowlist(vars.IMPORT_ALLOWED_ADDRESSES),
     vars.IMPORT_MAX_BYTES,
+    vars.UPLOAD_IDLE_TIMEOUT_SECONDS * 1000,
     { requests: vars.RATE_LIMIT_REQUESTS, windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS },
     parsePreviousSecretsKey(vars),
     parseTrustProxy(vars.TRUST_PROXY),

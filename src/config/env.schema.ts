@@ -146,6 +146,17 @@ export class EnvironmentVariables {
   STAGING_SEGMENT_MIB = 64;
 
   /**
+   * A PUT body that makes no progress for this many seconds is cut off (408):
+   * a silent or stalled client does not keep its upload, and its job, waiting.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  UPLOAD_IDLE_TIMEOUT_SECONDS = 60;
+
+  /**
    * Addresses an import URL may reach although they are loopback, private,
    * link-local, metadata or another special range: comma-separated IPs, CIDRs
    * or host names, each optionally with `:port` (`[v6]:port` for IPv6), parsed

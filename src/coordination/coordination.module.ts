@@ -61,6 +61,6 @@ class CoordinationRedisCloser implements OnModuleDestroy {
     ProviderConnectionsVersion,
     CoordinationRedisCloser,
   ],
-  exports: [COORDINATION_REDIS, CatalogueVersion, ProviderConnectionsVersion],
+  exports: [COORDINATION_REDIS, COORDINATION_SUBSCRIBER, CatalogueVersion, ProviderConnectionsVersion],
 })
 export class CoordinationModule {}

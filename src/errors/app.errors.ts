@@ -72,3 +72,10 @@ export class UnsupportedMediaTypeError extends AppError {
   readonly slug = 'unsupported-media-type';
   readonly title = 'Unsupported media type';
 }
+
+/** A request body that stopped arriving: cut off after the idle timeout. */
+export class RequestTimeoutError extends AppError {
+  readonly status = 408;
+  readonly slug = 'request-timeout';
+  readonly title = 'The request body stopped arriving';
+}

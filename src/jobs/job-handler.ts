@@ -13,6 +13,13 @@ export interface JobContext<T extends BrokerJobType> {
 export interface JobHandler<T extends BrokerJobType = BrokerJobType> {
   readonly type: T;
   run(context: JobContext<T>): Promise<Record<string, unknown>>;
+  /**
+   * Whether the job has what it needs to start. One that waits for something
+   * outside the broker (an upload's first bytes from its client) goes back to
+   * the queue without taking a slot, as one over its concurrency limit does,
+   * so it never keeps a ready job waiting.
+   */
+  ready?(payload: JobPayloads[T]): Promise<boolean>;
   /** Called once when the job has failed for good (or was cancelled): leave what it touched retryable. */
   settleFailure?(jobId: string, payload: JobPayloads[T], error: unknown): Promise<void>;
 }

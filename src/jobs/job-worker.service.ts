@@ -29,7 +29,7 @@ import { JobConcurrencyGate } from './concurrency/job-concurrency-gate';
 import { ProviderJobLimits } from './concurrency/provider-job-limits';
 import type { Job } from '../persistence/generated/client';
 
-/** A job that finds its limit reached goes back to BullMQ for about this long (plus jitter). */
+/** A job that finds its limit reached, or its input not there yet, goes back to BullMQ for about this long (plus jitter). */
 const LIMITED_RETRY_MS = 500;
 
 /**
@@ -147,6 +147,11 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
     // An ended row (cancelled while it waited, say) needs no slot: only its clean-up runs.
     const queued = await this.recorder.find(jobId);
     if (!queued || (queued.state !== 'queued' && queued.state !== 'running')) return this.skip(handler, jobId, queued);
+    if (handler.ready && !(await handler.ready(queued.payload as never))) {
+      // Waiting for its input (an upload's first bytes) outside both slots: a ready job may take them.
+      await queueJob.moveToDelayed(Date.now() + LIMITED_RETRY_MS + Math.random() * LIMITED_RETRY_MS, token);
+      throw new DelayedError();
+    }
     const provider = queued.providerName
       ? { name: queued.providerName, limit: await this.limits.limitOf(queued.providerName) }
       : null;

@@ -16,6 +16,7 @@ import { ImportProcessor } from '../transfers/import/import.processor';
 import { UploadIntakeService } from '../transfers/upload-intake.service';
 import { ReplicateProcessor } from '../replication/replicate.processor';
 import { ReplicationSourceStager } from '../replication/replication-source.stager';
+import { IntakeCancellations } from '../transfers/intake-cancellations';
 import { intakeLivenessProvider } from '../transfers/intake-liveness.provider';
 import { StagedPush } from '../transfers/staged-push.service';
 import { UploadProcessor } from '../transfers/upload.processor';
@@ -27,6 +28,7 @@ import { UploadProcessor } from '../transfers/upload.processor';
     UploadProcessor,
     StagedPush,
     intakeLivenessProvider,
+    IntakeCancellations,
     ReplicateProcessor,
     ReplicationSourceStager,
     UploadIntakeService,

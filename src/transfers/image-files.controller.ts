@@ -16,7 +16,7 @@ import { RequireScope } from '../auth/auth.decorators';
 import { AcceptsBody, OCTET_STREAM_MEDIA_TYPE } from '../http/body-media-types';
 import { ImageChangesService } from '../catalogue/image-changes.service';
 import { ReplayedBy } from '../idempotency/replayed-by';
-import { BadRequestError, UnsupportedMediaTypeError } from '../errors/app.errors';
+import { BadRequestError, RequestTimeoutError, UnsupportedMediaTypeError } from '../errors/app.errors';
 import { JobDto } from '../jobs/dto/job.dto';
 import { presentJob } from '../jobs/job.presenter';
 import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
@@ -55,11 +55,13 @@ export class ImageFilesController {
       'sends each staged segment, the last one only after the checks passed; a refused body stops that push and the ' +
       'image is pending again before the 422 is sent. A second upload of an image already uploading is a 409 before ' +
       'any byte is read; a push that ends while the body is still arriving stops it: 409 when its job was cancelled, ' +
-      "502 with the job's error when its push failed. The answer comes after the last byte: 202 with the upload job, " +
-      'which may be running already.',
+      "502 with the job's error when its push failed; a cancel answers at once, not at the next segment. A body that " +
+      'sends nothing for UPLOAD_IDLE_TIMEOUT_SECONDS is cut off with 408 and its job fails as upload_interrupted. ' +
+      'The answer comes after the last byte: 202 with the upload job, which may be running already (it starts ' +
+      'once its first segment is staged).',
   })
   @ApiAcceptedResponse({ type: JobDto, description: 'The upload job; `Location` points at it' })
-  @ApiProblemResponses(401, 403, 404, 409, 422, 501, 502, 503)
+  @ApiProblemResponses(401, 403, 404, 408, 409, 422, 501, 502, 503)
   async upload(
     @Param('id') id: string,
     @Req() request: FastifyRequest,
@@ -74,6 +76,8 @@ export class ImageFilesController {
       void reply.header('Location', `/v1/jobs/${job.id}`);
       return presentJob(job);
     } catch (error) {
+      // A silent client would keep the connection (and its unread body) open for nothing.
+      if (error instanceof RequestTimeoutError) void reply.header('connection', 'close');
       drainAbandonedBody(request.raw);
       throw error;
     }

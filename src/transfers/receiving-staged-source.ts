@@ -5,6 +5,7 @@ import type { PrismaClient } from '../persistence/generated/client';
 import type { ImageBytesSource } from '../provider-port/provider-writes';
 import type { SegmentSlice } from '../staging/segmented-layout';
 import type { IntakeLiveness } from './intake-liveness';
+import { intakeFailureSummary } from './intake-failure';
 import type { StagedUploadBytes } from './staged-upload-bytes';
 
 export interface ReceivingUpload {
@@ -94,12 +95,22 @@ export class ReceivingStagedSource implements ImageBytesSource {
     for (;;) {
       const row = await this.prisma.upload.findUnique({
         where: { id: this.upload.id },
-        select: { state: true, stagedBytes: true, sha256: true, sha512: true, md5: true, failureReason: true },
+        select: {
+          state: true,
+          stagedBytes: true,
+          sha256: true,
+          sha512: true,
+          md5: true,
+          failureReason: true,
+          failureCode: true,
+        },
       });
       if (!row || row.state === 'failed' || row.state === 'cancelled') {
+        // The intake says whether the bytes were refused or the client went away (or silent) mid-body.
+        const code = row?.failureCode === 'upload_interrupted' ? 'upload_interrupted' : 'upload_refused';
         throw this.end(
-          'upload_refused',
-          `The upload was refused while it was received: ${row?.failureReason ?? 'its intake ended without its bytes'}`,
+          code,
+          `${intakeFailureSummary(code)}: ${row?.failureReason ?? 'its intake ended without its bytes'}`,
         );
       }
       if (row.sha256 && row.sha512 && row.md5) this.digest = { sha256: row.sha256, sha512: row.sha512, md5: row.md5 };

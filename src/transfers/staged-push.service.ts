@@ -72,7 +72,14 @@ export class StagedPush {
           `Upload ${uploadId} is ${ended?.state ?? 'gone'}: ${ended?.failureReason ?? 'it ended before its push'}`,
         );
       }
-      await tx.image.update({ where: { id: image.id }, data: { status: 'uploading' } });
+      // An image deleted meanwhile (a sync saw it gone, or a DELETE) is not brought back by a resumed run.
+      const marked = await tx.image.updateMany({
+        where: { id: image.id, OR: [{ status: null }, { status: { not: 'deleted' } }] },
+        data: { status: 'uploading' },
+      });
+      if (marked.count === 0) {
+        throw new PermanentJobError('image_deleted', `Image ${image.id} was deleted while its upload ran`);
+      }
     });
     await this.version.bump();
     await progress(0, sizeBytes);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module';
 import { ImageFilesController } from './image-files.controller';
 import { ImportService } from './import/import.service';
+import { IntakeCancellations } from './intake-cancellations';
 import { intakeLivenessProvider } from './intake-liveness.provider';
 import { UploadIntakeService } from './upload-intake.service';
 import { UploadSessionsService } from './upload-sessions.service';
@@ -10,6 +11,6 @@ import { UploadSessionsService } from './upload-sessions.service';
 @Module({
   imports: [CatalogueModule],
   controllers: [ImageFilesController],
-  providers: [UploadIntakeService, UploadSessionsService, ImportService, intakeLivenessProvider],
+  providers: [UploadIntakeService, UploadSessionsService, ImportService, intakeLivenessProvider, IntakeCancellations],
 })
 export class TransfersModule {}

@@ -2,8 +2,9 @@ import { BrokerMetrics } from '../metrics/broker-metrics';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { ConflictError, PushFailedError, UnprocessableError } from '../errors/app.errors';
+import { ConflictError, PushFailedError, RequestTimeoutError, UnprocessableError } from '../errors/app.errors';
 import { ImagesService } from '../catalogue/images.service';
 import { JobService } from '../jobs/job.service';
 import { AppConfig } from '../config/app-config';
@@ -13,6 +14,9 @@ import { requireCapability } from '../provider-port/provider.port';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
 import { STAGING_STORAGE, StagedSizeMismatchError, type StagingStorage } from '../staging/staging-storage';
 import { ImageDigestTransform, SizeExceededError, type ImageDigest } from './image-digest.transform';
+import { BodyIdleError, watchIdleBody } from './idle-body';
+import { IntakeCancellations } from './intake-cancellations';
+import { intakeFailureSummary, type IntakeFailureCode } from './intake-failure';
 import { IntakeLiveness } from './intake-liveness';
 import { StagedUploadBytes, type StagedUploadLayout } from './staged-upload-bytes';
 
@@ -42,6 +46,7 @@ export class UploadIntakeService {
     private readonly metrics: BrokerMetrics,
     private readonly liveness: IntakeLiveness,
     private readonly config: AppConfig,
+    private readonly cancellations: IntakeCancellations,
   ) {}
 
   /** The image, if it may take bytes now. */
@@ -73,6 +78,7 @@ export class UploadIntakeService {
     await this.prisma.upload.create({ data: { id: uploadId, imageId: image.id, stagingKey } });
     const digestor = new ImageDigestTransform(declared);
     let digest: ImageDigest;
+    const stopIdleWatch = this.cutOffWhenIdle(body, digestor);
     try {
       failsWithClient(body, digestor);
       await this.staging.put(stagingKey, body.pipe(digestor), undefined, sizeBytes);
@@ -82,6 +88,7 @@ export class UploadIntakeService {
       await this.discard(uploadId, stagingKey);
       throw asProblem(error);
     } finally {
+      stopIdleWatch();
       this.metrics.countTransfer('client_to_staging', image.providerName, digestor.bytesSeen);
     }
     return this.queuePush(image, uploadId, stagingKey, digest);
@@ -105,6 +112,8 @@ export class UploadIntakeService {
     const digestor = new ImageDigestTransform(declared);
     // Before any await: a client that disconnects in the meantime must not be missed.
     failsWithClient(body, digestor);
+    const stopIdleWatch = this.cutOffWhenIdle(body, digestor);
+    let stopCancelWatch: (() => void) | null = null;
     const uploadId = randomUUID();
     const upload = await this.prisma.upload.create({
       data: {
@@ -131,6 +140,12 @@ export class UploadIntakeService {
       }
       const jobId = created.job.id;
       job = created.job;
+      // A cancel answers the client at once, not when the segment it is filling is stored.
+      stopCancelWatch = this.cancellations.watch(jobId, () =>
+        digestor.destroy(
+          new ConflictError(`The upload's job ${jobId} ended while the bytes were received (cancelled)`),
+        ),
+      );
       await this.staging.putSegments(upload.stagingKey, body.pipe(digestor), sizeBytes, segmentBytes, (staged) =>
         this.recordStaged(uploadId, jobId, { stagedBytes: BigInt(staged) }),
       );
@@ -139,14 +154,28 @@ export class UploadIntakeService {
       await this.recordStaged(uploadId, jobId, { sha256: digest.sha256, sha512: digest.sha512, md5: digest.md5 });
     } catch (caught) {
       const error = asProblem(caught);
-      await this.refuse(uploadId, job, image.id, error.message);
+      await this.refuse(uploadId, job, image.id, error.message, failureCode(caught));
       await this.removeStaged(upload);
       throw error;
     } finally {
+      stopIdleWatch();
+      stopCancelWatch?.();
       await releaseIntake?.();
       this.metrics.countTransfer('client_to_staging', image.providerName, digestor.bytesSeen);
     }
     return this.jobs.get(job.id);
+  }
+
+  /** Cuts the body off (BodyIdleError) once the client has sent nothing for UPLOAD_IDLE_TIMEOUT_SECONDS. */
+  private cutOffWhenIdle(body: Readable, digestor: ImageDigestTransform): () => void {
+    // The cut may come before the body is piped: its error is read from the put, never left unhandled.
+    digestor.on('error', () => undefined);
+    return watchIdleBody(
+      body,
+      () => digestor.bytesSeen,
+      this.config.uploadIdleTimeoutMs,
+      (error) => digestor.destroy(error),
+    );
   }
 
   /**
@@ -177,20 +206,28 @@ export class UploadIntakeService {
    * Ends the push of refused bytes before the client hears of it: a job that
    * never started is failed here; one that has run sees the upload failed
    * when it next reads, stops and settles (the image back to pending), which
-   * is awaited, so the client may upload again at once.
+   * is awaited, so the client may upload again at once. `code` is the job's
+   * error: upload_refused for bytes that failed a check, upload_interrupted
+   * for a client that went away or went silent.
    */
-  private async refuse(uploadId: string, job: Job | null, imageId: string, reason: string): Promise<void> {
+  private async refuse(
+    uploadId: string,
+    job: Job | null,
+    imageId: string,
+    reason: string,
+    code: IntakeFailureCode,
+  ): Promise<void> {
     await this.prisma.upload.updateMany({
       where: { id: uploadId, state: { in: ['receiving', 'staged', 'pushing'] } },
-      data: { state: 'failed', failureReason: reason },
+      data: { state: 'failed', failureReason: reason, failureCode: code },
     });
     if (!job) return;
     const { count } = await this.prisma.job.updateMany({
       where: { id: job.id, state: 'queued', startedAt: null },
       data: {
         state: 'failed',
-        errorCode: 'upload_refused',
-        errorMessage: `The upload was refused while it was received: ${reason}`,
+        errorCode: code,
+        errorMessage: `${intakeFailureSummary(code)}: ${reason}`,
         finishedAt: new Date(),
       },
     });
@@ -265,8 +302,14 @@ function sizeDiffers(received: number, declared: number): UnprocessableError {
   ]);
 }
 
+/** A client that went away or went silent interrupted its upload; anything else refused the bytes. */
+function failureCode(error: unknown): IntakeFailureCode {
+  return error instanceof BodyIdleError || error instanceof ClientGoneError ? 'upload_interrupted' : 'upload_refused';
+}
+
 /** The intake's failures as the problems the client gets. */
 function asProblem(error: unknown): Error {
+  if (error instanceof BodyIdleError) return new RequestTimeoutError(`The body stopped arriving: ${error.message}`);
   if (error instanceof SizeExceededError) {
     return new UnprocessableError(error.message, [{ field: 'sizeBytes', message: error.message }]);
   }
@@ -278,8 +321,20 @@ function alreadyUploading(imageId: string, jobId: string): ConflictError {
   return new ConflictError(`Image '${imageId}' is already being uploaded by job ${jobId}`);
 }
 
+/** The client's connection closed before the last byte. */
+class ClientGoneError extends Error {
+  constructor(cause?: Error) {
+    super('the client disconnected mid-upload', { cause });
+    this.name = 'ClientGoneError';
+  }
+}
+
 /** A client that disconnects errors `body`; the digest stream then fails, and with it the staging. */
 function failsWithClient(body: Readable, digestor: ImageDigestTransform): void {
-  body.once('error', (error) => digestor.destroy(error));
-  body.once('aborted', () => digestor.destroy(new Error('the client disconnected mid-upload')));
+  body.once('error', (error) => digestor.destroy(new ClientGoneError(error)));
+  body.once('aborted', () => digestor.destroy(new ClientGoneError()));
+  // A connection closed without either (a socket destroyed under the request) must not pass for a short body.
+  body.once('close', () => {
+    if ((body as Partial<IncomingMessage>).complete === false) digestor.destroy(new ClientGoneError());
+  });
 }

@@ -7,6 +7,7 @@ import { PrismaService } from '../persistence/prisma.service';
 import type { NormalizedImage } from '../provider-port/normalized-image';
 import { ProviderRegistry } from '../provider-port/provider-registry.service';
 import { STAGING_STORAGE, type StagingStorage } from '../staging/staging-storage';
+import { IntakeLiveness } from './intake-liveness';
 import { StagedPush } from './staged-push.service';
 import { StagedUploadBytes } from './staged-upload-bytes';
 import { DatabaseUploadCheckpoint } from './upload-checkpoint';
@@ -24,7 +25,24 @@ export class UploadProcessor implements JobHandler<'upload'> {
     private readonly push: StagedPush,
     private readonly writer: CatalogueWriter,
     @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
+    private readonly liveness: IntakeLiveness,
   ) {}
+
+  /**
+   * An upload pushed while it is received starts once its first segment is
+   * staged: until then it would hold a worker slot (and a concurrency slot)
+   * for a client that may send slowly, or nothing at all. An intake whose API
+   * process died is let through, for the run to fail as interrupted.
+   */
+  async ready(payload: JobPayloads['upload']): Promise<boolean> {
+    const upload = await this.prisma.upload.findUnique({
+      where: { id: payload.uploadId },
+      select: { id: true, state: true, segmentBytes: true, stagedBytes: true, sha512: true },
+    });
+    if (!upload || upload.segmentBytes === null || upload.state !== 'receiving') return true;
+    if (upload.sha512 !== null || Number(upload.stagedBytes ?? 0) > 0) return true;
+    return !(await this.liveness.alive(upload.id));
+  }
 
   async run({ jobId, payload, signal, progress }: JobContext<'upload'>): Promise<Record<string, unknown>> {
     const image = await this.push.push({ jobId, uploadId: payload.uploadId, signal, progress, removeStaged: true });
@@ -47,21 +65,39 @@ export class UploadProcessor implements JobHandler<'upload'> {
    * upload is released (a provider may register the image again to do so, and
    * the row follows), the staged bytes removed, and the image goes back to
    * pending so the user can upload again (failed when the provider kept other
-   * bytes than were sent).
+   * bytes than were sent). An image deleted meanwhile stays deleted: the
+   * catalogue said so (a sync, a DELETE), or the provider no longer knows it;
+   * nothing is released for it, and it is never registered again.
    */
   async settleFailure(jobId: string, payload: JobPayloads['upload'], error: unknown): Promise<void> {
     const upload = await this.prisma.upload.findUnique({ where: { id: payload.uploadId }, include: { image: true } });
     if (!upload) return;
     const cancelled = error instanceof JobCancelledError;
-    const replacement = await this.releaseAtProvider(jobId, upload.id, upload.image);
+    const deleted = upload.image.status === 'deleted' || (await this.goneAtProvider(upload.image));
+    const replacement = deleted ? null : await this.releaseAtProvider(jobId, upload.id, upload.image);
     const killed = (error as { code?: string }).code === 'checksum_mismatch';
+    const status = deleted ? 'deleted' : killed ? 'failed' : 'pending';
     await this.prisma.$transaction(async (tx) => {
       await tx.upload.update({ where: { id: upload.id }, data: { state: cancelled ? 'cancelled' : 'failed' } });
       if (replacement) await this.writer.replaceRegistration(tx, upload.imageId, replacement);
-      await tx.image.update({ where: { id: upload.imageId }, data: { status: killed ? 'failed' : 'pending' } });
+      // Conditional: a sync or a DELETE may mark the image deleted while this settles.
+      await tx.image.updateMany({
+        where: { id: upload.imageId, OR: [{ status: null }, { status: { not: 'deleted' } }] },
+        data: status === 'deleted' ? { status, nativeStatus: 'deleted' } : { status },
+      });
     });
     await this.version.bump();
     await new StagedUploadBytes(this.staging, upload).deleteOrWarn((message) => this.logger.warn(message));
+  }
+
+  /** Whether the provider says the image no longer exists; when it cannot be asked, it is taken to exist. */
+  private async goneAtProvider(image: { providerName: string; nativeId: string; region: string }): Promise<boolean> {
+    try {
+      const adapter = await this.registry.resolve(image.providerName);
+      return (await adapter.getImage(image.nativeId, image.region || undefined)) === null;
+    } catch {
+      return false;
+    }
   }
 
   /** Best effort: a provider that cannot release the upload now keeps it until the image is deleted. */

@@ -270,7 +270,7 @@ export interface paths {
         get: operations["downloadImageFile"];
         /**
          * Upload an image's bytes
-         * @description Streams the body (any size) into the staging bucket while hashing it (sha256, sha512, md5) and checks it against the registered sizeBytes and sha256 (422 and nothing kept when they differ). A body of known size (registered, or its Content-Length) is pushed to the provider while it arrives: its upload job starts with the body and sends each staged segment, the last one only after the checks passed; a refused body stops that push and the image is pending again before the 422 is sent. A second upload of an image already uploading is a 409 before any byte is read; a push that ends while the body is still arriving stops it: 409 when its job was cancelled, 502 with the job's error when its push failed. The answer comes after the last byte: 202 with the upload job, which may be running already.
+         * @description Streams the body (any size) into the staging bucket while hashing it (sha256, sha512, md5) and checks it against the registered sizeBytes and sha256 (422 and nothing kept when they differ). A body of known size (registered, or its Content-Length) is pushed to the provider while it arrives: its upload job starts with the body and sends each staged segment, the last one only after the checks passed; a refused body stops that push and the image is pending again before the 422 is sent. A second upload of an image already uploading is a 409 before any byte is read; a push that ends while the body is still arriving stops it: 409 when its job was cancelled, 502 with the job's error when its push failed; a cancel answers at once, not at the next segment. A body that sends nothing for UPLOAD_IDLE_TIMEOUT_SECONDS is cut off with 408 and its job fails as upload_interrupted. The answer comes after the last byte: 202 with the upload job, which may be running already (it starts once its first segment is staged).
          */
         put: operations["uploadImageFile"];
         post?: never;
@@ -2318,6 +2318,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Error */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };

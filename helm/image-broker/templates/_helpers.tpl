@@ -129,6 +129,8 @@ WORKER_CONCURRENCY, which each Deployment sets itself.
 - name: TRUST_PROXY
   value: {{ .Values.config.trustProxy | quote }}
 {{- end }}
+- name: UPLOAD_IDLE_TIMEOUT_SECONDS
+  value: {{ .Values.config.uploadIdleTimeoutSeconds | int64 | quote }}
 {{- if .Values.config.importAllowedAddresses }}
 - name: IMPORT_ALLOWED_ADDRESSES
   value: {{ .Values.config.importAllowedAddresses | quote }}
