@@ -543,6 +543,47 @@ describe('Glance emulator: JSON patch', () => {
   });
 });
 
+describe('Glance emulator: community images in the list', () => {
+  let standard: Started;
+  let nhn: Started;
+  const OTHER = 'f33507157a634f1cac71e06a70fb558e';
+  beforeAll(async () => {
+    standard = await start({
+      dialect: 'standard',
+      images: [
+        image({ id: uuid(1), visibility: 'private' }),
+        image({ id: uuid(2), visibility: 'community' }),
+        image({ id: uuid(3), visibility: 'community', owner: OTHER }),
+        image({ id: uuid(4), visibility: 'public', owner: OTHER }),
+        image({ id: uuid(5), visibility: 'shared', owner: OTHER, members: [] }),
+      ],
+    });
+    nhn = await start({ dialect: 'nhn', images: [image({ id: uuid(1) })] });
+  });
+
+  const ids = async (query: string) =>
+    (await json<{ images: Json[] }>(await call(standard.url, `/v2/images?${query}`))).images.map((i) => i.id).sort();
+
+  it('leaves every community image, our own included, out of the default list', async () => {
+    expect(await ids('')).toEqual([uuid(1), uuid(4)]);
+  });
+
+  it('lists community images only when visibility=community is asked, narrowed by owner when given', async () => {
+    expect(await ids('visibility=community')).toEqual([uuid(2), uuid(3)]);
+    expect(await ids(`visibility=community&owner=${OWNER}`)).toEqual([uuid(2)]);
+  });
+
+  it("lists community images under visibility=all, but not another tenant's share we are no member of", async () => {
+    expect(await ids('visibility=all')).toEqual([uuid(1), uuid(2), uuid(3), uuid(4)]);
+  });
+
+  it("refuses on NHN the visibility filter values its guide does not offer", async () => {
+    expect((await call(nhn.url, '/v2/images?visibility=community')).status).toBe(400);
+    expect((await call(nhn.url, '/v2/images?visibility=all')).status).toBe(400);
+    expect((await call(nhn.url, '/v2/images?visibility=private')).status).toBe(200);
+  });
+});
+
 describe('Glance emulator: delete and tags', () => {
   let nhn: Started;
   const PUBLIC_OWNER = 'c289b99209ca4e189095cdecebbd092d';
