@@ -34,7 +34,8 @@ export class ImageWritesController {
     summary: 'Register a custom image',
     description:
       'Creates the image at the provider, status pending; send its bytes with PUT /v1/images/{id}/file or an upload ' +
-      'session. FPT Metal Cloud needs sizeBytes and sha256; NHN Cloud needs os.type. Honours Idempotency-Key.',
+      'session. FPT Metal Cloud needs sizeBytes and sha256; OpenStack Glance (NHN Cloud, Vietnix) needs diskFormat ' +
+      'and containerFormat, and NHN Cloud also os.type. Honours Idempotency-Key.',
   })
   @ApiCreatedResponse({ type: ImageDto })
   @ApiProblemResponses(400, 401, 403, 409, 422, 501, 503)

@@ -136,6 +136,27 @@ describe('the write path on OpenStack Glance', () => {
       expect(res.body.detail).toContain('os.type');
     });
 
+    it('refuses a Glance image without diskFormat or containerFormat with 422 naming them, before any call to Glance', async () => {
+      const before = glance.standard.store.all().length;
+      const none = await broker.api<{ detail: string; provider: string }>('/v1/images', {
+        method: 'POST',
+        body: { provider: 'vietnix-hcm', name: 'no-formats' },
+        secret: WRITER_SECRET,
+      });
+      const noContainer = await broker.api<{ detail: string }>('/v1/images', {
+        method: 'POST',
+        body: { provider: 'vietnix-hcm', name: 'no-container', diskFormat: 'qcow2' },
+        secret: WRITER_SECRET,
+      });
+
+      expect(none.status).toBe(422);
+      expect(none.body).toMatchObject({ provider: 'vietnix-hcm' });
+      expect(none.body.detail).toContain('requires diskFormat and containerFormat');
+      expect(noContainer.status).toBe(422);
+      expect(noContainer.body.detail).toContain('requires containerFormat');
+      expect(glance.standard.store.all().length).toBe(before);
+    });
+
     it('refuses an unknown provider and an unknown field by name', async () => {
       const unknown = await broker.api<{ errors: Array<{ field: string }> }>('/v1/images', {
         method: 'POST',
