@@ -117,6 +117,21 @@ export class ImageWritesController {
     return this.changes.addMember(id, body.memberId);
   }
 
+  @Get(':id/members/:memberId')
+  @RequireScope('images:read')
+  @ApiOperation({
+    operationId: 'getImageMember',
+    summary: 'One member of a shared image',
+    description:
+      "Glance's member get-one: the owner sees any member, a member only itself. 404 when the provider has no such " +
+      'membership; 422 (refused by the provider) when the image is not shared.',
+  })
+  @ApiOkResponse({ type: ImageMemberDto })
+  @ApiProblemResponses(401, 403, 404, 422, 501)
+  member(@Param('id') id: string, @Param('memberId') memberId: string): Promise<ImageMemberDto> {
+    return this.changes.member(id, memberId);
+  }
+
   @Put(':id/members/:memberId')
   @RequireScope('images:write')
   @ApiOperation({

@@ -558,7 +558,7 @@ describe('the write path on OpenStack Glance', () => {
       ).not.toContain('blue');
     });
 
-    it('shares with a member, lists it pending, and removes it', async () => {
+    it('shares with a member, lists it pending, gets it alone (404 for one it lacks), and removes it', async () => {
       await broker.api(`/v1/images/${image.id}`, {
         method: 'PATCH',
         headers: { 'content-type': 'application/merge-patch+json' },
@@ -574,6 +574,18 @@ describe('the write path on OpenStack Glance', () => {
       expect(added.body).toMatchObject({ memberId: 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0', status: 'pending' });
       const list = await broker.api<{ items: Array<{ memberId: string }> }>(`/v1/images/${image.id}/members`);
       expect(list.body.items.map((m) => m.memberId)).toEqual(['b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0']);
+      const one = await broker.api<{ memberId: string; status: string }>(
+        `/v1/images/${image.id}/members/b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0`,
+        { secret: READER_SECRET },
+      );
+      expect(one.status).toBe(200);
+      expect(one.body).toEqual(added.body);
+      const unknown = await broker.api<{ status: number }>(
+        `/v1/images/${image.id}/members/c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0`,
+        { secret: READER_SECRET },
+      );
+      expect(unknown.status).toBe(404);
+      expect(unknown.headers.get('content-type')).toContain('application/problem+json');
       expect(
         (
           await broker.api(`/v1/images/${image.id}/members/b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0`, {

@@ -311,6 +311,16 @@ export class GlanceAdapter implements ProviderAdapter {
     return body.members.map(toImageMember);
   }
 
+  /**
+   * `GET /v2/images/{id}/members/{memberId}`: the owner sees any member, a
+   * member only itself; Glance answers 404 for a membership it does not have
+   * (or hides), ProviderNotFoundError here, and 403 for an image that is not shared.
+   */
+  async getMember(nativeId: string, memberId: string): Promise<ImageMember> {
+    const request: ProviderRequest = { method: 'GET', path: this.memberPath(nativeId, memberId) };
+    return this.memberIn(await this.requestRefusable(request), request);
+  }
+
   /** The member starts `pending`; adding one twice is Glance's 409. */
   async addMember(nativeId: string, memberId: string): Promise<ImageMember> {
     this.assertMemberId(memberId);
