@@ -63,6 +63,25 @@ async function nativeIds(images: AsyncIterable<NormalizedImage>): Promise<string
   return ids;
 }
 
+describe('GlanceAdapter listing: os_hidden images', () => {
+  it('lists the images an operator hid, which the default list leaves out, on the standard dialect', async () => {
+    const hidden = (n: number, visibility: GlanceVisibility, owner = PROJECT) => ({
+      ...image(n, visibility, owner),
+      os_hidden: true,
+    });
+    const glance = await startGlance('standard', [
+      image(1, 'private'),
+      hidden(2, 'public', OTHER),
+      hidden(3, 'community'),
+      hidden(4, 'community', OTHER),
+    ]);
+
+    const ids = await nativeIds(adapterFor(glance, 'standard', { type: 'token', token: TOKEN }).listImages());
+
+    expect(ids.sort()).toEqual([uuid(1), uuid(2), uuid(3)]);
+  });
+});
+
 describe('GlanceAdapter listing: community images', () => {
   const seeded = [
     image(1, 'private'),

@@ -100,32 +100,44 @@ export class GlanceAdapter implements ProviderAdapter {
 
   /**
    * Everything the account can see: Glance's default list, then (standard
-   * dialect) the account's own community images, which the default list leaves
-   * out (the Image API reference; later releases do include one's own, so an
-   * id met in both listings is yielded once). Community images of other
+   * dialect) what that list leaves out: images an operator marked `os_hidden`
+   * (`os_hidden=true`), and the account's own community images
+   * (`visibility=community&owner=<project>`, hidden or not; the Image API
+   * reference leaves them out of the default list, later releases include
+   * them, so an id already yielded is skipped). Community images of other
    * projects are not listed: `visibility=community` alone would pour every
    * community image of the cloud into the catalogue. NHN offers no community
-   * visibility (its guide's list filter takes public, private or shared only).
-   * Pages are fetched as the consumer pulls, so a huge catalogue never sits in
-   * memory at once.
+   * visibility and documents no `os_hidden` filter (its guide's list filter
+   * takes public, private or shared only). Pages are fetched as the consumer
+   * pulls; only the ids already yielded are kept, to skip repeats.
    */
   async *listImages(signal?: AbortSignal): AsyncGenerator<NormalizedImage> {
-    const communityIds = new Set<string>();
+    const yielded = new Set<string>();
     let privateOwner: string | null = null;
     for await (const image of this.listPages({}, signal)) {
-      if (image.visibility === 'community') communityIds.add(image.id);
       if (privateOwner === null && image.visibility === 'private' && typeof image.owner === 'string') {
         privateOwner = image.owner;
       }
+      yielded.add(image.id);
       yield this.translate(image);
     }
     if (this.dialect !== 'standard') return;
     // Keystone names the token's project; with a static token, a private image can only be our own.
     const project = this.keystone?.projectId() ?? privateOwner;
+    const more: Array<Record<string, string>> = [{ os_hidden: 'true' }];
     // Without a project the own community images cannot be told apart from the cloud's; docs/providers.md says so.
-    if (project === null) return;
-    for await (const image of this.listPages({ visibility: 'community', owner: project }, signal)) {
-      if (!communityIds.has(image.id)) yield this.translate(image);
+    if (project !== null) {
+      more.push(
+        { visibility: 'community', owner: project },
+        { visibility: 'community', owner: project, os_hidden: 'true' },
+      );
+    }
+    for (const filters of more) {
+      for await (const image of this.listPages(filters, signal)) {
+        if (yielded.has(image.id)) continue;
+        yielded.add(image.id);
+        yield this.translate(image);
+      }
     }
   }
 
