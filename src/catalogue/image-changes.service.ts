@@ -68,6 +68,11 @@ export class ImageChangesService {
     return (await operation(adapter, 'members', 'listMembers')(row.nativeId)).map(presentMember);
   }
 
+  async member(id: string, memberId: string): Promise<ImageMemberDto> {
+    const { row, adapter } = await this.target(id);
+    return presentMember(await operation(adapter, 'members', 'getMember')(row.nativeId, memberId));
+  }
+
   async addMember(id: string, memberId: string): Promise<ImageMemberDto> {
     const { row, adapter } = await this.target(id);
     return presentMember(await operation(adapter, 'members', 'addMember')(row.nativeId, memberId));

@@ -34,7 +34,8 @@ export class ImageWritesController {
     summary: 'Register a custom image',
     description:
       'Creates the image at the provider, status pending; send its bytes with PUT /v1/images/{id}/file or an upload ' +
-      'session. FPT Metal Cloud needs sizeBytes and sha256; NHN Cloud needs os.type. Honours Idempotency-Key.',
+      'session. FPT Metal Cloud needs sizeBytes and sha256; OpenStack Glance (NHN Cloud, Vietnix) needs diskFormat ' +
+      'and containerFormat, and NHN Cloud also os.type. Honours Idempotency-Key.',
   })
   @ApiCreatedResponse({ type: ImageDto })
   @ApiProblemResponses(400, 401, 403, 409, 422, 501, 503)
@@ -114,6 +115,21 @@ export class ImageWritesController {
   @ApiProblemResponses(400, 401, 403, 404, 409, 422, 501)
   addMember(@Param('id') id: string, @Body() body: AddMemberDto): Promise<ImageMemberDto> {
     return this.changes.addMember(id, body.memberId);
+  }
+
+  @Get(':id/members/:memberId')
+  @RequireScope('images:read')
+  @ApiOperation({
+    operationId: 'getImageMember',
+    summary: 'One member of a shared image',
+    description:
+      "Glance's member get-one: the owner sees any member, a member only itself. 404 when the provider has no such " +
+      'membership; 422 (refused by the provider) when the image is not shared.',
+  })
+  @ApiOkResponse({ type: ImageMemberDto })
+  @ApiProblemResponses(401, 403, 404, 422, 501)
+  member(@Param('id') id: string, @Param('memberId') memberId: string): Promise<ImageMemberDto> {
+    return this.changes.member(id, memberId);
   }
 
   @Put(':id/members/:memberId')

@@ -156,6 +156,8 @@ export interface ProviderWrites {
   addTag?(nativeId: string, tag: string): Promise<void>;
   removeTag?(nativeId: string, tag: string): Promise<void>;
   listMembers?(nativeId: string): Promise<ImageMember[]>;
+  /** One member; a membership the provider does not have is ProviderNotFoundError. */
+  getMember?(nativeId: string, memberId: string): Promise<ImageMember>;
   addMember?(nativeId: string, memberId: string): Promise<ImageMember>;
   updateMember?(nativeId: string, memberId: string, status: MemberStatus): Promise<ImageMember>;
   removeMember?(nativeId: string, memberId: string): Promise<void>;

@@ -1,6 +1,7 @@
 import { BrokerProcess, READER_SECRET } from '../../harness/broker-process';
 import {
   glanceProvidersYaml,
+  KEYSTONE_USER,
   keystoneToken,
   listUpstream,
   NHN_TOKEN,
@@ -80,7 +81,8 @@ describe('catalogue sync from OpenStack Glance clouds', () => {
   });
 
   it('holds every image each Glance lists, with the native ids of the provider', async () => {
-    const upstreamNhn = await listUpstream(nhnUrl, { 'x-auth-token': NHN_TOKEN });
+    // NHN documents no os_hidden filter, so its default list is all the adapter reads.
+    const upstreamNhn = await listUpstream(nhnUrl, { 'x-auth-token': NHN_TOKEN }, []);
     const upstreamStd = await listUpstream(standardUrl, { 'x-auth-token': await keystoneToken(standardUrl) });
     // Images Glance still lists in status `deleted` are kept, as deleted, and shown only on request.
     const everything = [...catalogue, ...(await listAll('status=deleted'))];
@@ -187,6 +189,43 @@ describe('catalogue sync from OpenStack Glance clouds', () => {
     expect(visible.find((i) => i.id === victim.id)).toBeUndefined();
     const deleted = await listAll('provider=nhn-kr1&status=deleted', 500);
     expect(deleted.map((i) => i.id)).toContain(victim.id);
+  });
+
+  it("holds the account's own community images, which Glance's default list leaves out, and keeps an image patched to community", async () => {
+    const ownCommunity = standard.store.add({
+      id: '0c0ffee0-0000-4000-8000-00000000c0de',
+      name: 'own-community-golden',
+      status: 'active',
+      visibility: 'community',
+      owner: KEYSTONE_USER.projectId,
+      created_at: '2024-02-02T00:00:00Z',
+      updated_at: '2024-02-02T00:00:00Z',
+    });
+    const foreignCommunity = standard.store
+      .all()
+      .filter((i) => i.visibility === 'community' && i.owner !== KEYSTONE_USER.projectId);
+    expect(foreignCommunity.length).toBeGreaterThan(0);
+    const madeCommunity = catalogue.find(
+      (i) => i.provider === 'vietnix-hcm' && i.visibility === 'private' && i.status === 'active',
+    )!;
+    const patched = await broker.api<Image>(`/v1/images/${madeCommunity.id}`, {
+      method: 'PATCH',
+      body: { visibility: 'community' },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.visibility).toBe('community');
+
+    const job = await syncAndWait('vietnix-hcm');
+
+    expect(job.result).toMatchObject({ deleted: 0 });
+    const vietnix = await listAll('provider=vietnix-hcm', 500);
+    expect(vietnix.find((i) => i.id === madeCommunity.id)).toMatchObject({ visibility: 'community', status: 'active' });
+    expect(vietnix.find((i) => i.nativeId === ownCommunity.id)).toMatchObject({
+      name: 'own-community-golden',
+      visibility: 'community',
+    });
+    const nativeIds = new Set(vietnix.map((i) => i.nativeId));
+    expect(foreignCommunity.filter((i) => nativeIds.has(i.id))).toEqual([]);
   });
 
   it('writes no catalogue row when nothing changed upstream', async () => {

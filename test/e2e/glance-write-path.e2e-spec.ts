@@ -139,6 +139,27 @@ describe('the write path on OpenStack Glance', () => {
       expect(glance.nhn.store.count()).toBe(imagesBefore);
     });
 
+    it('refuses a Glance image without diskFormat or containerFormat with 422 naming them, before any call to Glance', async () => {
+      const before = glance.standard.store.all().length;
+      const none = await broker.api<{ detail: string; provider: string }>('/v1/images', {
+        method: 'POST',
+        body: { provider: 'vietnix-hcm', name: 'no-formats' },
+        secret: WRITER_SECRET,
+      });
+      const noContainer = await broker.api<{ detail: string }>('/v1/images', {
+        method: 'POST',
+        body: { provider: 'vietnix-hcm', name: 'no-container', diskFormat: 'qcow2' },
+        secret: WRITER_SECRET,
+      });
+
+      expect(none.status).toBe(422);
+      expect(none.body).toMatchObject({ provider: 'vietnix-hcm' });
+      expect(none.body.detail).toContain('requires diskFormat and containerFormat');
+      expect(noContainer.status).toBe(422);
+      expect(noContainer.body.detail).toContain('requires containerFormat');
+      expect(glance.standard.store.all().length).toBe(before);
+    });
+
     it('refuses an unknown provider and an unknown field by name', async () => {
       const unknown = await broker.api<{ errors: Array<{ field: string }> }>('/v1/images', {
         method: 'POST',
@@ -540,7 +561,7 @@ describe('the write path on OpenStack Glance', () => {
       ).not.toContain('blue');
     });
 
-    it('shares with a member, lists it pending, and removes it', async () => {
+    it('shares with a member, lists it pending, gets it alone (404 for one it lacks), and removes it', async () => {
       await broker.api(`/v1/images/${image.id}`, {
         method: 'PATCH',
         headers: { 'content-type': 'application/merge-patch+json' },
@@ -556,6 +577,18 @@ describe('the write path on OpenStack Glance', () => {
       expect(added.body).toMatchObject({ memberId: 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0', status: 'pending' });
       const list = await broker.api<{ items: Array<{ memberId: string }> }>(`/v1/images/${image.id}/members`);
       expect(list.body.items.map((m) => m.memberId)).toEqual(['b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0']);
+      const one = await broker.api<{ memberId: string; status: string }>(
+        `/v1/images/${image.id}/members/b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0`,
+        { secret: READER_SECRET },
+      );
+      expect(one.status).toBe(200);
+      expect(one.body).toEqual(added.body);
+      const unknown = await broker.api<{ status: number }>(
+        `/v1/images/${image.id}/members/c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0`,
+        { secret: READER_SECRET },
+      );
+      expect(unknown.status).toBe(404);
+      expect(unknown.headers.get('content-type')).toContain('application/problem+json');
       expect(
         (
           await broker.api(`/v1/images/${image.id}/members/b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0`, {

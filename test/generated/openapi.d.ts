@@ -59,7 +59,7 @@ export interface paths {
         put?: never;
         /**
          * Register a custom image
-         * @description Creates the image at the provider, status pending; send its bytes with PUT /v1/images/{id}/file or an upload session. FPT Metal Cloud needs sizeBytes and sha256; NHN Cloud needs os.type. Honours Idempotency-Key.
+         * @description Creates the image at the provider, status pending; send its bytes with PUT /v1/images/{id}/file or an upload session. FPT Metal Cloud needs sizeBytes and sha256; OpenStack Glance (NHN Cloud, Vietnix) needs diskFormat and containerFormat, and NHN Cloud also os.type. Honours Idempotency-Key.
          */
         post: operations["createImage"];
         delete?: never;
@@ -151,7 +151,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * One member of a shared image
+         * @description Glance's member get-one: the owner sees any member, a member only itself. 404 when the provider has no such membership; 422 (refused by the provider) when the image is not shared.
+         */
+        get: operations["getImageMember"];
         /**
          * Set a member's status
          * @description pending, accepted or rejected; at most providers only the member itself may change it.
@@ -643,9 +647,15 @@ export interface components {
             region?: string;
             /** @example ubuntu-22.04-cuda-12.4 */
             name: string;
-            /** @example qcow2 */
+            /**
+             * @description Required by OpenStack Glance (NHN Cloud, Vietnix)
+             * @example qcow2
+             */
             diskFormat?: string;
-            /** @example bare */
+            /**
+             * @description Required by OpenStack Glance (NHN Cloud, Vietnix)
+             * @example bare
+             */
             containerFormat?: string;
             /** @enum {string} */
             visibility?: "public" | "private" | "shared" | "community";
@@ -1666,6 +1676,73 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Valid request the broker cannot carry out */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The provider does not support this operation */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getImageMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                memberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageMemberDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

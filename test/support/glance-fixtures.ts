@@ -64,19 +64,25 @@ export function glanceProvidersYaml(nhnUrl: string, standardUrl: string, extra =
 ${extra}`;
 }
 
-/** Every image a Glance lists for the token's project, read straight from the emulator, not through the broker. */
+/**
+ * Every image a Glance lists for the token's project, read straight from the emulator, not through the broker:
+ * the default list and, as it leaves them out, the os_hidden images (`extraListings` adds more, e.g. community).
+ */
 export async function listUpstream(
   baseUrl: string,
   headers: Record<string, string>,
+  extraListings: string[] = ['os_hidden=true'],
 ): Promise<Array<Record<string, unknown>>> {
   const images: Array<Record<string, unknown>> = [];
-  let next: string | undefined = '/v2/images?limit=50';
-  while (next) {
-    const res = await fetch(new URL(next, baseUrl), { headers });
-    if (!res.ok) throw new Error(`upstream list answered ${res.status}`);
-    const body = (await res.json()) as { images: Array<Record<string, unknown>>; next?: string };
-    images.push(...body.images);
-    next = body.next;
+  for (const listing of ['', ...extraListings]) {
+    let next: string | undefined = `/v2/images?limit=50${listing ? `&${listing}` : ''}`;
+    while (next) {
+      const res = await fetch(new URL(next, baseUrl), { headers });
+      if (!res.ok) throw new Error(`upstream list answered ${res.status}`);
+      const body = (await res.json()) as { images: Array<Record<string, unknown>>; next?: string };
+      images.push(...body.images);
+      next = body.next;
+    }
   }
   return images;
 }

@@ -25,6 +25,7 @@ export function glanceCreateRequest(
   dialect: Dialect,
   provider: string,
 ): Record<string, unknown> {
+  assertRequiredFields(spec, dialect, provider);
   assertPropertyKeys(provider, Object.keys(spec.properties));
   if (spec.visibility !== null) assertVisibilityAllowed(provider, dialect, spec.visibility);
 
@@ -53,14 +54,35 @@ export function glanceCreateRequest(
   return body;
 }
 
-/** NHN refuses an image without os_type (windows or linux): say so before Glance does, naming our field. */
-function assertNhnOsType(value: unknown, provider: string): void {
-  if (value === undefined) {
-    throw new ProviderRejectedError(
-      provider,
-      `Provider '${provider}' (NHN Cloud) requires os.type ('linux' or 'windows') to register an image`,
-    );
+/**
+ * What a registration must state, named by our fields, before any call:
+ * Glance creates an image without formats but refuses its data until
+ * `disk_format` and `container_format` are both set ("Properties disk_format,
+ * container_format must be set prior to saving data."), and the broker does
+ * not guess a format (a wrong one makes an image that does not boot). NHN
+ * also refuses an image without `os_type`, which a property may give.
+ */
+function assertRequiredFields(spec: CreateImageSpec, dialect: Dialect, provider: string): void {
+  const missing: string[] = [];
+  if (spec.diskFormat === null) missing.push('diskFormat');
+  if (spec.containerFormat === null) missing.push('containerFormat');
+  if (dialect === 'nhn' && spec.os.type === null && spec.properties.os_type === undefined) {
+    missing.push("os.type ('linux' or 'windows')");
   }
+  if (missing.length === 0) return;
+  const cloud = dialect === 'nhn' ? 'NHN Cloud' : 'OpenStack Glance';
+  const list = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`;
+  throw new ProviderRejectedError(
+    provider,
+    `Provider '${provider}' (${cloud}) requires ${list} to register an image` +
+      (spec.diskFormat === null || spec.containerFormat === null
+        ? ': Glance takes no image data until its disk and container formats are set'
+        : ''),
+  );
+}
+
+/** NHN takes os_type windows or linux only: say so before Glance does, naming our field. */
+function assertNhnOsType(value: unknown, provider: string): void {
   if (value !== 'linux' && value !== 'windows') {
     throw new ProviderRejectedError(
       provider,

@@ -194,6 +194,36 @@ describe('GlanceImageTranslator', () => {
       expect(nhn(image({ nhncloud_product: 'gpu' })).gpu).toEqual({ vendor: null, driver: null, models: [] });
       expect(nhn(image({ nhncloud_product: 'compute' })).gpu).toBeNull();
     });
+
+    it("reads an NHN GPU image's models, driver, vendor and CUDA from its name, the only place NHN documents them", () => {
+      const normalized = nhn(
+        image({
+          nhncloud_product: 'gpu',
+          name: 'Ubuntu Server 22.04 LTS (2024.06.18) - NVIDIA H100/A100 GPU Driver 550.54.15 CUDA 12.4',
+        }),
+      );
+
+      expect(normalized.gpu).toEqual({ vendor: 'nvidia', driver: '550.54.15', models: ['H100', 'A100'] });
+      expect(normalized.softwareVersions).toEqual({ cuda: '12.4' });
+      expect(nhn(image({ nhncloud_product: 'gpu', name: 'gpu-box L40S and l4 (T4-free)' })).gpu).toEqual({
+        vendor: 'nvidia',
+        driver: null,
+        models: ['L40S', 'L4', 'T4'],
+      });
+    });
+
+    it('reads no GPU from NHN properties its guide never names, nor from the name of a compute image', () => {
+      const undocumented = { gpu_vendor: 'NVIDIA', gpu_driver: '550.54.15', gpu_models: 'H100' };
+      expect(nhn(image({ nhncloud_product: 'gpu', name: 'my-image', ...undocumented })).gpu).toEqual({
+        vendor: null,
+        driver: null,
+        models: [],
+      });
+      expect(
+        nhn(image({ nhncloud_product: 'compute', name: 'NVIDIA H100 Driver 550', ...undocumented })).gpu,
+      ).toBeNull();
+      expect(nhn(image({ name: 'H1000 XA100 ubuntu', nhncloud_product: 'gpu' })).gpu?.models).toEqual([]);
+    });
   });
 
   describe('standard Glance (Vietnix) examples', () => {

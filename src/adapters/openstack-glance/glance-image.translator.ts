@@ -12,6 +12,7 @@ import { gpuFromProperties, hasGpuDetails } from '../shared/gpu-normalization';
 import { distroAndFamily, normalizeArchitecture, osType } from '../shared/os-normalization';
 import { isPlainObject, lookup, lowerCaseText, parseDate, scalarText, trimmedText } from '../shared/payload-values';
 import { softwareVersionsFromKeys } from '../shared/software-versions';
+import { gpuFromImageName } from './glance-gpu-name';
 import { GLANCE_CORE_ATTRIBUTES, type GlanceImagePayload } from './glance-image.payload';
 
 export interface GlanceTranslationContext {
@@ -37,8 +38,8 @@ export class GlanceImageTranslator {
       status: lookup(STATUSES, lowerCaseText(raw.status)),
       nativeStatus: trimmedText(raw.status),
       os: toOs(properties, ctx.dialect),
-      gpu: toGpu(properties, ctx.dialect),
-      softwareVersions: softwareVersionsFromKeys(properties, NOT_SOFTWARE_VERSIONS),
+      gpu: toGpu(raw.name, properties, ctx.dialect),
+      softwareVersions: toSoftwareVersions(raw.name, properties, ctx.dialect),
       sizeBytes: count(raw.size),
       minDiskGiB: count(raw.min_disk),
       minRamMiB: count(raw.min_ram),
@@ -109,11 +110,38 @@ function toOs(properties: Record<string, unknown>, dialect: GlanceTranslationCon
   };
 }
 
-/** Glance property values are strings, so GPU models arrive comma-separated; arrays are accepted too. */
-function toGpu(properties: Record<string, unknown>, dialect: GlanceTranslationContext['dialect']): ImageGpu | null {
+/**
+ * NHN documents no GPU property: an image of its GPU product (`nhncloud_product=gpu`)
+ * has a GPU, and what its name states about it is read (glance-gpu-name.ts);
+ * any other NHN image has none. Standard Glance has no GPU field either: the
+ * `gpu_vendor`/`gpu_driver`/`gpu_models` custom properties are read where an
+ * operator or user set them (values are strings, so models arrive
+ * comma-separated; arrays are accepted too), and absent they mean no GPU.
+ */
+function toGpu(
+  name: unknown,
+  properties: Record<string, unknown>,
+  dialect: GlanceTranslationContext['dialect'],
+): ImageGpu | null {
+  if (dialect === 'nhn') return isNhnGpuProduct(properties) ? gpuFromImageName(name).gpu : null;
   const gpu = gpuFromProperties(properties.gpu_vendor, properties.gpu_driver, properties.gpu_models);
-  const nhnGpuProduct = dialect === 'nhn' && lowerCaseText(properties.nhncloud_product) === 'gpu';
-  return nhnGpuProduct || hasGpuDetails(gpu) ? gpu : null;
+  return hasGpuDetails(gpu) ? gpu : null;
+}
+
+function isNhnGpuProduct(properties: Record<string, unknown>): boolean {
+  return lowerCaseText(properties.nhncloud_product) === 'gpu';
+}
+
+/** `<name>_version` properties; on an NHN GPU image the CUDA its name states, unless a property gives one. */
+function toSoftwareVersions(
+  name: unknown,
+  properties: Record<string, unknown>,
+  dialect: GlanceTranslationContext['dialect'],
+): Record<string, string> | null {
+  const versions = softwareVersionsFromKeys(properties, NOT_SOFTWARE_VERSIONS);
+  const cuda = dialect === 'nhn' && isNhnGpuProduct(properties) ? gpuFromImageName(name).cuda : null;
+  if (cuda === null || versions?.cuda !== undefined) return versions;
+  return { ...versions, cuda };
 }
 
 function toChecksums(raw: GlanceImagePayload): ImageChecksums {

@@ -14,12 +14,29 @@ describe('integrityProblems', () => {
   });
 
   it('names every difference', () => {
-    const image = { id: 'i', status: 'queued', size: 4, os_hash_algo: null, os_hash_value: null, checksum: 'dd' };
+    const image = { id: 'i', status: 'queued', size: 4, os_hash_algo: 'sha512', os_hash_value: 'ee', checksum: 'dd' };
     expect(integrityProblems(image, expected)).toEqual([
       "status is 'queued', not 'active'",
       'size is 4 bytes, the upload has 3',
-      'no sha512 os_hash_value (os_hash_algo is unset)',
+      'sha512 is ee, the upload has aa',
       'md5 checksum is dd, the upload has cc',
+    ]);
+  });
+
+  it('checks the md5 checksum alone when the answer has no os_hash_value, as NHN documents only checksum', () => {
+    const absent = { id: 'i', status: 'active', size: 3, checksum: 'cc' };
+    const nulls = { ...absent, os_hash_algo: null, os_hash_value: null };
+    const unknownAlgorithm = { ...absent, os_hash_algo: 'sha384', os_hash_value: '12' };
+    for (const image of [absent, nulls, unknownAlgorithm]) expect(integrityProblems(image, expected)).toEqual([]);
+    expect(integrityProblems({ ...absent, checksum: 'dd' }, expected)).toEqual([
+      'md5 checksum is dd, the upload has cc',
+    ]);
+  });
+
+  it('refuses an answer with neither an os_hash_value nor an md5 checksum', () => {
+    const image = { id: 'i', status: 'active', size: 3, os_hash_algo: null, os_hash_value: null, checksum: null };
+    expect(integrityProblems(image, expected)).toEqual([
+      'neither a sha512/sha256 os_hash_value (os_hash_algo is unset) nor an md5 checksum to check the bytes against',
     ]);
   });
 });

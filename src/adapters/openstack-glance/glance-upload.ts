@@ -37,7 +37,8 @@ export function byteCounter(onProgress: (bytesSoFar: number) => void): Transform
  * How the image differs from the staged bytes, one phrase per difference;
  * empty when Glance holds exactly those bytes. Glance hashes with the
  * operator's `hashing_algorithm`: sha512 by default, sha256 is checked too as
- * the broker knows both.
+ * the broker knows both. An answer without a usable `os_hash_value` (NHN's
+ * guide names only `checksum`) is checked by its md5 `checksum` alone.
  */
 export function integrityProblems(image: GlanceImagePayload, expected: ExpectedImageData): string[] {
   const problems: string[] = [];
@@ -48,12 +49,19 @@ export function integrityProblems(image: GlanceImagePayload, expected: ExpectedI
   }
   const algorithm = lowerCaseText(image.os_hash_algo);
   const hash = lowerCaseText(image.os_hash_value);
-  const wanted = algorithm === 'sha512' ? expected.sha512 : algorithm === 'sha256' ? expected.sha256 : null;
-  if (wanted === null) problems.push(`no sha512 os_hash_value (os_hash_algo is ${algorithm ?? 'unset'})`);
-  else if (hash !== wanted.toLowerCase()) {
-    problems.push(`${algorithm} is ${hash ?? 'unset'}, the upload has ${wanted.toLowerCase()}`);
-  }
   const md5 = lowerCaseText(image.checksum);
+  const wanted = algorithm === 'sha512' ? expected.sha512 : algorithm === 'sha256' ? expected.sha256 : null;
+  if (wanted !== null && hash !== null) {
+    if (hash !== wanted.toLowerCase()) {
+      problems.push(`${algorithm} is ${hash}, the upload has ${wanted.toLowerCase()}`);
+    }
+  } else if (md5 === null) {
+    // NHN's guide documents `checksum` only (os_hash_* appear in one example), and Glance before 2.7 has no
+    // os_hash_value: the md5 then is the only digest to check against; with neither there is nothing to check.
+    problems.push(
+      `neither a sha512/sha256 os_hash_value (os_hash_algo is ${algorithm ?? 'unset'}) nor an md5 checksum to check the bytes against`,
+    );
+  }
   if (md5 !== null && md5 !== expected.md5.toLowerCase()) {
     problems.push(`md5 checksum is ${md5}, the upload has ${expected.md5.toLowerCase()}`);
   }

@@ -96,6 +96,29 @@ describe('GlanceAdapter', () => {
     expect(glance.requests).toHaveLength(2);
   });
 
+  it('lists os_hidden and own community images after the default list, keeping each listing on its next links, once each', async () => {
+    const own = (id: string, visibility: string) => ({ ...glanceImage(id), visibility, owner: 'p1' });
+    glance.reply(
+      // A Glance that already lists our own community image by default (later releases do).
+      replyJson(200, { images: [own('a', 'private'), own('c', 'community')] }),
+      replyJson(200, { images: [{ ...own('h', 'public'), os_hidden: true }] }),
+      replyJson(200, { images: [own('c', 'community'), own('d', 'community')], next: '/v2/images?marker=d' }),
+      replyJson(200, { images: [own('e', 'community')] }),
+      replyJson(200, { images: [{ ...own('f', 'community'), os_hidden: true }] }),
+    );
+
+    const images = await collect(adapter({ dialect: 'standard' }, 2).listImages());
+
+    expect(images.map((i) => i.nativeId)).toEqual(['a', 'c', 'h', 'd', 'e', 'f']);
+    expect(glance.requests.map((r) => r.url)).toEqual([
+      '/v2/images?limit=2&sort_key=created_at&sort_dir=asc',
+      '/v2/images?os_hidden=true&limit=2&sort_key=created_at&sort_dir=asc',
+      '/v2/images?visibility=community&owner=p1&limit=2&sort_key=created_at&sort_dir=asc',
+      '/v2/images?marker=d&visibility=community&owner=p1&limit=2&sort_key=created_at&sort_dir=asc',
+      '/v2/images?visibility=community&owner=p1&os_hidden=true&limit=2&sort_key=created_at&sort_dir=asc',
+    ]);
+  });
+
   it('rejects a page that is not an image list', async () => {
     glance.reply(replyJson(200, { servers: [] }));
 

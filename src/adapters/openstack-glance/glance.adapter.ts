@@ -43,7 +43,7 @@ import {
   readUntilSettled,
   type SettleOptions,
 } from './glance-upload';
-import { createGlanceAuthSource } from './keystone-auth';
+import { createGlanceAuthSource, KeystoneTokenSource } from './keystone-auth';
 
 export const GLANCE_KIND = 'openstack-glance';
 const DEFAULT_PAGE_SIZE = 100;
@@ -76,6 +76,8 @@ export class GlanceAdapter implements ProviderAdapter {
   private readonly translator = new GlanceImageTranslator();
   private readonly context: GlanceTranslationContext;
   private readonly listQuery: Readonly<Record<string, string>>;
+  /** Keystone auth knows the token's project; a static token does not (see listImages). */
+  private keystone: KeystoneTokenSource | null = null;
   private readonly dialect: GlanceConnection['dialect'];
   private readonly uploadSettle: SettleOptions;
   /** Times the data PUT is sent again after a transient failure, within one upload. */
@@ -92,18 +94,69 @@ export class GlanceAdapter implements ProviderAdapter {
     this.dataRetrySleep = options.dataRetrySleep ?? ((ms, signal) => sleepFor(ms, undefined, { signal }));
     // Ascending creation order keeps markers stable while new images are being added.
     this.listQuery = { limit: String(options.pageSize ?? DEFAULT_PAGE_SIZE), sort_key: 'created_at', sort_dir: 'asc' };
-    this.http = createConnectionHttpClient(conn, options.http, (tuning) => createGlanceAuthSource(conn, tuning));
+    this.http = createConnectionHttpClient(conn, options.http, (tuning) => {
+      const source = createGlanceAuthSource(conn, tuning);
+      if (source instanceof KeystoneTokenSource) this.keystone = source;
+      return source;
+    });
   }
 
-  /** Pages are fetched as the consumer pulls, so a huge catalogue never sits in memory at once. */
+  /**
+   * Everything the account can see: Glance's default list, then (standard
+   * dialect) what that list leaves out: images an operator marked `os_hidden`
+   * (`os_hidden=true`), and the account's own community images
+   * (`visibility=community&owner=<project>`, hidden or not; the Image API
+   * reference leaves them out of the default list, later releases include
+   * them, so an id already yielded is skipped). Community images of other
+   * projects are not listed: `visibility=community` alone would pour every
+   * community image of the cloud into the catalogue. NHN offers no community
+   * visibility and documents no `os_hidden` filter (its guide's list filter
+   * takes public, private or shared only). Pages are fetched as the consumer
+   * pulls; only the ids already yielded are kept, to skip repeats.
+   */
   async *listImages(signal?: AbortSignal): AsyncGenerator<NormalizedImage> {
+    const yielded = new Set<string>();
+    let privateOwner: string | null = null;
+    for await (const image of this.listPages({}, signal)) {
+      if (privateOwner === null && image.visibility === 'private' && typeof image.owner === 'string') {
+        privateOwner = image.owner;
+      }
+      yielded.add(image.id);
+      yield this.translate(image);
+    }
+    if (this.dialect !== 'standard') return;
+    // Keystone names the token's project; with a static token, a private image can only be our own.
+    const project = this.keystone?.projectId() ?? privateOwner;
+    const more: Array<Record<string, string>> = [{ os_hidden: 'true' }];
+    // Without a project the own community images cannot be told apart from the cloud's; docs/providers.md says so.
+    if (project !== null) {
+      more.push(
+        { visibility: 'community', owner: project },
+        { visibility: 'community', owner: project, os_hidden: 'true' },
+      );
+    }
+    for (const filters of more) {
+      for await (const image of this.listPages(filters, signal)) {
+        if (yielded.has(image.id)) continue;
+        yielded.add(image.id);
+        yield this.translate(image);
+      }
+    }
+  }
+
+  /** One listing, every page of it: `next` links are followed with the listing's own filters kept on them. */
+  private async *listPages(
+    filters: Readonly<Record<string, string>>,
+    signal?: AbortSignal,
+  ): AsyncGenerator<GlanceImagePayload> {
     const seenMarkers = new Set<string>();
+    const listing = { ...filters, ...this.listQuery };
     let path: string | null = '/v2/images';
-    let query: Readonly<Record<string, string>> | undefined = this.listQuery;
+    let query: Readonly<Record<string, string>> | undefined = listing;
     while (path !== null) {
       const page = await this.fetchPage(path, query, signal);
-      for (const image of page.images) yield this.translate(image);
-      path = page.next == null ? null : this.nextPagePath(page.next, seenMarkers);
+      yield* page.images;
+      path = page.next == null ? null : this.nextPagePath(page.next, seenMarkers, listing);
       query = undefined;
     }
   }
@@ -280,6 +333,16 @@ export class GlanceAdapter implements ProviderAdapter {
     const { body } = await this.requestRefusable(request);
     if (!isGlanceMemberList(body)) throw this.protocolError(`GET ${request.path} answered no member list`);
     return body.members.map(toImageMember);
+  }
+
+  /**
+   * `GET /v2/images/{id}/members/{memberId}`: the owner sees any member, a
+   * member only itself; Glance answers 404 for a membership it does not have
+   * (or hides), ProviderNotFoundError here, and 403 for an image that is not shared.
+   */
+  async getMember(nativeId: string, memberId: string): Promise<ImageMember> {
+    const request: ProviderRequest = { method: 'GET', path: this.memberPath(nativeId, memberId) };
+    return this.memberIn(await this.requestRefusable(request), request);
   }
 
   /** The member starts `pending`; adding one twice is Glance's 409. */
@@ -496,17 +559,17 @@ export class GlanceAdapter implements ProviderAdapter {
   }
 
   /**
-   * The next page's path, with our limit and sort restored where the provider's
-   * `next` link drops them (NHN's does): a marker only means something under
-   * the sort order that produced it.
+   * The next page's path, with the listing's filters, limit and sort restored
+   * where the provider's `next` link drops them (NHN's does): a marker only
+   * means something under the filter and sort order that produced it.
    */
-  private nextPagePath(next: string, seenMarkers: Set<string>): string {
+  private nextPagePath(next: string, seenMarkers: Set<string>, listing: Readonly<Record<string, string>>): string {
     const absolute = /^https?:\/\//i.test(next);
     const url = new URL(next, 'http://next-link.invalid');
     const marker = url.searchParams.get('marker') ?? next;
     if (seenMarkers.has(marker)) throw this.protocolError(`image list pagination loops at marker '${marker}'`);
     seenMarkers.add(marker);
-    for (const [key, value] of Object.entries(this.listQuery)) {
+    for (const [key, value] of Object.entries(listing)) {
       if (!url.searchParams.has(key)) url.searchParams.set(key, value);
     }
     return absolute ? url.href : `${url.pathname}${url.search}`;

@@ -726,6 +726,19 @@ describe('GlanceAdapter writes against the Glance emulator', () => {
       });
     });
 
+    it('gets one member: the owner sees it, the member sees itself, an unknown one is ProviderNotFoundError', async () => {
+      const id = seedImage(standard, { visibility: 'shared' });
+      const added = await standard.adapter.addMember(id, PARTNER);
+
+      expect(await standard.adapter.getMember(id, PARTNER)).toEqual(added);
+      expect(await standard.partner.getMember(id, PARTNER)).toMatchObject({ memberId: PARTNER, status: 'pending' });
+      await expect(standard.adapter.getMember(id, 'c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0')).rejects.toBeInstanceOf(
+        ProviderNotFoundError,
+      );
+      const privateId = seedImage(standard, { visibility: 'private' });
+      await expect(standard.adapter.getMember(privateId, PARTNER)).rejects.toBeInstanceOf(ProviderRejectedError);
+    });
+
     it('answers ProviderNotFoundError when removing a member the image does not have', async () => {
       const id = seedImage(standard, { visibility: 'shared' });
 

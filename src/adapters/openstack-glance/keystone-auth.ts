@@ -11,7 +11,7 @@ const DEFAULT_DOMAIN = 'Default';
 export type KeystoneTokenSourceOptions = TokenSourceOptions;
 
 interface KeystoneTokenBody {
-  token?: { expires_at?: unknown };
+  token?: { expires_at?: unknown; project?: { id?: unknown } };
 }
 
 /**
@@ -23,6 +23,8 @@ export class KeystoneTokenSource implements AuthHeaderSource {
   private readonly client: ProviderHttpClient;
   private readonly now: () => number;
   private readonly tokens: CachedTokenSource;
+  /** The project the last token was scoped to, as Keystone stated it (`token.project.id`); null before one. */
+  private scopedProject: string | null = null;
 
   constructor(
     private readonly auth: KeystonePasswordAuth,
@@ -41,6 +43,11 @@ export class KeystoneTokenSource implements AuthHeaderSource {
     this.tokens.invalidate();
   }
 
+  /** Known once a token was issued (any call through the client issues one first). */
+  projectId(): string | null {
+    return this.auth.projectId ?? this.scopedProject;
+  }
+
   private async fetchToken(): Promise<IssuedToken> {
     const response = await this.client.request<KeystoneTokenBody>({
       method: 'POST',
@@ -57,6 +64,8 @@ export class KeystoneTokenSource implements AuthHeaderSource {
         response.status,
       );
     }
+    const project = response.body?.token?.project?.id;
+    if (typeof project === 'string' && project !== '') this.scopedProject = project;
     const expiresAt = response.body?.token?.expires_at;
     const expiry = typeof expiresAt === 'string' ? Date.parse(expiresAt) : Number.NaN;
     // Keystone states when the token dies, not how long it lives: its life is counted from now.

@@ -71,12 +71,12 @@ export class CreateImageDto {
   @MaxLength(FIELD_LIMITS.imageName)
   name!: string;
 
-  @ApiPropertyOptional({ example: 'qcow2' })
+  @ApiPropertyOptional({ example: 'qcow2', description: 'Required by OpenStack Glance (NHN Cloud, Vietnix)' })
   @IsOptional()
   @IsIn(['ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso', 'ploop'])
   diskFormat?: string;
 
-  @ApiPropertyOptional({ example: 'bare' })
+  @ApiPropertyOptional({ example: 'bare', description: 'Required by OpenStack Glance (NHN Cloud, Vietnix)' })
   @IsOptional()
   @IsIn(['ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'docker', 'compressed'])
   containerFormat?: string;

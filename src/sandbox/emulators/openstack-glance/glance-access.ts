@@ -15,8 +15,16 @@ export function canSee(image: GlanceImageRecord, project: string): boolean {
   return image.visibility === 'shared' && membershipOf(image, project) !== undefined;
 }
 
-/** In the image list when no visibility filter is given: community and unaccepted shares stay out. */
+/**
+ * In the image list when no visibility filter is given: public images, our own
+ * private and shared ones, and shares we accepted. Community images stay out,
+ * our own included, as the Image API reference states the default list ("public,
+ * private, and those shared images with a member status of accepted") and as
+ * Glance releases before the owner exception behave; only `visibility=community`
+ * lists them. Unaccepted shares stay out too.
+ */
 export function inDefaultList(image: GlanceImageRecord, project: string): boolean {
+  if (image.visibility === 'community') return false;
   if (image.owner === project) return true;
   if (image.visibility === 'public') return true;
   return image.visibility === 'shared' && membershipOf(image, project)?.status === 'accepted';

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { callerProject } from './glance-auth';
 import { findOwnedImage, findVisibleImage } from './glance-access';
-import { GlanceHttpError, conflict, forbidden } from './glance-errors';
+import { GlanceHttpError, badRequest, conflict, forbidden } from './glance-errors';
 import type { GlanceRouteContext, ImageIdParams } from './glance-route.context';
 import { requireMediaType } from './glance-route.context';
 import type { ReceivedImageData } from './glance-upload';
@@ -24,6 +24,13 @@ export function registerGlanceFileRoutes(app: FastifyInstance, ctx: GlanceRouteC
       const image = findOwnedImage(store, request.params.imageId, callerProject(request), 'upload data for');
       if (image.status !== 'queued')
         throw conflict(`Image status transition from ${image.status} to saving is not allowed`);
+      // Glance's domain Image refuses queued → saving until both formats are set (a ValueError, answered 400).
+      const missing = (['disk_format', 'container_format'] as const).filter((key) => !image[key]);
+      if (missing.length > 0) {
+        throw badRequest(
+          `${missing.length === 1 ? 'Property' : 'Properties'} ${missing.join(', ')} must be set prior to saving data.`,
+        );
+      }
 
       const declaredLength = Number(request.headers['content-length']);
       if (ctx.maxUploadBytes !== undefined && declaredLength > ctx.maxUploadBytes) {

@@ -21,8 +21,6 @@ import { GLANCE_JSON_PATCH_MEDIA_TYPE, applyGlancePatch } from './glance-patch';
 import type { GlanceRouteContext, ImageIdParams } from './glance-route.context';
 import { baseUrl, isPlainObject, requireMediaType } from './glance-route.context';
 
-const IMPORT_METHODS = 'glance-direct,web-download,copy-image';
-const STORE_IDS = 'default_backend';
 const NHN_OS_TYPES = ['linux', 'windows'];
 
 /** Image CRUD: list, show, create, JSON-patch update, delete. */
@@ -49,11 +47,11 @@ export function registerGlanceImageRoutes(app: FastifyInstance, ctx: GlanceRoute
     const image = buildNewImage(request.body, project, ctx);
     if (store.has(image.id)) throw conflict(`Image with identifier ${image.id} already exists!`);
     const created = store.add(image);
+    // No OpenStack-image-import-methods nor OpenStack-image-store-ids: Glance sends them only when image import
+    // (POST …/import) and several stores (GET /v2/info/stores) are enabled, and the emulator serves neither.
     return reply
       .code(201)
       .header('Location', `${baseUrl(request)}/v2/images/${created.id}`)
-      .header('OpenStack-image-import-methods', IMPORT_METHODS)
-      .header('OpenStack-image-store-ids', STORE_IDS)
       .send(renderGlanceImage(created, dialect, { justCreated: true }));
   });
 

@@ -183,12 +183,29 @@ function timeFilter(name: 'created_at' | 'updated_at', raw: string): Predicate {
   };
 }
 
-function visibilityFilter(visibility: string | null, memberStatus: string, project: string): Predicate {
+/** NHN's guide lets the list filter on these three only ("Select only one of public, private, and shared"). */
+const NHN_LIST_VISIBILITIES = ['public', 'private', 'shared'];
+
+function visibilityFilter(
+  visibility: string | null,
+  memberStatus: string,
+  project: string,
+  dialect: GlanceDialect,
+): Predicate {
+  if (visibility !== null && dialect === 'nhn' && !NHN_LIST_VISIBILITIES.includes(visibility)) {
+    throw badRequest(`Invalid visibility value: ${visibility}`);
+  }
   switch (visibility) {
     case null:
       return (image) => inDefaultList(image, project);
     case 'all':
-      return (image) => canSee(image, project);
+      // Glance's "all": every public and community image, our own, and shares in the asked member status.
+      return (image) => {
+        if (image.owner === project || image.visibility === 'public' || image.visibility === 'community') return true;
+        if (image.visibility !== 'shared') return false;
+        const status = membershipOf(image, project)?.status;
+        return status !== undefined && (memberStatus === 'all' || status === memberStatus);
+      };
     case 'public':
     case 'community':
       return (image) => image.visibility === visibility;
@@ -211,7 +228,7 @@ function buildFilters(params: URLSearchParams, project: string, dialect: GlanceD
   if (!['pending', 'accepted', 'rejected', 'all'].includes(memberStatus)) {
     throw badRequest(`Invalid status: ${memberStatus}`);
   }
-  const predicates: Predicate[] = [visibilityFilter(params.get('visibility'), memberStatus, project)];
+  const predicates: Predicate[] = [visibilityFilter(params.get('visibility'), memberStatus, project, dialect)];
 
   const hidden = params.get('os_hidden');
   const wantHidden = hidden === null ? false : parseBoolean('os_hidden', hidden);

@@ -179,10 +179,10 @@ const OS_TEMPLATES: readonly OsTemplate[] = [
 
 /** Driver branches with the CUDA they ship, and the GPU line-ups images are built for. */
 const GPU_STACKS = [
-  { driver: '535.183.01', cuda: '12.2', cudnn: '8.9.7' },
-  { driver: '550.54.15', cuda: '12.4', cudnn: '9.1.0' },
-  { driver: '560.35.03', cuda: '12.6', cudnn: '9.3.0' },
-  { driver: '570.86.15', cuda: '12.8', cudnn: '9.7.0' },
+  { driver: '535.183.01', cuda: '12.2' },
+  { driver: '550.54.15', cuda: '12.4' },
+  { driver: '560.35.03', cuda: '12.6' },
+  { driver: '570.86.15', cuda: '12.8' },
 ] as const;
 const GPU_MODEL_SETS = ['H100,A100', 'H100', 'A100', 'H200,H100', 'L40S', 'A100,V100', 'T4'] as const;
 const GPU_BASE_OS = OS_TEMPLATES.filter(
@@ -282,19 +282,12 @@ function buildImage(kind: SeedKind, rng: SeedRandom, opts: GlanceSeedOptions, ct
   const stack = rng.pick(GPU_STACKS);
   const models = rng.chance(0.6) ? rng.pick(GPU_MODEL_SETS.slice(0, 2)) : rng.pick(GPU_MODEL_SETS);
 
+  // No gpu_*/cuda_* properties: neither seed documents any. NHN marks GPU images with `nhncloud_product: gpu`
+  // (nhnOsProperties) and the name says the rest; standard clouds say it in the name and the tags.
   const extra: Record<string, string> = nhn ? nhnOsProperties(os, gpu) : standardOsProperties(os, arm);
-  if (gpu) {
-    Object.assign(extra, {
-      gpu_vendor: 'nvidia',
-      gpu_driver: stack.driver,
-      gpu_models: models,
-      cuda_version: stack.cuda,
-      cudnn_version: stack.cudnn,
-    });
-    if (!nhn) Object.assign(extra, { img_hide_hypervisor_id: 'true', hw_machine_type: 'q35' });
-  }
+  if (gpu && !nhn) Object.assign(extra, { img_hide_hypervisor_id: 'true', hw_machine_type: 'q35' });
 
-  let name = publicImageName(os, opts.dialect, arm, buildDate, gpu ? stack : undefined);
+  let name = publicImageName(os, opts.dialect, arm, buildDate, gpu ? { ...stack, models } : undefined);
   let owner = ctx.publicOwner;
   let visibility: GlanceVisibility = 'public';
   let isProtected = rng.chance(0.85);
@@ -429,12 +422,13 @@ function publicImageName(
   dialect: GlanceDialect,
   arm: boolean,
   buildDate: string,
-  gpu: { driver: string; cuda: string } | undefined,
+  gpu: { driver: string; cuda: string; models: string } | undefined,
 ): string {
   if (dialect === 'nhn') {
-    // NHN style: "CentOS 6.10 (2018.10.23)", GPU builds marked as such.
+    // NHN style: "CentOS 6.10 (2018.10.23)"; GPU builds say their GPUs, driver and CUDA in the name,
+    // the only place NHN's documented fields leave for them (read by glance-gpu-name.ts).
     const base = `${os.title} (${buildDate.replace(/-/g, '.')})`;
-    return gpu ? `${base} - GPU Driver ${gpu.driver}` : base;
+    return gpu ? `${base} - NVIDIA ${gpu.models.split(',').join('/')} GPU Driver ${gpu.driver} CUDA ${gpu.cuda}` : base;
   }
   const arch = arm ? 'aarch64' : 'x86_64';
   const flavour = hasReleaseCodename(os)
@@ -474,7 +468,7 @@ function assignOddStatuses(images: GlanceImageRecord[], owner: string, rng: Seed
 function hideSupersededPublicBuilds(images: GlanceImageRecord[], dialect: GlanceDialect): void {
   if (dialect !== 'standard') return;
   const latest = new Map<string, GlanceImageRecord>();
-  const publicOs = images.filter((i) => i.visibility === 'public' && !i.extra.gpu_vendor);
+  const publicOs = images.filter((i) => i.visibility === 'public' && !i.tags.includes('gpu'));
   for (const image of publicOs) {
     const key = `${image.extra.os_distro}:${image.extra.os_version}:${image.extra.architecture}`;
     const current = latest.get(key);
