@@ -65,6 +65,14 @@ export class PortalSyncService {
     if (typeof adapter.syncToPortal !== 'function') {
       throw new OperationNotSupportedError(adapter.name, adapter.kind, PORTAL_SYNC_OPERATION);
     }
+    // Only an account's own (custom) images have a portal entry to publish; FPT refuses the rest
+    // with 403, which is the caller's mistake, not the provider's failure: refused before the call.
+    if (row.kind !== 'custom') {
+      throw new ConflictError(
+        `Image '${id}' is ${row.kind ?? 'of unknown kind'}, not one of the account's custom images: ` +
+          'only those are synced to the portal',
+      );
+    }
     if (row.status !== 'active') {
       throw new ConflictError(
         `Image '${id}' is ${row.status ?? 'of unknown status'}: only an image whose bytes have landed (active) ` +

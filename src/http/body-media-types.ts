@@ -43,6 +43,14 @@ function hasBody(request: FastifyRequest): boolean {
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length.trim() !== '0');
 }
 
+function unsupported(given: string, accepted: readonly string[]): UnsupportedMediaTypeError {
+  return new UnsupportedMediaTypeError(
+    `${given ? `Content-Type ${given.slice(0, 100)} is` : 'A body without a Content-Type is'} not accepted here; ` +
+      `send ${accepted.join(' or ')}`,
+    [{ field: 'Content-Type', message: `Content-Type must be ${accepted.join(' or ')}` }],
+  );
+}
+
 /**
  * Installs the octet-stream parser of the file route and the check that keeps each route to
  * its own media types. The check runs as the request arrives, before any
@@ -61,17 +69,16 @@ export function installBodyMediaTypes(
     if (accepted.includes(given)) return done();
     // The body is not read: drop what the client still sends, so a kept-alive connection stays usable.
     drainAbandonedBody(request.raw);
-    sendProblem(
-      request,
-      reply,
-      new UnsupportedMediaTypeError(
-        `${given ? `Content-Type ${given.slice(0, 100)} is` : 'A body without a Content-Type is'} not accepted here; ` +
-          `send ${accepted.join(' or ')}`,
-        [{ field: 'Content-Type', message: `Content-Type must be ${accepted.join(' or ')}` }],
-      ),
-    );
+    sendProblem(request, reply, unsupported(given, accepted));
   });
   // Image bytes are streamed, never parsed or buffered: the handler gets the raw request stream.
   // Only routes that declare octet-stream get here (the onRequest check above).
-  fastify.addContentTypeParser(OCTET_STREAM_MEDIA_TYPE, (_request, payload, done) => done(null, payload));
+  // Fastify runs a parser even for a request that declares no body length (no Content-Length, no
+  // Transfer-Encoding), which the check above lets through: refuse the stream here too, so no
+  // route but a declared octet-stream one ever gets the raw socket stream as its body.
+  fastify.addContentTypeParser(OCTET_STREAM_MEDIA_TYPE, (request, payload, done) => {
+    const accepted = acceptedBodyMediaTypes(request);
+    if (accepted.includes(OCTET_STREAM_MEDIA_TYPE)) return done(null, payload);
+    done(unsupported(OCTET_STREAM_MEDIA_TYPE, accepted), undefined);
+  });
 }

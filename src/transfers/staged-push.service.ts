@@ -67,8 +67,9 @@ export class StagedPush {
       });
       if (count === 0) {
         const ended = await tx.upload.findUnique({ where: { id: upload.id } });
+        // An intake that failed before this run began says why: a client gone is interrupted, not refused.
         throw new PermanentJobError(
-          'upload_refused',
+          ended?.failureCode === 'upload_interrupted' ? 'upload_interrupted' : 'upload_refused',
           `Upload ${uploadId} is ${ended?.state ?? 'gone'}: ${ended?.failureReason ?? 'it ended before its push'}`,
         );
       }

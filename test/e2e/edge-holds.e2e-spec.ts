@@ -1,6 +1,7 @@
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
 import { createGlanceEmulator } from '../../src/sandbox/emulators/openstack-glance/glance.emulator';
 import { NHN_TOKEN, type GlanceEmulator } from '../support/glance-fixtures';
+import { rawExchange } from '../support/raw-http';
 
 interface Problem {
   type: string;
@@ -82,6 +83,24 @@ describe('the edge holds against hostile bodies', () => {
         const problem = expectProblem(res, 415);
         expect(problem.detail).toContain('application/json');
         expect(problem.errors).toEqual([{ field: 'Content-Type', message: 'Content-Type must be application/json' }]);
+        await stillLive();
+      }
+    });
+
+    it('answers 415 to an octet-stream request that declares no body length, on a JSON route, and stays up', async () => {
+      // No Content-Length and no Transfer-Encoding: Fastify still runs the octet-stream parser
+      // for it, which once handed the socket stream to the validation pipe (SIGABRT).
+      for (const path of ['/v1/images', '/v1/providers/nhn-kr1/sync']) {
+        const res = await rawExchange(
+          broker.port,
+          Buffer.from(
+            `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${WRITER_SECRET}\r\n` +
+              'Content-Type: application/octet-stream\r\nConnection: close\r\n\r\n',
+          ),
+        );
+        expect(res.status).toBe(415);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body).toContain('application/json');
         await stillLive();
       }
     });

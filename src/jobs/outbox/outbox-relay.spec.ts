@@ -64,12 +64,16 @@ describe('the job outbox relay', () => {
     const queue = new FakeQueue();
     queue.down = true;
     const relay = new OutboxRelay(db, queue.enqueue);
+    const claimedAfter = Date.now();
     expect(await relay.relayBatch()).toEqual({ claimed: 1, enqueued: 0, failed: 1 });
     const kept = await db.jobOutbox.findUniqueOrThrow({ where: { jobId: id } });
     expect(kept.attempts).toBe(1);
     expect(kept.lastError).toContain('ECONNREFUSED');
-    expect(kept.availableAt.getTime()).toBeGreaterThan(Date.now());
-    // Not offered again before its turn.
+    // Its turn is the first backoff (250 ms) after the failed claim. Measured from before the
+    // claim, not from now: on a loaded machine those 250 ms may already have passed here.
+    expect(kept.availableAt.getTime()).toBeGreaterThanOrEqual(claimedAfter + 200);
+    // Not offered again before its turn (pushed a minute out, so a slow machine cannot reach it).
+    await db.jobOutbox.update({ where: { jobId: id }, data: { availableAt: new Date(Date.now() + 60_000) } });
     expect(await relay.relayBatch()).toEqual({ claimed: 0, enqueued: 0, failed: 0 });
     await db.jobOutbox.update({ where: { jobId: id }, data: { availableAt: new Date(Date.now() - 1) } });
     queue.down = false;
