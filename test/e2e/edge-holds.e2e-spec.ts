@@ -252,7 +252,7 @@ describe('the edge holds against hostile bodies', () => {
       },
     );
 
-    it('refuses a patch with minDiskGiB 2147483648 or NUL before the provider stores it', async () => {
+    it('refuses a patch with minDiskGiB 2147483648, NUL or a null it cannot apply before the provider stores it', async () => {
       const created = await register(validImage);
       expect(created.status).toBe(201);
       for (const [patch, field] of [
@@ -260,6 +260,11 @@ describe('the edge holds against hostile bodies', () => {
         [{ minRamMiB: 2_147_483_648 }, 'minRamMiB'],
         [{ name: 'x\u0000' }, 'name'],
         [{ properties: { deep: 'a\ud800' } }, 'properties.deep'],
+        // A merge patch's null removes a member; these cannot be removed (tags: null was a 500).
+        [{ tags: null }, 'tags'],
+        [{ name: null }, 'name'],
+        [{ protected: null }, 'protected'],
+        [{ minDiskGiB: null }, 'minDiskGiB'],
       ] as const) {
         const before = upstreamCalls.length;
         const res = await broker.api(`/v1/images/${created.body.id}`, {

@@ -165,20 +165,6 @@ describe('uploads to FPT Metal Cloud', () => {
     ).toBe(404);
   });
 
-  it('answers 409 to a portal sync of one of FPT’s public images, without asking FPT (which refuses it with 403)', async () => {
-    const listed = await api.api<{ items: Array<{ id: string; kind: string }> }>(
-      '/v1/images?provider=fpt-hcm&kind=base-os&limit=1',
-    );
-    const [publicImage] = listed.body.items;
-    expect(publicImage).toBeDefined();
-    const refused = await api.api<{ detail: string }>(`/v1/images/${publicImage.id}/portal-sync`, {
-      method: 'POST',
-      secret: WRITER_SECRET,
-    });
-    expect(refused.status).toBe(409);
-    expect(refused.body.detail).toMatch(/custom/);
-  });
-
   it('keeps an image registered while a sync was listing: the older listing does not mark it deleted', async () => {
     const faults = fptParts.fpt.faults;
     faults.resetStats();

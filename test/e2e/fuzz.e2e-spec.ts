@@ -20,7 +20,8 @@ import { rawExchange, type RawResponse } from '../support/raw-http';
  * adapters. Seeded: FUZZ_SEED repeats a run, FUZZ_ONLY=<index> sends one request
  * of it again, FUZZ_REQUESTS changes the count (default 3,000).
  */
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2_147_483_647);
+// A fixed default, so CI runs the same requests every time; FUZZ_SEED explores others.
+const SEED = Number(process.env.FUZZ_SEED ?? 1_172_949_514);
 const COUNT = Number(process.env.FUZZ_REQUESTS ?? 3_000);
 const ONLY = process.env.FUZZ_ONLY === undefined ? undefined : Number(process.env.FUZZ_ONLY);
 /** Requests in flight at once: enough to overlap the broker's I/O, few enough for a loaded 2-core machine. */
