@@ -87,6 +87,11 @@ export class UploadProcessor implements JobHandler<'upload'> {
       });
     });
     await this.version.bump();
+    // An intake still receiving owns its segments: it is writing one now, and it removes them all
+    // itself once it learns the upload failed (UploadIntakeService's refusal path). Removing them
+    // here raced that write (s3rver then lost the segment's folder mid-PUT). A dead intake, or one
+    // that has finished, leaves them to this settle.
+    if (await this.liveness.alive(upload.id).catch(() => false)) return;
     await new StagedUploadBytes(this.staging, upload).deleteOrWarn((message) => this.logger.warn(message));
   }
 
