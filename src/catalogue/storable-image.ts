@@ -1,3 +1,4 @@
+import { hasLoneSurrogate, hasNul } from '../persistence/storable-text';
 import {
   IMAGE_KINDS,
   IMAGE_STATUSES,
@@ -94,14 +95,15 @@ export function printable(value: string, max = MAX_FIELD_LENGTH): string {
   return out.length >= max && out.length < value.length ? `${out.slice(0, max - 1)}…` : out;
 }
 
-/** Why PostgreSQL cannot hold a string unchanged, or null when it can. */
+/** Why PostgreSQL cannot hold a string unchanged, or null when it can (the rule: persistence/storable-text). */
 export function textProblem(value: string): string | null {
+  if (hasNul(value)) return 'contains a NUL character (U+0000), which PostgreSQL cannot store in text or jsonb';
+  if (!hasLoneSurrogate(value)) return null;
+  // Only a refused value is scanned again, for the code point the report names.
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
-    if (code === 0) return 'contains a NUL character (U+0000), which PostgreSQL cannot store in text or jsonb';
-    if (isHighSurrogate(code) && isLowSurrogate(value.charCodeAt(i + 1))) {
-      i += 1;
-    } else if (isHighSurrogate(code) || isLowSurrogate(code)) {
+    if (isHighSurrogate(code) && isLowSurrogate(value.charCodeAt(i + 1))) i += 1;
+    else if (isHighSurrogate(code) || isLowSurrogate(code)) {
       return `contains a lone UTF-16 surrogate (U+${code.toString(16).toUpperCase()}), which is not valid Unicode and cannot be stored unchanged`;
     }
   }

@@ -1,5 +1,6 @@
 import type { FieldProblem } from '../config/validation-messages';
 import { BadRequestError } from '../errors/app.errors';
+import { hasLoneSurrogate, hasNul } from '../persistence/storable-text';
 
 /**
  * Why a string cannot be stored as it is, or null. PostgreSQL refuses NUL in
@@ -8,15 +9,9 @@ import { BadRequestError } from '../errors/app.errors';
  * catalogue then cannot. Both checks are native and linear.
  */
 export function unstorableTextReason(text: string): string | null {
-  if (text.includes('\u0000')) return 'must not contain NUL (\\u0000) characters';
-  if (!(text as unknown as WellFormedString).isWellFormed())
-    return 'must not contain a lone UTF-16 surrogate (as \\ud800)';
+  if (hasNul(text)) return 'must not contain NUL (\\u0000) characters';
+  if (hasLoneSurrogate(text)) return 'must not contain a lone UTF-16 surrogate (as \\ud800)';
   return null;
-}
-
-/** ES2024's String.prototype.isWellFormed, which Node 20 has and lib ES2023 does not declare. */
-interface WellFormedString {
-  isWellFormed(): boolean;
 }
 
 /** One node of the walk, with the way back to the root so that a path is built only for a problem. */
