@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
@@ -25,6 +25,7 @@ export async function startEmbeddedS3(bucket = 'image-broker-staging'): Promise<
     directory,
     configureBuckets: [{ name: bucket, configs: [] }],
   });
+  refuseMissingParts(server);
   const { port } = (await server.run()) as { port: number };
   const endpoint = `http://127.0.0.1:${port}`;
   return {
@@ -42,6 +43,40 @@ export async function startEmbeddedS3(bucket = 'image-broker-staging'): Promise<
       await server.close();
       rmSync(directory, { recursive: true, force: true });
     },
+  };
+}
+
+/** The part of s3rver's filesystem store that assembles a multipart upload. */
+interface MultipartStore {
+  getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+  putObjectMultipart(bucket: string, uploadId: string, parts: Array<{ number: number }>): Promise<unknown>;
+}
+
+/** s3rver's own error, which it answers as S3's XML error with the code's status (InvalidPart: 400). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const S3rverError = require('s3rver/lib/models/error') as new (code: string, message: string) => Error;
+
+/**
+ * s3rver concatenates the part files a CompleteMultipartUpload names without
+ * checking that they exist: a missing part's read error is lost and the
+ * request is never answered (the fuzz suite's made-up parts hung the broker's
+ * complete call). Real S3 answers 400 InvalidPart; the store does the same
+ * here. Hand-written because s3rver has no option for it.
+ */
+function refuseMissingParts(server: S3rver): void {
+  const store = (server as unknown as { store: MultipartStore }).store;
+  const assemble = store.putObjectMultipart.bind(store);
+  store.putObjectMultipart = async (bucket, uploadId, parts) => {
+    const folder = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
+    const missing = parts.find((part) => !existsSync(join(folder, String(part.number))));
+    if (missing) {
+      throw new S3rverError(
+        'InvalidPart',
+        'One or more of the specified parts could not be found.  The part may not have been uploaded, ' +
+          "or the specified entity tag may not match the part's entity tag.",
+      );
+    }
+    return assemble(bucket, uploadId, parts);
   };
 }
 

@@ -20,9 +20,12 @@ import { putSegmented, putStreamed } from './streamed-multipart';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import type { StagingConfig } from '../config/app-config';
+import { UnprocessableError } from '../errors/app.errors';
 import type { StagedPart, StagingStorage } from './staging-storage';
 
 const MiB = 1024 * 1024;
+/** S3's codes for a CompleteMultipartUpload whose parts are not the ones uploaded. */
+const CLIENT_PART_ERRORS = new Set(['InvalidPart', 'InvalidPartOrder', 'EntityTooSmall']);
 /**
  * Part size of staged uploads. A body of known size is one streamed PUT up to
  * 5 GiB and streamed parts beyond: 8 MiB when 9,000 of them hold it (72 GiB,
@@ -131,14 +134,25 @@ export class S3StagingStorage implements StagingStorage {
     uploadId: string,
     parts: Array<{ partNumber: number; etag: string }>,
   ): Promise<void> {
-    await this.s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: this.bucket,
-        Key: key,
-        UploadId: uploadId,
-        MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
-      }),
-    );
+    try {
+      await this.s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+        }),
+      );
+    } catch (error) {
+      // The store's word that the parts named are not what was uploaded is the client's mistake (422),
+      // not a staging failure: S3 names these three codes for it.
+      const code = (error as { name?: string }).name;
+      if (code && CLIENT_PART_ERRORS.has(code)) {
+        const message = `the store refused the parts: ${code}`;
+        throw new UnprocessableError('The parts do not match what was uploaded', [{ field: 'parts', message }]);
+      }
+      throw error;
+    }
   }
 
   async abortMultipart(key: string, uploadId: string): Promise<void> {

@@ -507,6 +507,24 @@ describe('the write path on OpenStack Glance', () => {
       expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.status).toBe('pending');
     });
 
+    it('refuses to complete with a part that was never uploaded, naming the parts, at once', async () => {
+      const image = await registerRaw('direct-missing', { sizeBytes: bytes.sizeBytes, sha256: bytes.sha256 });
+      const opened = await broker.api<{ uploadId: string }>(`/v1/images/${image.id}/upload-sessions`, {
+        method: 'POST',
+        body: { partSizeBytes: 5 * 1024 * 1024 },
+        secret: WRITER_SECRET,
+      });
+      expect(opened.status).toBe(201);
+      // No part was sent: the store holds none of them (this hung the call until the fuzz suite found it).
+      const missing = await broker.api<{ errors: Array<{ field: string }> }>(
+        `/v1/images/${image.id}/upload-sessions/${opened.body.uploadId}/complete`,
+        { method: 'POST', body: { parts: [{ partNumber: 1, etag: '"made-up"' }] }, secret: WRITER_SECRET },
+      );
+      expect(missing.status).toBe(422);
+      expect(missing.body.errors.map((e) => e.field)).toEqual(['parts']);
+      expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.status).toBe('pending');
+    });
+
     it('hands out presigned part URLs, verifies the parts on completion, and pushes like PUT …/file', async () => {
       const image = await registerRaw('direct', { sizeBytes: bytes.sizeBytes, sha256: bytes.sha256 });
       const { uploadId, etags } = await session(image.id);
