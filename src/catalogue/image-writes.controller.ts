@@ -5,18 +5,25 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/auth.decorators';
 import { AcceptsBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE } from '../http/body-media-types';
+import { StorableParamPipe } from '../http/storable-text';
 import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
 import { CreateImageDto } from './dto/create-image.dto';
+import { FIELD_LIMITS } from './dto/field-limits';
 import { ImageDto } from './dto/image.dto';
 import { AddMemberDto, ImageMemberDto, ImageMemberListDto, UpdateMemberDto } from './dto/image-member.dto';
 import { UpdateImageDto } from './dto/update-image.dto';
 import { ImageChangesService } from './image-changes.service';
 import { ImageRegistrationService } from './image-registration.service';
+
+/** Path parameters the provider stores: checked like the body fields they stand for. */
+const TAG_PARAM = new StorableParamPipe('tag', FIELD_LIMITS.tag);
+const MEMBER_ID_PARAM = new StorableParamPipe('memberId', FIELD_LIMITS.memberId);
 
 @ApiTags('images')
 @ApiBearerAuth()
@@ -77,8 +84,9 @@ export class ImageWritesController {
   @RequireScope('images:write')
   @ApiOperation({ operationId: 'addImageTag', summary: 'Add one tag', description: 'Idempotent.' })
   @ApiOkResponse({ type: ImageDto })
-  @ApiProblemResponses(401, 403, 404, 422, 501)
-  addTag(@Param('id') id: string, @Param('tag') tag: string): Promise<ImageDto> {
+  @ApiProblemResponses(400, 401, 403, 404, 422, 501)
+  @ApiParam({ name: 'tag', schema: { type: 'string', maxLength: FIELD_LIMITS.tag } })
+  addTag(@Param('id') id: string, @Param('tag', TAG_PARAM) tag: string): Promise<ImageDto> {
     return this.changes.addTag(id, tag);
   }
 
@@ -86,8 +94,9 @@ export class ImageWritesController {
   @RequireScope('images:write')
   @ApiOperation({ operationId: 'removeImageTag', summary: 'Remove one tag', description: 'Answers the image.' })
   @ApiOkResponse({ type: ImageDto })
-  @ApiProblemResponses(401, 403, 404, 501)
-  removeTag(@Param('id') id: string, @Param('tag') tag: string): Promise<ImageDto> {
+  @ApiProblemResponses(400, 401, 403, 404, 501)
+  @ApiParam({ name: 'tag', schema: { type: 'string', maxLength: FIELD_LIMITS.tag } })
+  removeTag(@Param('id') id: string, @Param('tag', TAG_PARAM) tag: string): Promise<ImageDto> {
     return this.changes.removeTag(id, tag);
   }
 
@@ -127,8 +136,9 @@ export class ImageWritesController {
       'membership; 422 (refused by the provider) when the image is not shared.',
   })
   @ApiOkResponse({ type: ImageMemberDto })
-  @ApiProblemResponses(401, 403, 404, 422, 501)
-  member(@Param('id') id: string, @Param('memberId') memberId: string): Promise<ImageMemberDto> {
+  @ApiProblemResponses(400, 401, 403, 404, 422, 501)
+  @ApiParam({ name: 'memberId', schema: { type: 'string', maxLength: FIELD_LIMITS.memberId } })
+  member(@Param('id') id: string, @Param('memberId', MEMBER_ID_PARAM) memberId: string): Promise<ImageMemberDto> {
     return this.changes.member(id, memberId);
   }
 
@@ -141,9 +151,10 @@ export class ImageWritesController {
   })
   @ApiOkResponse({ type: ImageMemberDto })
   @ApiProblemResponses(400, 401, 403, 404, 422, 501)
+  @ApiParam({ name: 'memberId', schema: { type: 'string', maxLength: FIELD_LIMITS.memberId } })
   updateMember(
     @Param('id') id: string,
-    @Param('memberId') memberId: string,
+    @Param('memberId', MEMBER_ID_PARAM) memberId: string,
     @Body() body: UpdateMemberDto,
   ): Promise<ImageMemberDto> {
     return this.changes.updateMember(id, memberId, body.status);
@@ -154,8 +165,9 @@ export class ImageWritesController {
   @RequireScope('images:write')
   @ApiOperation({ operationId: 'removeImageMember', summary: 'Stop sharing with a tenant', description: 'Owner only.' })
   @ApiNoContentResponse({ description: 'Removed' })
-  @ApiProblemResponses(401, 403, 404, 501)
-  async removeMember(@Param('id') id: string, @Param('memberId') memberId: string): Promise<void> {
+  @ApiProblemResponses(400, 401, 403, 404, 501)
+  @ApiParam({ name: 'memberId', schema: { type: 'string', maxLength: FIELD_LIMITS.memberId } })
+  async removeMember(@Param('id') id: string, @Param('memberId', MEMBER_ID_PARAM) memberId: string): Promise<void> {
     await this.changes.removeMember(id, memberId);
   }
 }

@@ -1,5 +1,5 @@
 import { BadRequestError } from '../errors/app.errors';
-import { assertStorableBody, findUnstorableText, unstorableTextReason } from './storable-text';
+import { assertStorableBody, findUnstorableText, StorableParamPipe, unstorableTextReason } from './storable-text';
 
 describe('text PostgreSQL can store', () => {
   it('accepts ordinary text, emoji (a surrogate pair) included', () => {
@@ -81,5 +81,26 @@ describe('the check of every request body', () => {
     expect(() => assertStorableBody({ name: 'fine', tags: ['a'] })).not.toThrow();
     const { Readable } = jest.requireActual<typeof import('node:stream')>('node:stream');
     expect(() => assertStorableBody(Readable.from(['\u0000']))).not.toThrow();
+  });
+});
+
+describe('the check of a stored path parameter', () => {
+  const tag = new StorableParamPipe('tag', 255);
+
+  it('passes a clean value through unchanged', () => {
+    expect(tag.transform('gpu-h100 🚀')).toBe('gpu-h100 🚀');
+  });
+
+  it('refuses NUL, a lone surrogate and a value over its cap, naming the parameter', () => {
+    for (const value of ['a\u0000b', 'a\ud800', 't'.repeat(256)]) {
+      let error: unknown;
+      try {
+        tag.transform(value);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect((error as BadRequestError).errors?.map((e) => e.field)).toEqual(['tag']);
+    }
   });
 });

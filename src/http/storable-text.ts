@@ -106,3 +106,28 @@ export function assertStorableBody(body: unknown): void {
   const problems = findUnstorableText(body);
   if (problems.length > 0) throw new BadRequestError(problems.map((p) => p.message).join('; '), problems);
 }
+
+/**
+ * A path parameter that the provider and then the catalogue will store (a tag,
+ * a member id): the same text rule as a body, and the same length cap as the
+ * body field it stands for, refused with a 400 naming it before any provider
+ * call. Path parameters do not pass StorableBodyPipe, which reads bodies only:
+ * a tag `a%00b` reached the provider, and the image could not be synced again.
+ */
+export class StorableParamPipe {
+  constructor(
+    private readonly field: string,
+    private readonly maxLength: number,
+  ) {}
+
+  transform(value: string): string {
+    const reason =
+      unstorableTextReason(value) ??
+      (value.length > this.maxLength ? `must be at most ${this.maxLength} characters` : null);
+    if (reason) {
+      const message = `${this.field} ${reason}`;
+      throw new BadRequestError(message, [{ field: this.field, message }]);
+    }
+    return value;
+  }
+}

@@ -298,5 +298,30 @@ describe('the edge holds against hostile bodies', () => {
       expect(expectProblem(replication, 400).errors?.map((e) => e.field)).toEqual(['targets[0].region']);
       expect(upstreamCalls.slice(before)).toEqual([]);
     });
+
+    it('refuses NUL or an over-long value in a tag or member id path before any provider call', async () => {
+      const created = await register({ ...validImage, name: 'edge-path-params' });
+      const before = upstreamCalls.length;
+      const base = `/v1/images/${created.body.id}`;
+      for (const [method, path, field] of [
+        ['PUT', `${base}/tags/a%00b`, 'tag'],
+        ['PUT', `${base}/tags/${'t'.repeat(256)}`, 'tag'],
+        ['DELETE', `${base}/tags/gpu%00`, 'tag'],
+        ['GET', `${base}/members/m%00`, 'memberId'],
+        ['DELETE', `${base}/members/m%00`, 'memberId'],
+      ] as const) {
+        const res = await broker.api(path, { method, secret: WRITER_SECRET });
+        expect([method, path.slice(base.length), expectProblem(res, 400).errors?.map((e) => e.field)]).toEqual([
+          method,
+          path.slice(base.length),
+          [field],
+        ]);
+      }
+      expect(upstreamCalls.slice(before)).toEqual([]);
+      // The image still syncs and takes a clean tag (a NUL tag at the provider used to break both).
+      const tagged = await broker.api<{ tags: string[] }>(`${base}/tags/gpu`, { method: 'PUT', secret: WRITER_SECRET });
+      expect(tagged.status).toBe(200);
+      expect(tagged.body.tags).toContain('gpu');
+    });
   });
 });

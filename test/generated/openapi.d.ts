@@ -1453,6 +1453,15 @@ export interface operations {
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -1518,6 +1527,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImageDto"];
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
             /** @description Missing or invalid API key */
@@ -1723,6 +1741,15 @@ export interface operations {
                     "application/json": components["schemas"]["ImageMemberDto"];
                 };
             };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -1868,6 +1895,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
             };
             /** @description Missing or invalid API key */
             401: {
