@@ -1,4 +1,5 @@
 import {
+  ArrayMaxSize,
   ArrayNotEmpty,
   IsArray,
   IsIn,
@@ -19,6 +20,13 @@ import { PROVIDER_KINDS } from './provider-connection.types';
  * type. They serve PROVIDERS_FILE at boot and POST /v1/providers at run time,
  * so both sources accept exactly the same shapes.
  */
+/**
+ * Length caps of a connection's fields, shown in openapi.json too: far above
+ * any real value (a URL of 2,048 characters, a JWT of 16 KiB), so that a
+ * hostile body is refused by its size rather than carried to a provider.
+ */
+export const CONNECTION_LIMITS = { url: 2048, text: 255, secret: 16_384, regions: 64 } as const;
+
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 export class ConnectionBaseDto {
@@ -31,6 +39,7 @@ export class ConnectionBaseDto {
   kind!: string;
 
   @IsUrl(URL_OPTIONS)
+  @MaxLength(CONNECTION_LIMITS.url)
   endpoint!: string;
 
   @IsOptional()
@@ -65,16 +74,19 @@ export class GlanceConnectionDto extends ConnectionBaseDto {
   @IsOptional()
   @IsString()
   @MinLength(1)
+  @MaxLength(CONNECTION_LIMITS.text)
   region?: string;
 }
 
 export class FptConnectionDto extends ConnectionBaseDto {
   @IsString()
   @MinLength(1)
+  @MaxLength(CONNECTION_LIMITS.text)
   vpcId!: string;
 
   @IsOptional()
   @IsString()
+  @MaxLength(CONNECTION_LIMITS.text)
   region?: string;
 }
 
@@ -84,10 +96,13 @@ export class NscaleConnectionDto extends ConnectionBaseDto {
   @IsArray()
   @ArrayNotEmpty()
   @IsString({ each: true })
+  @MaxLength(CONNECTION_LIMITS.text, { each: true })
+  @ArrayMaxSize(CONNECTION_LIMITS.regions)
   regions!: string[];
 
   @IsString()
   @MinLength(1)
+  @MaxLength(CONNECTION_LIMITS.text)
   organizationId!: string;
 }
 
@@ -97,6 +112,7 @@ export class TokenAuthDto {
 
   @IsString()
   @MinLength(1)
+  @MaxLength(CONNECTION_LIMITS.secret)
   token!: string;
 }
 
@@ -106,6 +122,7 @@ export class BearerAuthDto {
 
   @IsString()
   @MinLength(1)
+  @MaxLength(CONNECTION_LIMITS.secret)
   token!: string;
 }
 
@@ -114,22 +131,27 @@ export class KeystoneAuthDto {
   type!: 'keystone';
 
   @IsUrl(URL_OPTIONS)
+  @MaxLength(CONNECTION_LIMITS.url)
   authUrl!: string;
 
   @IsString()
   @MinLength(1)
+  @MaxLength(CONNECTION_LIMITS.text)
   username!: string;
 
   @IsString()
   @MinLength(1)
+  @MaxLength(CONNECTION_LIMITS.secret)
   password!: string;
 
   @IsOptional()
   @IsString()
+  @MaxLength(CONNECTION_LIMITS.text)
   projectId?: string;
 
   @IsOptional()
   @IsString()
+  @MaxLength(CONNECTION_LIMITS.text)
   projectName?: string;
 
   @IsOptional()
@@ -143,18 +165,22 @@ export class OAuth2ClientCredentialsAuthDto {
   type!: 'oauth2-client-credentials';
 
   @IsUrl(URL_OPTIONS)
+  @MaxLength(CONNECTION_LIMITS.url)
   tokenUrl!: string;
 
   @IsString()
   @MinLength(1)
+  @MaxLength(CONNECTION_LIMITS.text)
   clientId!: string;
 
   @IsString()
   @MinLength(1)
+  @MaxLength(CONNECTION_LIMITS.secret)
   clientSecret!: string;
 
   @IsOptional()
   @IsString()
+  @MaxLength(CONNECTION_LIMITS.text)
   scope?: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
+import { CONNECTION_LIMITS } from '../config/provider-connection.dto';
 import { PROVIDER_KINDS } from '../config/provider-connection.types';
 
 /**
@@ -12,37 +13,44 @@ export class ProviderAuthRequestDto {
   @ApiProperty({ enum: ['token', 'bearer', 'keystone', 'oauth2-client-credentials'] })
   @Allow()
   type!: string;
-  @ApiPropertyOptional({ description: 'token, bearer', writeOnly: true })
+  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.secret, description: 'token, bearer', writeOnly: true })
   @Allow()
   token?: string;
-  @ApiPropertyOptional({ description: 'keystone: Keystone v3 URL' })
+  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.url, description: 'keystone: Keystone v3 URL' })
   @Allow()
   authUrl?: string;
-  @ApiPropertyOptional({ description: 'keystone' })
+  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'keystone' })
   @Allow()
   username?: string;
-  @ApiPropertyOptional({ description: 'keystone', writeOnly: true })
+  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.secret, description: 'keystone', writeOnly: true })
   @Allow()
   password?: string;
-  @ApiPropertyOptional({ description: 'keystone: projectId or projectName' })
+  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'keystone: projectId or projectName' })
   @Allow()
   projectId?: string;
-  @ApiPropertyOptional({ description: 'keystone' })
+  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'keystone' })
   @Allow()
   projectName?: string;
-  @ApiPropertyOptional({ description: "keystone: user and project domain, 'Default' when omitted" })
+  @ApiPropertyOptional({
+    maxLength: CONNECTION_LIMITS.text,
+    description: "keystone: user and project domain, 'Default' when omitted",
+  })
   @Allow()
   domain?: string;
-  @ApiPropertyOptional({ description: 'oauth2-client-credentials' })
+  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.url, description: 'oauth2-client-credentials' })
   @Allow()
   tokenUrl?: string;
-  @ApiPropertyOptional({ description: 'oauth2-client-credentials' })
+  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'oauth2-client-credentials' })
   @Allow()
   clientId?: string;
-  @ApiPropertyOptional({ description: 'oauth2-client-credentials', writeOnly: true })
+  @ApiPropertyOptional({
+    maxLength: CONNECTION_LIMITS.secret,
+    description: 'oauth2-client-credentials',
+    writeOnly: true,
+  })
   @Allow()
   clientSecret?: string;
-  @ApiPropertyOptional({ description: 'oauth2-client-credentials' })
+  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'oauth2-client-credentials' })
   @Allow()
   scope?: string;
 }
@@ -51,22 +59,27 @@ class ProviderSettingsDto {
   @ApiPropertyOptional({ enum: PROVIDER_KINDS })
   @Allow()
   kind?: string;
-  @ApiPropertyOptional({ example: 'https://api.genesiscloud.com' })
+  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.url, example: 'https://api.genesiscloud.com' })
   @Allow()
   endpoint?: string;
   @ApiPropertyOptional({ enum: ['nhn', 'standard'], description: 'openstack-glance' })
   @Allow()
   dialect?: string;
-  @ApiPropertyOptional({ description: 'openstack-glance, fpt-metal-cloud' })
+  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'openstack-glance, fpt-metal-cloud' })
   @Allow()
   region?: string;
-  @ApiPropertyOptional({ description: 'fpt-metal-cloud' })
+  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'fpt-metal-cloud' })
   @Allow()
   vpcId?: string;
-  @ApiPropertyOptional({ type: [String], description: 'nscale: region ids' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', maxLength: CONNECTION_LIMITS.text },
+    maxItems: CONNECTION_LIMITS.regions,
+    description: 'nscale: region ids',
+  })
   @Allow()
   regions?: string[];
-  @ApiPropertyOptional({ description: 'nscale' })
+  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'nscale' })
   @Allow()
   organizationId?: string;
   @ApiPropertyOptional({ minimum: 100, maximum: 600000, description: 'Per attempt' })
@@ -91,13 +104,19 @@ class ProviderSettingsDto {
 }
 
 export class CreateProviderRequestDto extends ProviderSettingsDto {
-  @ApiProperty({ example: 'genesis-eu', description: 'Unique, [a-z0-9-]' })
+  @ApiProperty({
+    example: 'genesis-eu',
+    description: 'Unique, [a-z0-9-]',
+    minLength: 1,
+    maxLength: 63,
+    pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$',
+  })
   @Allow()
   name!: string;
   @ApiProperty({ enum: PROVIDER_KINDS })
   @Allow()
   declare kind: string;
-  @ApiProperty()
+  @ApiProperty({ maxLength: CONNECTION_LIMITS.url })
   @Allow()
   declare endpoint: string;
   @ApiProperty({ type: ProviderAuthRequestDto })
