@@ -20,5 +20,23 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('jobs', 'Long-running work')
     .addTag('health', 'Probes')
     .build();
-  return SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
+  return withUnsupportedMediaType(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] }));
+}
+
+/**
+ * Every operation that takes a body answers 415 for a media type it does not
+ * take (the check in http/body-media-types runs for every route), so the
+ * answer is declared once here rather than on each route.
+ */
+function withUnsupportedMediaType(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of [item.post, item.put, item.patch, item.delete]) {
+      if (!operation?.requestBody || operation.responses['415']) continue;
+      operation.responses['415'] = {
+        description: 'The body is of a media type the route does not take; `detail` names those it takes',
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } },
+      };
+    }
+  }
+  return document;
 }

@@ -105,6 +105,16 @@ describe('the edge holds against hostile bodies', () => {
       }
     });
 
+    it('declares the 415 problem on every operation of its spec that takes a body', async () => {
+      type Operation = { requestBody?: unknown; responses: Record<string, unknown>; operationId?: string };
+      const spec = (await (await fetch(`${broker.url}/openapi.json`)).json()) as {
+        paths: Record<string, Record<string, Operation>>;
+      };
+      const withBody = Object.values(spec.paths).flatMap((item) => Object.values(item).filter((op) => op.requestBody));
+      expect(withBody.length).toBeGreaterThan(5);
+      expect(withBody.filter((op) => !op.responses['415']).map((op) => op.operationId)).toEqual([]);
+    });
+
     it('answers 415 to any other media type, naming what the route takes', async () => {
       const text = await broker.api('/v1/images', {
         method: 'POST',

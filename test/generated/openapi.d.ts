@@ -1202,6 +1202,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Valid request the broker cannot carry out */
             422: {
                 headers: {
@@ -1406,6 +1415,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1701,6 +1719,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Valid request the broker cannot carry out */
             422: {
                 headers: {
@@ -1850,6 +1877,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2123,6 +2159,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description A dependency is unavailable */
             503: {
                 headers: {
@@ -2179,6 +2224,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2306,6 +2360,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2562,6 +2625,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Valid request the broker cannot carry out */
             422: {
                 headers: {
@@ -2661,6 +2733,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Valid request the broker cannot carry out */
             422: {
                 headers: {
@@ -2752,6 +2833,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2879,6 +2969,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
