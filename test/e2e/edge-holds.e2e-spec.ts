@@ -1,6 +1,6 @@
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
 import { createGlanceEmulator } from '../../src/sandbox/emulators/openstack-glance/glance.emulator';
-import { NHN_TOKEN, type GlanceEmulator } from '../support/glance-fixtures';
+import { NHN_TOKEN, nhnOnlyProvidersYaml, type GlanceEmulator } from '../support/glance-fixtures';
 import { rawExchange } from '../support/raw-http';
 
 interface Problem {
@@ -30,15 +30,7 @@ describe('the edge holds against hostile bodies', () => {
     const url = await glance.listen();
     broker = await BrokerProcess.start({
       label: 'edge',
-      providersYaml: `providers:
-  - name: nhn-kr1
-    kind: openstack-glance
-    dialect: nhn
-    endpoint: ${url}
-    region: kr1
-    maxRetries: 0
-    auth: { type: token, token: "\${env:NHN_TOKEN}" }
-`,
+      providersYaml: nhnOnlyProvidersYaml(url),
       env: { NHN_TOKEN },
     });
   });

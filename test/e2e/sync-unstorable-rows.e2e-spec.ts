@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { BrokerProcess, READER_SECRET } from '../../harness/broker-process';
 import { createGlanceEmulator } from '../../src/sandbox/emulators/openstack-glance/glance.emulator';
 import { generateGlanceSeed } from '../../src/sandbox/emulators/openstack-glance/glance-seed';
-import { NHN_TOKEN, type GlanceEmulator } from '../support/glance-fixtures';
+import { NHN_TOKEN, nhnOnlyProvidersYaml, type GlanceEmulator } from '../support/glance-fixtures';
 
 interface SyncJob {
   state: string;
@@ -73,15 +73,7 @@ describe('a catalogue sync that meets upstream images the catalogue cannot store
     const url = await glance.listen();
     broker = await BrokerProcess.start({
       label: 'unstorable',
-      providersYaml: `providers:
-  - name: nhn-kr1
-    kind: openstack-glance
-    dialect: nhn
-    endpoint: ${url}
-    region: kr1
-    maxRetries: 0
-    auth: { type: token, token: "\${env:NHN_TOKEN}" }
-`,
+      providersYaml: nhnOnlyProvidersYaml(url),
       env: { NHN_TOKEN },
     });
   });

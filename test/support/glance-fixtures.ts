@@ -64,6 +64,19 @@ export function glanceProvidersYaml(nhnUrl: string, standardUrl: string, extra =
 ${extra}`;
 }
 
+/** One NHN connection (nhn-kr1) at `url`, without retries: each refused call shows at once. */
+export function nhnOnlyProvidersYaml(url: string): string {
+  return `providers:
+  - name: nhn-kr1
+    kind: openstack-glance
+    dialect: nhn
+    endpoint: ${url}
+    region: kr1
+    maxRetries: 0
+    auth: { type: token, token: "\${env:NHN_TOKEN}" }
+`;
+}
+
 /**
  * Every image a Glance lists for the token's project, read straight from the emulator, not through the broker:
  * the default list and, as it leaves them out, the os_hidden images (`extraListings` adds more, e.g. community).
