@@ -128,6 +128,11 @@ describe('jobs created through the outbox, under concurrency limits', () => {
   /** Each import ran its handler once, to the end, and so did the upload job it queued. */
   async function expectEachRanOnce(imports: Job[]): Promise<Job[]> {
     const ended = await Promise.all(imports.map((j) => api.waitForJob(j.id, 90_000)));
+    // A run seen twice once failed a clean-clone CI run without a trace: show why a first attempt ended.
+    if (ended.some((j) => j.attempts !== 1)) {
+      const lines = [api, ...workers].flatMap((p) => p.output.split('\n').filter((l) => /job failed|stall/i.test(l)));
+      process.stderr.write(`imports run more than once; the broker's failure lines:\n${lines.join('\n')}\n`);
+    }
     expect(ended.map((j) => [j.state, j.attempts])).toEqual(imports.map(() => ['succeeded', 1]));
     const uploads = await Promise.all(ended.map((j) => api.waitForJob(String(j.result?.uploadJobId), 90_000)));
     expect(uploads.map((j) => [j.state, j.attempts])).toEqual(imports.map(() => ['succeeded', 1]));
