@@ -5,7 +5,7 @@
 #   worker:     docker run -e ROLE=worker ... image-broker
 #   migrations: docker run ... image-broker node dist/src/migrate.js   (creates the database when
 #               missing, applies prisma/migrations, exits; run it once before each release)
-# Configuration is environment variables only (src/config/env.schema.ts).
+# Configuration is environment variables only (src/platform/config/env.schema.ts).
 
 ARG NODE_IMAGE=node:22-bookworm-slim
 
@@ -14,7 +14,7 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 
 # `npm ci` runs the postinstall script (`prisma generate`), which reads prisma.config.ts and
-# prisma/schema.prisma and writes the client into src/persistence/generated.
+# prisma/schema.prisma and writes the client into src/platform/persistence/generated.
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
@@ -24,7 +24,7 @@ COPY src ./src
 COPY bench ./bench
 COPY scripts ./scripts
 COPY harness ./harness
-# tsc compiles the generated Prisma client with the rest, into dist/src/persistence/generated.
+# tsc compiles the generated Prisma client with the rest, into dist/src/platform/persistence/generated.
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && npm cache clean --force
@@ -49,8 +49,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# Read at run time: src/persistence/project-root.ts finds the directory holding prisma/migrations
-# above dist/src/persistence, i.e. /app.
+# Read at run time: src/platform/persistence/project-root.ts finds the directory holding prisma/migrations
+# above dist/src/platform/persistence, i.e. /app.
 COPY --from=build /app/prisma ./prisma
 
 # The `node` user of the official image (uid 1000, gid 1000).

@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/persistence/generated/**', 'coverage/**', 'test/generated/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'src/platform/persistence/generated/**', 'coverage/**', 'test/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -12,13 +12,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration through AppConfig (src/config), not process.env.' },
+        { object: 'process', property: 'env', message: 'Read configuration through AppConfig (src/platform/config), not process.env.' },
       ],
     },
   },
   {
     // The config loader, the entry points and the test/bench harnesses are where the environment is read.
-    files: ['src/main.ts', 'src/migrate.ts', 'src/config/**', 'src/sandbox/dev.ts', 'test/**', 'bench/**', 'scripts/**', 'harness/**', '**/*.spec.ts', '**/*.e2e-spec.ts'],
+    files: ['src/main.ts', 'src/migrate.ts', 'src/platform/config/**', 'src/providers/connections/providers-file.loader.ts', 'sandbox/**', 'test/**', 'bench/**', 'scripts/**', 'harness/**', '**/*.spec.ts', '**/*.e2e-spec.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

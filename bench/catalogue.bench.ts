@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerProcess, READER_SECRET } from '../harness/broker-process';
 import { freePort } from '../harness/free-port';
-import { createGlanceEmulator } from '../src/sandbox/emulators/openstack-glance/glance.emulator';
-import { generateGlanceSeed } from '../src/sandbox/emulators/openstack-glance/glance-seed';
+import { createGlanceEmulator } from '../src/providers/kinds/openstack-glance/emulator/glance.emulator';
+import { generateGlanceSeed } from '../src/providers/kinds/openstack-glance/emulator/glance-seed';
 import { startChild } from './child-server';
 import { load } from './load';
 

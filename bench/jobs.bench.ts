@@ -6,8 +6,8 @@ import IORedis from 'ioredis';
 import { BrokerProcess } from '../harness/broker-process';
 import { connectDatabase, deleteRedisPrefix, REDIS_URL } from '../harness/isolated-resources';
 import { JOB_POLICIES } from '../src/jobs/job-types';
-import { createGlanceEmulator } from '../src/sandbox/emulators/openstack-glance/glance.emulator';
-import { generateGlanceSeed } from '../src/sandbox/emulators/openstack-glance/glance-seed';
+import { createGlanceEmulator } from '../src/providers/kinds/openstack-glance/emulator/glance.emulator';
+import { generateGlanceSeed } from '../src/providers/kinds/openstack-glance/emulator/glance-seed';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 1_000);
 /** Images seeded in the emulator; 4 of the 5 are listed (the seed hides a superseded public build). */

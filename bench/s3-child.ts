@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { startEmbeddedS3, type EmbeddedS3 } from '../src/sandbox/embedded-s3';
+import { startEmbeddedS3, type EmbeddedS3 } from '../sandbox/embedded-s3';
 
 /**
  * The embedded S3 store in a child process of its own, as a deployment's

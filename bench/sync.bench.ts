@@ -1,5 +1,5 @@
 import { BrokerProcess } from '../harness/broker-process';
-import { startSandboxEmulators } from '../src/sandbox/sandbox-emulators';
+import { startSandboxEmulators } from '../sandbox/sandbox-emulators';
 
 /**
  * Sync benchmark: about 50,000 images spread over the five emulated

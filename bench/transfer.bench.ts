@@ -3,7 +3,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerProcess, WRITER_SECRET } from '../harness/broker-process';
 import { startS3Child } from './s3-child';
-import { createGlanceEmulator } from '../src/sandbox/emulators/openstack-glance/glance.emulator';
+import { createGlanceEmulator } from '../src/providers/kinds/openstack-glance/emulator/glance.emulator';
 import { curlPutImageFile, curlPutToGlance } from './curl-put';
 import { RssSampler } from './rss-sampler';
 import { CpuMeter, formatCpu } from './cpu-meter';

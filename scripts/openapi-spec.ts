@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { loadAppConfig } from '../src/config/app-config';
-import { createHttpApp } from '../src/http-app.factory';
-import { buildOpenApiDocument } from '../src/openapi/openapi-document';
+import { loadAppConfig } from '../src/platform/config/app-config';
+import { createHttpApp } from '../src/app/http-app.factory';
+import { buildOpenApiDocument } from '../src/app/openapi-document';
 
 /** The spec exactly as the API role serves it at /openapi.json, built without touching PostgreSQL or Redis. */
 export async function generateOpenApiSpec(): Promise<OpenAPIObject> {

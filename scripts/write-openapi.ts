@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../src/persistence/project-root';
+import { projectRoot } from '../src/platform/persistence/project-root';
 import { generateOpenApiSpec, serializeSpec } from './openapi-spec';
 
 /** `npm run openapi`: writes openapi.json from the code. A test fails when the committed file is stale. */

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { loadAppConfig } from './config/app-config';
-import { ConfigurationError } from './config/config.errors';
-import { createHttpApp } from './http-app.factory';
-import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
-import { fixHeapGrowth } from './lifecycle/heap-growth';
-import { createRootLogger } from './logging/root-logger';
-import { bootstrapDatabase } from './persistence/database-bootstrap';
+import { loadAppConfig } from './platform/config/app-config';
+import { ConfigurationError } from './platform/config/config.errors';
+import { createHttpApp } from './app/http-app.factory';
+import { installGracefulShutdown } from './app/graceful-shutdown';
+import { fixHeapGrowth } from './platform/lifecycle/heap-growth';
+import { createRootLogger } from './platform/logging/root-logger';
+import { bootstrapDatabase } from './platform/persistence/database-bootstrap';
 
 /** Production entry: `ROLE=api|worker|all node dist/src/main.js`. */
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
-import { loadAppConfig } from './config/app-config';
-import { ConfigurationError } from './config/config.errors';
-import { bootstrapDatabase } from './persistence/database-bootstrap';
+import { loadAppConfig } from './platform/config/app-config';
+import { ConfigurationError } from './platform/config/config.errors';
+import { bootstrapDatabase } from './platform/persistence/database-bootstrap';
 
 /**
  * `node dist/src/migrate.js`: creates the database when missing, applies the

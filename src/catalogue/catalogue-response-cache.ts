@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { CatalogueVersion } from '../coordination/coordination.module';
+import { CatalogueVersion } from '../platform/coordination/coordination.module';
 
 const MAX_ENTRIES = 512;
 const MAX_BYTES = 64 * 1024 * 1024;

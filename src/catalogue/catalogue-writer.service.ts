@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Prisma } from '../persistence/generated/client';
-import { PrismaService } from '../persistence/prisma.service';
-import type { NormalizedImage } from '../provider-port/normalized-image';
+import type { Prisma } from '../platform/persistence/generated/client';
+import { PrismaService } from '../platform/persistence/prisma.service';
+import type { NormalizedImage } from '../providers/port/normalized-image';
 import { databaseRefusal } from './database-refusal';
 import { imageContentHash } from './image-content-hash';
 import { deterministicImageId } from './image-id';

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ProviderConnectionsModule } from '../provider-connections/provider-connections.module';
 import { CataloguePageCacheInterceptor } from './catalogue-page-cache.interceptor';
 import { CatalogueResponseCache } from './catalogue-response-cache';
 import { ImageChangesService } from './image-changes.service';
@@ -11,8 +10,12 @@ import { ProvidersController } from './providers.controller';
 import { ProvidersService } from './providers.service';
 
 /** The catalogue API: images and provider connections. */
+import { JobsCoreModule } from '../jobs/jobs-core.module';
+import { ProvidersModule } from '../providers/providers.module';
+import { CatalogueCoreModule } from './catalogue-core.module';
+
 @Module({
-  imports: [ProviderConnectionsModule],
+  imports: [ProvidersModule, JobsCoreModule, CatalogueCoreModule],
   controllers: [ImagesController, ImageWritesController, ImagePortalSyncController, ProvidersController],
   providers: [
     ProvidersService,

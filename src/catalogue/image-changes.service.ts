@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogueVersion } from '../coordination/coordination.module';
+import { CatalogueVersion } from '../platform/coordination/coordination.module';
 
-import type { Image } from '../persistence/generated/client';
-import { PrismaService } from '../persistence/prisma.service';
-import type { ImageVisibility } from '../provider-port/normalized-image';
-import { operation, type ProviderAdapter } from '../provider-port/provider.port';
-import { ProviderRegistry } from '../provider-port/provider-registry.service';
-import type { ImageMember, MemberStatus } from '../provider-port/provider-writes';
+import type { Image } from '../platform/persistence/generated/client';
+import { PrismaService } from '../platform/persistence/prisma.service';
+import type { ImageVisibility } from '../providers/port/normalized-image';
+import { operation, type ProviderAdapter } from '../providers/port/provider.port';
+import { ProviderRegistry } from '../providers/port/provider-registry.service';
+import type { ImageMember, MemberStatus } from '../providers/port/provider-writes';
 import { CatalogueWriter } from './catalogue-writer.service';
 import type { ImageDto } from './dto/image.dto';
 import type { ImageMemberDto } from './dto/image-member.dto';

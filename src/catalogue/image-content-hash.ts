@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { NormalizedImage } from '../provider-port/normalized-image';
+import type { NormalizedImage } from '../providers/port/normalized-image';
 
 /**
  * Hash of everything a sync would write for an image, so an upsert can skip

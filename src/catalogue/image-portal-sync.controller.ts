@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireScope } from '../auth/auth.decorators';
-import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
+import { RequireScope } from '../platform/auth/auth.decorators';
+import { ApiProblemResponses } from '../platform/errors/problem-responses.decorator';
 import { ImageDto } from './dto/image.dto';
 import { PortalSyncService } from './portal-sync.service';
 

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogueVersion } from '../coordination/coordination.module';
-import { BadRequestError, NotFoundError, UnprocessableError } from '../errors/app.errors';
-import type { ImageVisibility } from '../provider-port/normalized-image';
-import { createProblems, operation } from '../provider-port/provider.port';
-import type { CreateImageSpec } from '../provider-port/provider-writes';
-import { ProviderRegistry } from '../provider-port/provider-registry.service';
+import { CatalogueVersion } from '../platform/coordination/coordination.module';
+import { BadRequestError, NotFoundError, UnprocessableError } from '../platform/errors/app.errors';
+import type { ImageVisibility } from '../providers/port/normalized-image';
+import { createProblems, operation } from '../providers/port/provider.port';
+import type { CreateImageSpec } from '../providers/port/provider-writes';
+import { ProviderRegistry } from '../providers/port/provider-registry.service';
 import { CatalogueWriter } from './catalogue-writer.service';
 import type { CreateImageDto } from './dto/create-image.dto';
 import type { ImageDto } from './dto/image.dto';

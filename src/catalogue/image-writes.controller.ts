@@ -9,10 +9,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequireScope } from '../auth/auth.decorators';
-import { AcceptsBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE } from '../http/body-media-types';
-import { StorableParamPipe } from '../http/storable-text';
-import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
+import { RequireScope } from '../platform/auth/auth.decorators';
+import { AcceptsBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE } from '../platform/request-parsing/body-media-types';
+import { StorableParamPipe } from '../platform/request-parsing/storable-fields';
+import { ApiProblemResponses } from '../platform/errors/problem-responses.decorator';
 import { CreateImageDto } from './dto/create-image.dto';
 import { FIELD_LIMITS } from './dto/field-limits';
 import { ImageDto } from './dto/image.dto';

@@ -1,5 +1,5 @@
-import type { Image } from '../persistence/generated/client';
-import type { ImageKind } from '../provider-port/normalized-image';
+import type { Image } from '../platform/persistence/generated/client';
+import type { ImageKind } from '../providers/port/normalized-image';
 import type { ImageDto } from './dto/image.dto';
 
 const KIND_FROM_DB: Record<string, ImageKind> = {

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { RequireScope } from '../auth/auth.decorators';
-import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
+import { RequireScope } from '../platform/auth/auth.decorators';
+import { ApiProblemResponses } from '../platform/errors/problem-responses.decorator';
 import { ImageDto, ImageListDto } from './dto/image.dto';
 import { ListImagesQuery } from './dto/list-images.query';
 import { CataloguePageCacheInterceptor } from './catalogue-page-cache.interceptor';

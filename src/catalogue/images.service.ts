@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '../errors/app.errors';
-import type { Image, Prisma } from '../persistence/generated/client';
-import { isUuid } from '../persistence/uuid';
-import { PrismaService } from '../persistence/prisma.service';
-import { afterPosition, decodeCursor, encodeCursor, type CursorColumn } from '../pagination/keyset-cursor';
+import { NotFoundError } from '../platform/errors/app.errors';
+import type { Image, Prisma } from '../platform/persistence/generated/client';
+import { isUuid } from '../platform/persistence/uuid';
+import { PrismaService } from '../platform/persistence/prisma.service';
+import { afterPosition, decodeCursor, encodeCursor, type CursorColumn } from '../platform/pagination/keyset-cursor';
 import type { ImageDto, ImageListDto } from './dto/image.dto';
 import type { ImageSortField, ListImagesQuery } from './dto/list-images.query';
 import { KIND_TO_DB, presentImage } from './image.presenter';

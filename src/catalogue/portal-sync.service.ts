@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CatalogueVersion } from '../coordination/coordination.module';
-import { ConflictError } from '../errors/app.errors';
-import { scrubUrlsInText } from '../logging/log-redaction';
-import type { PortalSyncState } from '../persistence/generated/client';
-import { PrismaService } from '../persistence/prisma.service';
-import { OperationNotSupportedError } from '../provider-port/provider.errors';
-import type { ProviderAdapter } from '../provider-port/provider.port';
-import { ProviderRegistry } from '../provider-port/provider-registry.service';
+import { CatalogueVersion } from '../platform/coordination/coordination.module';
+import { ConflictError } from '../platform/errors/app.errors';
+import { scrubUrlsInText } from '../platform/logging/log-redaction';
+import type { PortalSyncState } from '../platform/persistence/generated/client';
+import { PrismaService } from '../platform/persistence/prisma.service';
+import { OperationNotSupportedError } from '../platform/errors/provider.errors';
+import type { ProviderAdapter } from '../providers/port/provider.port';
+import { ProviderRegistry } from '../providers/port/provider-registry.service';
 import type { ImageDto } from './dto/image.dto';
 import { ImagesService } from './images.service';
 

@@ -10,16 +10,16 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequireScope } from '../auth/auth.decorators';
-import { AcceptsBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE } from '../http/body-media-types';
+import { RequireScope } from '../platform/auth/auth.decorators';
+import { AcceptsBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE } from '../platform/request-parsing/body-media-types';
 import { JobDto } from '../jobs/dto/job.dto';
 import { presentJob } from '../jobs/job.presenter';
-import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
+import { ApiProblemResponses } from '../platform/errors/problem-responses.decorator';
 import {
   CreateProviderRequestDto,
   UpdateProviderRequestDto,
-} from '../provider-connections/provider-connection-request.dto';
-import { ProviderConnectionsService } from '../provider-connections/provider-connections.service';
+} from '../providers/connections/provider-connection-request.dto';
+import { ProviderConnectionsService } from '../providers/connections/provider-connections.service';
 import { ProviderDto, ProviderListDto } from './dto/provider.dto';
 import { SyncRequestDto } from './dto/sync-request.dto';
 import { ProvidersService } from './providers.service';

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../persistence/prisma.service';
-import { ProviderRegistry } from '../provider-port/provider-registry.service';
+import { PrismaService } from '../platform/persistence/prisma.service';
+import { ProviderRegistry } from '../providers/port/provider-registry.service';
 import { JobService } from '../jobs/job.service';
-import { syncDedupeKey } from '../jobs/processors/sync-schedule.tick';
-import type { Job } from '../persistence/generated/client';
-import { NotFoundError } from '../errors/app.errors';
+import { syncDedupeKey } from './sync/sync-schedule.tick';
+import type { Job } from '../platform/persistence/generated/client';
+import { NotFoundError } from '../platform/errors/app.errors';
 import type { ProviderDto, ProviderListDto } from './dto/provider.dto';
 
 @Injectable()

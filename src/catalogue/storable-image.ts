@@ -1,10 +1,10 @@
-import { hasLoneSurrogate, hasNul } from '../persistence/storable-text';
+import { hasLoneSurrogate, hasNul } from '../platform/persistence/storable-text';
 import {
   IMAGE_KINDS,
   IMAGE_STATUSES,
   IMAGE_VISIBILITIES,
   type NormalizedImage,
-} from '../provider-port/normalized-image';
+} from '../providers/port/normalized-image';
 
 /** Why one value of an upstream image cannot be written to the catalogue as it is. */
 export interface UnstorableValue {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Job } from '../persistence/generated/client';
+import type { Job } from '../platform/persistence/generated/client';
 import type { JobDto } from './dto/job.dto';
 import { presentJob } from './job.presenter';
 

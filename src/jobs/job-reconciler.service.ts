@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { PrismaService } from '../persistence/prisma.service';
+import { PrismaService } from '../platform/persistence/prisma.service';
 import { LostJobSweep } from './outbox/lost-job-sweep';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { JobQueue } from './queue/job-queue';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Job, Prisma } from '../persistence/generated/client';
-import { PrismaService } from '../persistence/prisma.service';
+import type { Job, Prisma } from '../platform/persistence/generated/client';
+import { PrismaService } from '../platform/persistence/prisma.service';
 import { scrubPublicText } from './public-job-error';
 
 /** Writes a job row's state transitions as a worker runs it. */

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { DelayedError, UnrecoverableError, Worker, type Job as QueueJob } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import type IORedis from 'ioredis';
-import { AppConfig } from '../config/app-config';
-import { ProviderError } from '../provider-port/provider.errors';
+import { AppConfig } from '../platform/config/app-config';
+import { ProviderError } from '../platform/errors/provider.errors';
 import {
   cancellationChannel,
   JOB_HANDLERS,
@@ -21,13 +21,13 @@ import {
   type QueuedJobData,
 } from './job-types';
 import { publicJobError, scrubPublicText } from './public-job-error';
-import { BrokerMetrics } from '../metrics/broker-metrics';
+import { BrokerMetrics } from '../platform/metrics/broker-metrics';
 import { JobRunRecorder } from './job-run-recorder';
-import { createRedisConnection } from '../coordination/redis-connection';
-import { SyncScheduleTick } from './processors/sync-schedule.tick';
+import { createRedisConnection } from '../platform/coordination/redis-connection';
+import { SCHEDULED_TICK, type ScheduledTick } from './scheduled-tick';
 import { JobConcurrencyGate } from './concurrency/job-concurrency-gate';
 import { ProviderJobLimits } from './concurrency/provider-job-limits';
-import type { Job } from '../persistence/generated/client';
+import type { Job } from '../platform/persistence/generated/client';
 
 /** A job that finds its limit reached, or its input not there yet, goes back to BullMQ for about this long (plus jitter). */
 const LIMITED_RETRY_MS = 500;
@@ -52,7 +52,7 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly config: AppConfig,
     private readonly recorder: JobRunRecorder,
-    private readonly scheduleTick: SyncScheduleTick,
+    @Inject(SCHEDULED_TICK) private readonly scheduleTick: ScheduledTick,
     private readonly metrics: BrokerMetrics,
     private readonly pino: PinoLogger,
     private readonly gate: JobConcurrencyGate,

@@ -1,4 +1,4 @@
-import type { Job } from '../persistence/generated/client';
+import type { Job } from '../platform/persistence/generated/client';
 import type { JobDto } from './dto/job.dto';
 
 export function presentJob(row: Job): JobDto {

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JobsController } from './jobs.controller';
 
-@Module({ controllers: [JobsController] })
+import { JobsCoreModule } from './jobs-core.module';
+
+@Module({ imports: [JobsCoreModule], controllers: [JobsController] })
 export class JobsApiModule {}

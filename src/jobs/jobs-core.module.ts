@@ -1,12 +1,23 @@
-import { Global, Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { BrokerMetrics } from '../platform/metrics/broker-metrics';
+import { MetricsSnapshotSource } from './job-metrics.source';
 import { JobService } from './job.service';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { JobQueue } from './queue/job-queue';
 
 /** Creating and reading jobs, and relaying them to BullMQ: needed by the API and the worker alike. */
-@Global()
 @Module({
-  providers: [JobQueue, OutboxRelayService, JobService],
+  providers: [JobQueue, OutboxRelayService, JobService, MetricsSnapshotSource],
   exports: [JobQueue, OutboxRelayService, JobService],
 })
-export class JobsCoreModule {}
+export class JobsCoreModule implements OnModuleInit {
+  constructor(
+    private readonly metrics: BrokerMetrics,
+    private readonly snapshot: MetricsSnapshotSource,
+  ) {}
+
+  /** The job and outbox gauges are read from their owner's tables at scrape time. */
+  onModuleInit(): void {
+    this.metrics.useSnapshotSource(() => this.snapshot.read());
+  }
+}

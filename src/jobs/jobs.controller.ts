@@ -1,11 +1,11 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequireScope } from '../auth/auth.decorators';
-import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
+import { RequireScope } from '../platform/auth/auth.decorators';
+import { ApiProblemResponses } from '../platform/errors/problem-responses.decorator';
 import { JobDto, JobListDto, ListJobsQuery } from './dto/job.dto';
 import { presentJob } from './job.presenter';
-import { ShutdownSignal } from '../lifecycle/shutdown-signal';
+import { ShutdownSignal } from '../platform/lifecycle/shutdown-signal';
 import { streamJobEvents } from './job-events.stream';
 import { JobService } from './job.service';
 

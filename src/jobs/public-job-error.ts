@@ -1,7 +1,7 @@
-import { AppError } from '../errors/app.errors';
-import { scrubUrlsInText } from '../logging/log-redaction';
-import { secretRedactor } from '../logging/secret-redactor';
-import { ProviderError } from '../provider-port/provider.errors';
+import { AppError } from '../platform/errors/app.errors';
+import { scrubUrlsInText } from '../platform/logging/log-redaction';
+import { secretRedactor } from '../platform/logging/secret-redactor';
+import { ProviderError } from '../platform/errors/provider.errors';
 import { PermanentJobError } from './job-handler';
 
 /** The code of a failure the broker did not foresee (a database error, a bug). */

@@ -1,6 +1,6 @@
-import type { Image } from '../persistence/generated/client';
-import { IMAGE_VISIBILITIES, type ImageVisibility } from '../provider-port/normalized-image';
-import type { CreateImageSpec } from '../provider-port/provider-writes';
+import type { Image } from '../platform/persistence/generated/client';
+import { IMAGE_VISIBILITIES, type ImageVisibility } from '../providers/port/normalized-image';
+import type { CreateImageSpec } from '../providers/port/provider-writes';
 
 /** What a replication target gives in place of the source's own values; stored with the target. */
 export interface CopyOverrides {

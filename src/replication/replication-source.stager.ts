@@ -2,17 +2,17 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type IORedis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppConfig } from '../config/app-config';
-import { COORDINATION_REDIS } from '../coordination/coordination.module';
-import { BrokerMetrics } from '../metrics/broker-metrics';
-import type { Image, Replication } from '../persistence/generated/client';
-import { PrismaService } from '../persistence/prisma.service';
-import { IntegrityError } from '../provider-port/provider.errors';
-import { operation } from '../provider-port/provider.port';
-import { ProviderRegistry } from '../provider-port/provider-registry.service';
-import { STAGING_STORAGE, StagedSizeMismatchError, type StagingStorage } from '../staging/staging-storage';
-import type { ImageDigest } from '../transfers/image-digest.transform';
-import { stageDownload } from '../transfers/stage-download';
+import { AppConfig } from '../platform/config/app-config';
+import { COORDINATION_REDIS } from '../platform/coordination/coordination.module';
+import { BrokerMetrics } from '../platform/metrics/broker-metrics';
+import type { Image, Replication } from '../platform/persistence/generated/client';
+import { PrismaService } from '../platform/persistence/prisma.service';
+import { IntegrityError } from '../platform/errors/provider.errors';
+import { operation } from '../providers/port/provider.port';
+import { ProviderRegistry } from '../providers/port/provider-registry.service';
+import { STAGING_STORAGE, StagedSizeMismatchError, type StagingStorage } from '../platform/staging/staging-storage';
+import type { ImageDigest } from '../uploads/image-digest.transform';
+import { stageDownload } from '../uploads/stage-download';
 
 /** Bytes in staging a replication target pushes from. */
 export interface StagedSource {

@@ -12,7 +12,7 @@ import {
 } from 'class-validator';
 import { FIELD_LIMITS } from '../catalogue/dto/field-limits';
 import { CreateImageOsDto } from '../catalogue/dto/create-image.dto';
-import { IMAGE_VISIBILITIES } from '../provider-port/normalized-image';
+import { IMAGE_VISIBILITIES } from '../providers/port/normalized-image';
 import { JOB_STATES, JobErrorDto } from '../jobs/dto/job.dto';
 
 export class ReplicationTargetRequestDto {

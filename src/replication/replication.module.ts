@@ -3,5 +3,11 @@ import { ReplicationService } from './replication.service';
 import { ReplicationsController } from './replications.controller';
 
 /** The API side of replication; ReplicateProcessor runs in the worker. */
-@Module({ controllers: [ReplicationsController], providers: [ReplicationService] })
+import { CatalogueCoreModule } from '../catalogue/catalogue-core.module';
+import { JobsCoreModule } from '../jobs/jobs-core.module';
+import { ProvidersModule } from '../providers/providers.module';
+
+@Module({
+  imports: [CatalogueCoreModule, ProvidersModule, JobsCoreModule],
+  controllers: [ReplicationsController], providers: [ReplicationService] })
 export class ReplicationModule {}

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError, UnprocessableError } from '../errors/app.errors';
-import type { FieldProblem } from '../config/validation-messages';
+import { ConflictError, NotFoundError, UnprocessableError } from '../platform/errors/app.errors';
+import type { FieldProblem } from '../platform/config/validation-messages';
 import { ImagesService } from '../catalogue/images.service';
 import { JobService } from '../jobs/job.service';
-import type { Image, Job, Prisma, Replication, ReplicationTarget } from '../persistence/generated/client';
-import { PrismaService } from '../persistence/prisma.service';
-import { isUuid } from '../persistence/uuid';
-import type { ImageVisibility } from '../provider-port/normalized-image';
-import { createProblems, type ProviderAdapter } from '../provider-port/provider.port';
-import type { CreateSpecProblem } from '../provider-port/provider-writes';
-import { ProviderRegistry } from '../provider-port/provider-registry.service';
+import type { Image, Job, Prisma, Replication, ReplicationTarget } from '../platform/persistence/generated/client';
+import { PrismaService } from '../platform/persistence/prisma.service';
+import { isUuid } from '../platform/persistence/uuid';
+import type { ImageVisibility } from '../providers/port/normalized-image';
+import { createProblems, type ProviderAdapter } from '../providers/port/provider.port';
+import type { CreateSpecProblem } from '../providers/port/provider-writes';
+import { ProviderRegistry } from '../providers/port/provider-registry.service';
 import { type CopyOverrides, copySpec } from './copy-spec';
 import type { CreateReplicationDto, ReplicationDto, ReplicationTargetRequestDto } from './replication.dto';
 

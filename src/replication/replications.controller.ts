@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequireScope } from '../auth/auth.decorators';
-import { ApiProblemResponses } from '../openapi/problem-responses.decorator';
+import { RequireScope } from '../platform/auth/auth.decorators';
+import { ApiProblemResponses } from '../platform/errors/problem-responses.decorator';
 import { CreateReplicationDto, ReplicationDto, ReplicationListDto } from './replication.dto';
 import { ReplicationService } from './replication.service';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { nodeRuntimeEnv } from '../../harness/node-runtime-env';
-import { loadProvidersFile } from '../../src/config/providers-file.loader';
+import { loadProvidersFile } from '../../src/providers/connections/providers-file.loader';
 import { envSchemaNames, repoRoot } from './env-names';
 
 /** Static checks of docker-compose.yml, its providers file and the Dockerfile (no Docker engine where the suite runs). */

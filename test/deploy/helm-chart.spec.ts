@@ -194,7 +194,7 @@ describe('helm/image-broker templates', () => {
     },
   );
 
-  it('sets only environment variables the broker reads (src/config/env.schema.ts)', () => {
+  it('sets only environment variables the broker reads (src/platform/config/env.schema.ts)', () => {
     const known = envSchemaNames();
     expect([...chartEnvNames()].filter((n) => !known.has(n))).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
-import { createGlanceEmulator } from '../../src/sandbox/emulators/openstack-glance/glance.emulator';
+import { createGlanceEmulator } from '../../src/providers/kinds/openstack-glance/emulator/glance.emulator';
 import { NHN_TOKEN, nhnOnlyProvidersYaml, type GlanceEmulator } from '../support/glance-fixtures';
 import { rawExchange } from '../support/raw-http';
 

@@ -1,5 +1,5 @@
 import { BrokerProcess, READER_SECRET } from '../../harness/broker-process';
-import { startSandboxEmulators, type SandboxEmulators } from '../../src/sandbox/sandbox-emulators';
+import { startSandboxEmulators, type SandboxEmulators } from '../../sandbox/sandbox-emulators';
 
 interface Image {
   id: string;

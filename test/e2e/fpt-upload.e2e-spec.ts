@@ -1,6 +1,6 @@
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
 import { connectDatabase } from '../../harness/isolated-resources';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
+import { startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
 import type { CountingProxy } from '../support/counting-proxy';
 import { startFptWithCountedParts, type FptWithCountedParts } from '../support/fpt-counted-parts';
 import { TestImageBytes } from '../support/image-bytes';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADMIN_SECRET, BrokerProcess, READER_SECRET, WRITER_SECRET } from '../../harness/broker-process';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
-import { startSandboxEmulators, type SandboxEmulators } from '../../src/sandbox/sandbox-emulators';
+import { startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
+import { startSandboxEmulators, type SandboxEmulators } from '../../sandbox/sandbox-emulators';
 import {
   describeRequest,
   fuzzRequests,

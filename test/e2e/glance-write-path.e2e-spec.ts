@@ -1,6 +1,6 @@
 import { BrokerProcess, READER_SECRET, WRITER_SECRET } from '../../harness/broker-process';
 import { connectDatabase } from '../../harness/isolated-resources';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
+import { startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
 import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
 import { TestImageBytes } from '../support/image-bytes';
 import { openUploadRequest } from '../support/upload-request';

@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
 import { connectDatabase } from '../../harness/isolated-resources';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
+import { startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
 import { glanceProvidersYaml, NHN_TOKEN, startGlancePair } from '../support/glance-fixtures';
 import { waitFor } from '../support/wait-for';
 

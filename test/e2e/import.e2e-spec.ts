@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
+import { startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
 import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
 import { TestImageBytes } from '../support/image-bytes';
 

@@ -4,7 +4,7 @@ import IORedis from 'ioredis';
 import type { Client } from 'pg';
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
 import { connectDatabase, REDIS_URL } from '../../harness/isolated-resources';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
+import { startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
 import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
 import { TcpProxy } from '../support/tcp-proxy';
 import { waitFor } from '../support/wait-for';

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { ADMIN_SECRET, BrokerProcess, READER_SECRET, WRITER_SECRET } from '../../harness/broker-process';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
+import { startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
 import {
   glanceProvidersYaml,
   KEYSTONE_USER,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
 import { connectDatabase } from '../../harness/isolated-resources';
-import { createGenesisEmulator } from '../../src/sandbox/emulators/genesis-cloud/genesis.emulator';
-import { generateGenesisSeed } from '../../src/sandbox/emulators/genesis-cloud/genesis-seed';
+import { createGenesisEmulator } from '../../src/providers/kinds/genesis-cloud/emulator/genesis.emulator';
+import { generateGenesisSeed } from '../../src/providers/kinds/genesis-cloud/emulator/genesis-seed';
 import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
 
 const GENESIS_SECRET = `genesis-secret-${randomBytes(8).toString('hex')}`;

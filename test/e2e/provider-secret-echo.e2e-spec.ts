@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import IORedis from 'ioredis';
 import { BrokerProcess, READER_SECRET } from '../../harness/broker-process';
 import { REDIS_URL } from '../../harness/isolated-resources';
-import { ScriptedHttpServer, type RecordedRequest } from '../../src/http/testing/scripted-http-server';
+import { ScriptedHttpServer, type RecordedRequest } from '../../src/platform/outbound-http/testing/scripted-http-server';
 
 const PROJECT_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 /** Characters that change under URL and form encoding and JSON escaping, so every echoed form differs. */

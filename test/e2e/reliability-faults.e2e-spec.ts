@@ -1,7 +1,7 @@
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
 import { connectDatabase } from '../../harness/isolated-resources';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
-import { createGlanceEmulator } from '../../src/sandbox/emulators/openstack-glance/glance.emulator';
+import { startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
+import { createGlanceEmulator } from '../../src/providers/kinds/openstack-glance/emulator/glance.emulator';
 import { TestImageBytes } from '../support/image-bytes';
 import { waitFor } from '../support/wait-for';
 

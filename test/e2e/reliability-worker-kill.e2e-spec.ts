@@ -1,8 +1,8 @@
 import IORedis from 'ioredis';
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
 import { connectDatabase, REDIS_URL } from '../../harness/isolated-resources';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
-import { createGlanceEmulator } from '../../src/sandbox/emulators/openstack-glance/glance.emulator';
+import { startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
+import { createGlanceEmulator } from '../../src/providers/kinds/openstack-glance/emulator/glance.emulator';
 import type { CountingProxy } from '../support/counting-proxy';
 import { startFptWithCountedParts, type FptWithCountedParts } from '../support/fpt-counted-parts';
 import { TestImageBytes } from '../support/image-bytes';

@@ -1,9 +1,9 @@
 import { open } from 'node:fs/promises';
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../src/sandbox/embedded-s3';
-import { createFptEmulator } from '../../src/sandbox/emulators/fpt-metal-cloud/fpt.emulator';
-import { createGenesisEmulator } from '../../src/sandbox/emulators/genesis-cloud/genesis.emulator';
-import { generateGenesisSeed } from '../../src/sandbox/emulators/genesis-cloud/genesis-seed';
+import { startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
+import { createFptEmulator } from '../../src/providers/kinds/fpt-metal-cloud/emulator/fpt.emulator';
+import { createGenesisEmulator } from '../../src/providers/kinds/genesis-cloud/emulator/genesis.emulator';
+import { generateGenesisSeed } from '../../src/providers/kinds/genesis-cloud/emulator/genesis-seed';
 import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
 import { TestImageBytes } from '../support/image-bytes';
 import { waitFor } from '../support/wait-for';

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Client } from 'pg';
-import { bootstrapDatabase } from '../../src/persistence/database-bootstrap';
+import { bootstrapDatabase } from '../../src/platform/persistence/database-bootstrap';
 import { connectDatabase, dropDatabase, isolatedNames } from '../../harness/isolated-resources';
 import { readPrismaSchema, type SchemaColumn } from '../support/prisma-schema-reader';
 

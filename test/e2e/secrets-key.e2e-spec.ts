@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { BrokerProcess } from '../../harness/broker-process';
 import { connectDatabase } from '../../harness/isolated-resources';
-import { SecretsCipher } from '../../src/provider-connections/secrets-cipher';
-import { createGenesisEmulator } from '../../src/sandbox/emulators/genesis-cloud/genesis.emulator';
-import { generateGenesisSeed } from '../../src/sandbox/emulators/genesis-cloud/genesis-seed';
+import { SecretsCipher } from '../../src/providers/connections/secrets-cipher';
+import { createGenesisEmulator } from '../../src/providers/kinds/genesis-cloud/emulator/genesis.emulator';
+import { generateGenesisSeed } from '../../src/providers/kinds/genesis-cloud/emulator/genesis-seed';
 
 const GENESIS_SECRET = `genesis-secret-${randomBytes(8).toString('hex')}`;
 const OLD_KEY = randomBytes(32);

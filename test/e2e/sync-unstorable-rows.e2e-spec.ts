@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BrokerProcess, READER_SECRET } from '../../harness/broker-process';
-import { createGlanceEmulator } from '../../src/sandbox/emulators/openstack-glance/glance.emulator';
-import { generateGlanceSeed } from '../../src/sandbox/emulators/openstack-glance/glance-seed';
+import { createGlanceEmulator } from '../../src/providers/kinds/openstack-glance/emulator/glance.emulator';
+import { generateGlanceSeed } from '../../src/providers/kinds/openstack-glance/emulator/glance-seed';
 import { NHN_TOKEN, nhnOnlyProvidersYaml, type GlanceEmulator } from '../support/glance-fixtures';
 
 interface SyncJob {

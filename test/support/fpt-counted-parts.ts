@@ -1,5 +1,5 @@
-import { startEmbeddedS3 } from '../../src/sandbox/embedded-s3';
-import { createFptEmulator } from '../../src/sandbox/emulators/fpt-metal-cloud/fpt.emulator';
+import { startEmbeddedS3 } from '../../sandbox/embedded-s3';
+import { createFptEmulator } from '../../src/providers/kinds/fpt-metal-cloud/emulator/fpt.emulator';
 import { CountingProxy } from './counting-proxy';
 
 export interface FptWithCountedParts {

@@ -1,5 +1,5 @@
-import { createGlanceEmulator } from '../../src/sandbox/emulators/openstack-glance/glance.emulator';
-import { generateGlanceSeed } from '../../src/sandbox/emulators/openstack-glance/glance-seed';
+import { createGlanceEmulator } from '../../src/providers/kinds/openstack-glance/emulator/glance.emulator';
+import { generateGlanceSeed } from '../../src/providers/kinds/openstack-glance/emulator/glance-seed';
 
 export const NHN_TOKEN = 'nhn-static-token-for-tests';
 export const KEYSTONE_USER = {

@@ -15,7 +15,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { IMAGE_VISIBILITIES } from '../../provider-port/normalized-image';
+import { IMAGE_VISIBILITIES } from '../../providers/port/normalized-image';
 import { FIELD_LIMITS, IsPropertyMap, propertyMapSchema } from './field-limits';
 
 export class CreateImageOsDto {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
-import { MEMBER_STATUSES } from '../../provider-port/provider-writes';
+import { MEMBER_STATUSES } from '../../providers/port/provider-writes';
 import { FIELD_LIMITS } from './field-limits';
 
 export class ImageMemberDto {

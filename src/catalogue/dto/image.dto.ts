@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IMAGE_KINDS, IMAGE_STATUSES, IMAGE_VISIBILITIES } from '../../provider-port/normalized-image';
-import type { ImageKind, ImageStatus, ImageVisibility } from '../../provider-port/normalized-image';
+import { IMAGE_KINDS, IMAGE_STATUSES, IMAGE_VISIBILITIES } from '../../providers/port/normalized-image';
+import type { ImageKind, ImageStatus, ImageVisibility } from '../../providers/port/normalized-image';
 
 export class ImageOsDto {
   @ApiProperty({ type: String, nullable: true, example: 'linux', description: 'linux or windows' })

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQuery } from '../../pagination/page.query';
+import { PageQuery } from '../../platform/pagination/page.query';
 import { IsIn, IsOptional } from 'class-validator';
-import { IsQueryText, MAX_QUERY_TEXT_LENGTH, PROVIDER_NAME_MAX_LENGTH } from '../../pagination/query-text';
-import { IMAGE_KINDS, IMAGE_STATUSES, IMAGE_VISIBILITIES } from '../../provider-port/normalized-image';
+import { IsQueryText, MAX_QUERY_TEXT_LENGTH, PROVIDER_NAME_MAX_LENGTH } from '../../platform/pagination/query-text';
+import { IMAGE_KINDS, IMAGE_STATUSES, IMAGE_VISIBILITIES } from '../../providers/port/normalized-image';
 
 export const IMAGE_SORT_FIELDS = ['name', 'createdAt', 'updatedAt', 'sizeBytes', 'provider'] as const;
 export type ImageSortField = (typeof IMAGE_SORT_FIELDS)[number];

@@ -12,7 +12,7 @@ import {
   ValidateIf,
   MinLength,
 } from 'class-validator';
-import { IMAGE_VISIBILITIES } from '../../provider-port/normalized-image';
+import { IMAGE_VISIBILITIES } from '../../providers/port/normalized-image';
 import { FIELD_LIMITS, IsPropertyMap, propertyMapSchema } from './field-limits';
 
 /**

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../../persistence/generated/client';
+import type { PrismaClient } from '../../platform/persistence/generated/client';
 
 /**
  * How many jobs of a provider connection may run at once: the connection's

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQuery } from '../../pagination/page.query';
+import { PageQuery } from '../../platform/pagination/page.query';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { IsQueryText, PROVIDER_NAME_MAX_LENGTH } from '../../pagination/query-text';
-import { UUID_PATTERN } from '../../persistence/uuid';
+import { IsQueryText, PROVIDER_NAME_MAX_LENGTH } from '../../platform/pagination/query-text';
+import { UUID_PATTERN } from '../../platform/persistence/uuid';
 
 export const JOB_TYPES = ['sync', 'upload', 'import', 'replicate', 'delete'] as const;
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../../persistence/generated/client';
+import type { PrismaClient } from '../../platform/persistence/generated/client';
 import type { BrokerJobType } from '../job-types';
 
 /** True when BullMQ still holds the job (waiting, delayed or active). */

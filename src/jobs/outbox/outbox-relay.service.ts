@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { PrismaService } from '../../persistence/prisma.service';
+import { PrismaService } from '../../platform/persistence/prisma.service';
 import { JobQueue } from '../queue/job-queue';
 import { OutboxRelay } from './outbox-relay';
 

@@ -1,7 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { dropDatabase, isolatedNames } from '../../../harness/isolated-resources';
-import { bootstrapDatabase } from '../../persistence/database-bootstrap';
-import { PrismaClient } from '../../persistence/generated/client';
+import { bootstrapDatabase } from '../../platform/persistence/database-bootstrap';
+import { PrismaClient } from '../../platform/persistence/generated/client';
 import type { BrokerJobType } from '../job-types';
 import { LostJobSweep } from './lost-job-sweep';
 import { OutboxRelay } from './outbox-relay';

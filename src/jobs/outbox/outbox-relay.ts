@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../../persistence/generated/client';
+import type { PrismaClient } from '../../platform/persistence/generated/client';
 import type { BrokerJobType } from '../job-types';
 
 /** Puts one job row into BullMQ under the row's id; a second call for the same row must be harmless. */

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
-import { AppConfig } from '../../config/app-config';
+import { AppConfig } from '../../platform/config/app-config';
 import {
   JOB_POLICIES,
   QUEUES,
@@ -10,7 +10,7 @@ import {
   type QueueName,
   type QueuedJobData,
 } from '../job-types';
-import { createRedisConnection } from '../../coordination/redis-connection';
+import { createRedisConnection } from '../../platform/coordination/redis-connection';
 
 /**
  * The producer side of the queues. The rest of the broker enqueues through

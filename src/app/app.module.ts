@@ -1,0 +1,68 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ProvidersModule } from '../providers/providers.module';
+import { ApiKeyGuard } from '../platform/auth/api-key.guard';
+import { AuthModule } from '../platform/auth/auth.module';
+import { CatalogueCoreModule } from '../catalogue/catalogue-core.module';
+import { CatalogueModule } from '../catalogue/catalogue.module';
+import type { AppConfig } from '../platform/config/app-config';
+import { ConfigModule } from '../platform/config/config.module';
+import { CoordinationModule } from '../platform/coordination/coordination.module';
+import { ProblemDetailsFilter } from '../platform/errors/problem-details.filter';
+import { HealthModule } from './health/health.module';
+import { IdempotencyInterceptor } from '../platform/idempotency/idempotency.interceptor';
+import { JobsApiModule } from '../jobs/jobs-api.module';
+import { JobsCoreModule } from '../jobs/jobs-core.module';
+import { JobsWorkerModule } from './worker.module';
+import { LifecycleModule } from '../platform/lifecycle/lifecycle.module';
+import { LoggingModule } from '../platform/logging/logging.module';
+import { MetricsModule } from '../platform/metrics/metrics.module';
+import { PersistenceModule } from '../platform/persistence/persistence.module';
+import { ApiKeyThrottlerGuard } from '../platform/rate-limit/api-key-throttler.guard';
+import { RateLimitModule } from '../platform/rate-limit/rate-limit.module';
+import { ReplicationModule } from '../replication/replication.module';
+import { StagingModule } from '../platform/staging/staging.module';
+import { UploadsModule } from '../uploads/uploads.module';
+
+/**
+ * The one application, composed by ROLE: the API's modules, the worker's, or
+ * both. A worker still serves /health/* so orchestrators can probe it.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    const apiModules = config.runsApi
+      ? [CatalogueModule, UploadsModule, ReplicationModule, JobsApiModule, RateLimitModule.forRoot(config)]
+      : [];
+    const workerModules = config.runsWorker ? [JobsWorkerModule] : [];
+    const rateLimited = config.runsApi && config.rateLimit.requests > 0;
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger),
+        LifecycleModule,
+        PersistenceModule,
+        CoordinationModule,
+        StagingModule,
+        ProvidersModule,
+        JobsCoreModule,
+        CatalogueCoreModule,
+        AuthModule,
+        HealthModule,
+        MetricsModule,
+        ...apiModules,
+        ...workerModules,
+      ],
+      providers: [
+        // Global guards run in this order: the rate limit first, so a request without a valid key spends
+        // its client address's budget even though the key guard then refuses it with 401.
+        ...(rateLimited ? [{ provide: APP_GUARD, useClass: ApiKeyThrottlerGuard }] : []),
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import { Logger, Module } from '@nestjs/common';
+import type IORedis from 'ioredis';
+import { AppConfig } from '../platform/config/app-config';
+import { COORDINATION_REDIS } from '../platform/coordination/coordination.module';
+import { PrismaService } from '../platform/persistence/prisma.service';
+import { JobConcurrencyGate } from '../jobs/concurrency/job-concurrency-gate';
+import { ProviderJobLimits } from '../jobs/concurrency/provider-job-limits';
+import { JOB_HANDLERS, type JobHandler } from '../jobs/job-handler';
+import { JobReconciler } from '../jobs/job-reconciler.service';
+import { JobRunRecorder } from '../jobs/job-run-recorder';
+import { SCHEDULED_TICK } from '../jobs/scheduled-tick';
+import { JobWorkerService } from '../jobs/job-worker.service';
+import { SyncScheduleTick } from '../catalogue/sync/sync-schedule.tick';
+import { SyncProcessor } from '../catalogue/sync/sync.processor';
+import { SyncScheduleInstaller } from '../catalogue/sync/sync-schedule.installer';
+import { ImportProcessor } from '../uploads/import/import.processor';
+import { UploadIntakeService } from '../uploads/upload-intake.service';
+import { ReplicateProcessor } from '../replication/replicate.processor';
+import { ReplicationSourceStager } from '../replication/replication-source.stager';
+import { IntakeCancellations } from '../uploads/intake-cancellations';
+import { intakeLivenessProvider } from '../uploads/intake-liveness.provider';
+import { StagedPush } from '../uploads/staged-push.service';
+import { UploadProcessor } from '../uploads/upload.processor';
+
+/** ROLE=worker: the processors and what keeps the queues honest. */
+import { CatalogueCoreModule } from '../catalogue/catalogue-core.module';
+import { JobsCoreModule } from '../jobs/jobs-core.module';
+import { ProvidersModule } from '../providers/providers.module';
+
+@Module({
+  imports: [CatalogueCoreModule, ProvidersModule, JobsCoreModule],
+  providers: [
+    SyncProcessor,
+    UploadProcessor,
+    StagedPush,
+    intakeLivenessProvider,
+    IntakeCancellations,
+    ReplicateProcessor,
+    ReplicationSourceStager,
+    UploadIntakeService,
+    ImportProcessor,
+    SyncScheduleTick,
+    { provide: SCHEDULED_TICK, useExisting: SyncScheduleTick },
+    JobRunRecorder,
+    JobReconciler,
+    {
+      provide: JobConcurrencyGate,
+      useFactory: (redis: IORedis, config: AppConfig) =>
+        new JobConcurrencyGate(redis, {
+          keyPrefix: `${config.redisPrefix}:job-slots`,
+          globalLimit: config.jobConcurrencyGlobal,
+          // A dead worker's slot comes back about when BullMQ hands its job to another worker.
+          leaseMs: config.jobLockDurationMs,
+          onRenewFailure: (error) =>
+            new Logger(JobConcurrencyGate.name).warn(`slot lease not renewed: ${error.message}`),
+        }),
+      inject: [COORDINATION_REDIS, AppConfig],
+    },
+    {
+      provide: ProviderJobLimits,
+      useFactory: (prisma: PrismaService, config: AppConfig) =>
+        new ProviderJobLimits(prisma, config.jobConcurrencyPerProvider),
+      inject: [PrismaService, AppConfig],
+    },
+    SyncScheduleInstaller,
+    {
+      provide: JOB_HANDLERS,
+      useFactory: (...handlers: JobHandler[]) => handlers,
+      inject: [SyncProcessor, UploadProcessor, ImportProcessor, ReplicateProcessor],
+    },
+    JobWorkerService,
+  ],
+})
+export class JobsWorkerModule {}

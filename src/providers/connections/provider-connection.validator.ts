@@ -1,0 +1,88 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { CONNECTION_SHAPES } from './provider-connection.dto';
+import type { ProviderConnectionConfig } from './provider-connection.types';
+import { PROVIDER_KINDS } from './provider-connection.types';
+import { flattenValidationErrors, type FieldProblem } from '../../platform/config/validation-messages';
+
+const VALIDATE = { whitelist: true, forbidNonWhitelisted: true } as const;
+
+/** Query parameter names that carry credentials (tokens, keys, signatures, passwords). */
+const CREDENTIAL_QUERY_NAME = /sig|signature|token|key|credential|secret|password|auth|session/i;
+
+/**
+ * A credential in a URL leaks wherever the URL is shown (errors, logs, the
+ * connection's settings), so URLs must not carry one: userinfo or a query
+ * parameter named like a credential is refused, pointing to the auth block.
+ */
+function credentialInUrl(field: string, value: unknown): FieldProblem | null {
+  if (typeof value !== 'string') return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.username !== '' || url.password !== '') {
+    return {
+      field,
+      message: `${field} must not carry credentials (user:password@); put them in the auth block`,
+    };
+  }
+  const named = [...url.searchParams.keys()].find((name) => CREDENTIAL_QUERY_NAME.test(name));
+  if (named !== undefined) {
+    return {
+      field,
+      message: `${field} must not carry credentials in its query string ('${named}'); put them in the auth block`,
+    };
+  }
+  return null;
+}
+
+/**
+ * Validates one connection object (from the providers file or an API body).
+ * Returns the typed connection, or the list of field problems with dotted paths.
+ */
+export function validateProviderConnection(
+  raw: unknown,
+): { ok: true; value: ProviderConnectionConfig } | { ok: false; problems: FieldProblem[] } {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, problems: [{ field: '', message: 'must be an object' }] };
+  }
+  const { auth, ...rest } = raw as Record<string, unknown>;
+  const shape = CONNECTION_SHAPES[String(rest.kind)];
+  if (!shape) {
+    return { ok: false, problems: [{ field: 'kind', message: `kind must be one of ${PROVIDER_KINDS.join(', ')}` }] };
+  }
+  const problems = flattenValidationErrors(validateSync(plainToInstance(shape.connection, rest), VALIDATE));
+  const endpointProblem = credentialInUrl('endpoint', rest.endpoint);
+  if (endpointProblem) problems.push(endpointProblem);
+
+  if (auth === null || typeof auth !== 'object' || Array.isArray(auth)) {
+    problems.push({ field: 'auth', message: 'auth must be an object with a type' });
+  } else {
+    const type = String((auth as Record<string, unknown>).type);
+    const authClass = shape.auth[type];
+    if (!authClass) {
+      problems.push({
+        field: 'auth.type',
+        message: `auth.type must be one of ${Object.keys(shape.auth).join(', ')} for kind ${String(rest.kind)}`,
+      });
+    } else {
+      problems.push(...flattenValidationErrors(validateSync(plainToInstance(authClass, auth), VALIDATE), 'auth'));
+      const a = auth as Record<string, unknown>;
+      for (const urlField of ['authUrl', 'tokenUrl']) {
+        const urlProblem = credentialInUrl(`auth.${urlField}`, a[urlField]);
+        if (urlProblem) problems.push(urlProblem);
+      }
+      if (type === 'keystone') {
+        const a = auth as Record<string, unknown>;
+        if (!a.projectId && !a.projectName) {
+          problems.push({ field: 'auth.projectId', message: 'keystone auth needs projectId or projectName' });
+        }
+      }
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, value: { ...(raw as object) } as ProviderConnectionConfig };
+}

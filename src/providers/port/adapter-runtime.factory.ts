@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type IORedis from 'ioredis';
+import { AppConfig } from '../../platform/config/app-config';
+import type { ProviderConnectionConfig } from '../connections/provider-connection.types';
+import { COORDINATION_REDIS } from '../../platform/coordination/coordination.module';
+import { CircuitBreaker } from '../../platform/outbound-http/circuit-breaker';
+import { RedisConcurrencyLimiter } from '../../platform/outbound-http/redis-concurrency-limiter';
+import { BrokerMetrics } from '../../platform/metrics/broker-metrics';
+import type { AdapterRuntime } from './adapter-factory';
+
+/** Calls in flight to one connection when its config does not say. */
+export const DEFAULT_MAX_CONCURRENT_CALLS = 8;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * The resilience every connection gets: a circuit breaker (per process), a
+ * concurrency limit held in Redis, so the limit is the same however many
+ * replicas call the provider, and the metrics of every call.
+ */
+@Injectable()
+export class AdapterRuntimeFactory {
+  constructor(
+    @Inject(COORDINATION_REDIS) private readonly redis: IORedis,
+    private readonly config: AppConfig,
+    private readonly metrics: BrokerMetrics,
+  ) {}
+
+  create(connection: ProviderConnectionConfig): AdapterRuntime {
+    const timeoutMs = connection.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    return {
+      breaker: new CircuitBreaker(),
+      observer: this.metrics,
+      limiter: new RedisConcurrencyLimiter(this.redis, {
+        key: `${this.config.redisPrefix}:provider-calls:${connection.name}`,
+        limit: connection.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS,
+        leaseMs: timeoutMs + 5_000,
+        maxWaitMs: Math.max(60_000, timeoutMs * 2),
+      }),
+    };
+  }
+}
