@@ -33,6 +33,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // A bad PROVIDERS_FILE is found while the modules are built (ProvidersFileConnections): the same exit as a bad env.
+  if (error instanceof ConfigurationError) {
+    process.stderr.write(`image-broker cannot start: ${error.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`image-broker failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ProvidersModule } from '../providers/providers.module';
+import { PROVIDER_KINDS } from '../providers/kinds/provider-kinds';
+import { PROVIDER_KIND_DEFINITIONS, type ProviderKindDefinition } from '../providers/port/provider-kind';
 import { ApiKeyGuard } from '../platform/auth/api-key.guard';
 import { AuthModule } from '../platform/auth/auth.module';
 import { CatalogueCoreModule } from '../catalogue/catalogue-core.module';
@@ -31,7 +33,12 @@ import { UploadsModule } from '../uploads/uploads.module';
  */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+  /** @param kinds the provider kinds the broker knows: PROVIDER_KINDS, unless a test registers another. */
+  static forRoot(
+    config: AppConfig,
+    logger: Logger,
+    kinds: readonly ProviderKindDefinition[] = PROVIDER_KINDS,
+  ): DynamicModule {
     const apiModules = config.runsApi
       ? [CatalogueModule, UploadsModule, ReplicationModule, JobsApiModule, RateLimitModule.forRoot(config)]
       : [];
@@ -40,7 +47,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, [{ provide: PROVIDER_KIND_DEFINITIONS, useValue: kinds }]),
         LoggingModule.forRoot(logger),
         LifecycleModule,
         PersistenceModule,

@@ -6,6 +6,7 @@ import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { installQueueDashboard } from './admin/queue-dashboard';
 import { AppModule } from './app.module';
+import type { ProviderKindDefinition } from '../providers/port/provider-kind';
 import { installConditionalGet } from '../catalogue/conditional-get.hooks';
 import type { AppConfig } from '../platform/config/app-config';
 import { flattenValidationErrors } from '../platform/config/validation-messages';
@@ -41,7 +42,7 @@ const MALFORMED_REQUEST_OPTIONS = {
 /** Builds the Nest application on Fastify, with the validation, error and spec conventions of every route. */
 export async function createHttpApp(
   config: AppConfig,
-  options: { logger?: false | Logger } = {},
+  options: { logger?: false | Logger; providerKinds?: readonly ProviderKindDefinition[] } = {},
 ): Promise<NestFastifyApplication> {
   const logger =
     options.logger === false
@@ -52,7 +53,7 @@ export async function createHttpApp(
     bodyLimit: 1024 * 1024,
     ...MALFORMED_REQUEST_OPTIONS,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, options.providerKinds), adapter, {
     bufferLogs: true,
     abortOnError: false,
   });

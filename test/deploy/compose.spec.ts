@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { nodeRuntimeEnv } from '../../harness/node-runtime-env';
 import { loadProvidersFile } from '../../src/providers/connections/providers-file.loader';
 import { envSchemaNames, repoRoot } from './env-names';
+import { PROVIDER_KINDS } from '../../src/providers/kinds/provider-kinds';
 
 /** Static checks of docker-compose.yml, its providers file and the Dockerfile (no Docker engine where the suite runs). */
 
@@ -55,7 +56,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('mounts a providers file the broker accepts as it is', () => {
-    expect(loadProvidersFile(providersExample, {})).toEqual([]);
+    expect(loadProvidersFile(providersExample, {}, PROVIDER_KINDS)).toEqual([]);
   });
 
   it('shows an example connection that the broker accepts once uncommented', () => {
@@ -68,7 +69,7 @@ describe('docker-compose.yml', () => {
       .join('\n');
     const file = join(mkdtempSync(join(tmpdir(), 'providers-example-')), 'providers.yaml');
     writeFileSync(file, example);
-    const connections = loadProvidersFile(file, { NHN_TOKEN: 'nhn-token', GENESIS_TOKEN: 'genesis-token' });
+    const connections = loadProvidersFile(file, { NHN_TOKEN: 'nhn-token', GENESIS_TOKEN: 'genesis-token' }, PROVIDER_KINDS);
     expect(connections.map((c) => c.name)).toEqual(['nhn-kr1', 'genesis']);
   });
 });

@@ -4,8 +4,6 @@ import { parseApiKeys, type ApiKeySeed } from './api-keys.parser';
 import { ConfigurationError } from './config.errors';
 import { type ImportAllowRule, parseImportAllowlist } from './import-allowlist.parser';
 import { EnvironmentVariables } from './env.schema';
-import type { ProviderConnectionConfig } from '../../providers/connections/provider-connection.types';
-import { loadProvidersFile } from '../../providers/connections/providers-file.loader';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.parser';
 import { flattenValidationErrors } from './validation-messages';
 
@@ -33,8 +31,8 @@ export class AppConfig {
     readonly databaseUrl: string,
     readonly redisUrl: string,
     readonly redisPrefix: string,
+    /** PROVIDERS_FILE: read and validated by the providers capability (ProvidersFileConnections). */
     readonly providersFile: string | null,
-    readonly providers: readonly ProviderConnectionConfig[],
     readonly apiKeys: readonly ApiKeySeed[],
     readonly secretsKey: Buffer | null,
     readonly syncIntervalSeconds: number,
@@ -59,6 +57,8 @@ export class AppConfig {
     readonly trustProxy: TrustProxy = false,
     /** IDEMPOTENCY_TTL_HOURS, in seconds: how long an Idempotency-Key's answer is kept. */
     readonly idempotencyTtlSeconds: number = 24 * 3600,
+    /** The environment the config was read from, for files that reference it (`${env:NAME}` in PROVIDERS_FILE). */
+    readonly environment: Readonly<Record<string, string | undefined>> = {},
   ) {}
 
   get runsApi(): boolean {
@@ -76,7 +76,6 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
   if (errors.length > 0) {
     throw new ConfigurationError(`Invalid environment:\n  - ${errors.map((e) => e.message).join('\n  - ')}`);
   }
-  const providers = vars.PROVIDERS_FILE ? loadProvidersFile(vars.PROVIDERS_FILE, env) : [];
   return new AppConfig(
     vars.ROLE,
     vars.PORT,
@@ -85,7 +84,6 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     vars.REDIS_URL,
     vars.REDIS_PREFIX,
     vars.PROVIDERS_FILE ?? null,
-    providers,
     parseApiKeys(vars.API_KEYS),
     parseSecretsKey(vars.SECRETS_KEY),
     vars.SYNC_INTERVAL_SECONDS,
@@ -103,6 +101,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     parsePreviousSecretsKey(vars),
     parseTrustProxy(vars.TRUST_PROXY),
     vars.IDEMPOTENCY_TTL_HOURS * 3600,
+    { ...env },
   );
 }
 

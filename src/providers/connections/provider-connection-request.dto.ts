@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { CONNECTION_LIMITS } from './provider-connection.dto';
-import { PROVIDER_KINDS } from './provider-connection.types';
+import { PROVIDER_KIND_NAMES } from '../kinds/provider-kinds';
 
 /**
  * The body of POST /v1/providers: the same shape as an entry of
@@ -56,7 +56,7 @@ export class ProviderAuthRequestDto {
 }
 
 class ProviderSettingsDto {
-  @ApiPropertyOptional({ enum: PROVIDER_KINDS })
+  @ApiPropertyOptional({ enum: PROVIDER_KIND_NAMES })
   @Allow()
   kind?: string;
   @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.url, example: 'https://api.genesiscloud.com' })
@@ -113,7 +113,7 @@ export class CreateProviderRequestDto extends ProviderSettingsDto {
   })
   @Allow()
   name!: string;
-  @ApiProperty({ enum: PROVIDER_KINDS })
+  @ApiProperty({ enum: PROVIDER_KIND_NAMES })
   @Allow()
   declare kind: string;
   @ApiProperty({ maxLength: CONNECTION_LIMITS.url })

@@ -1,7 +1,4 @@
 import {
-  ArrayMaxSize,
-  ArrayNotEmpty,
-  IsArray,
   IsIn,
   IsInt,
   IsOptional,
@@ -13,12 +10,13 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { PROVIDER_KINDS } from './provider-connection.types';
 
 /**
- * Validation classes of a provider connection, one per kind and one per auth
- * type. They serve PROVIDERS_FILE at boot and POST /v1/providers at run time,
- * so both sources accept exactly the same shapes.
+ * The validation classes every kind shares: the fields of any connection and
+ * one class per auth type. Each kind's own connection class extends
+ * ConnectionBaseDto in its folder (kinds/<kind>/<kind>-connection.dto.ts); the
+ * same classes serve PROVIDERS_FILE at boot and POST /v1/providers at run time,
+ * and their types are the connection types the adapters receive.
  */
 /**
  * Length caps of a connection's fields, shown in openapi.json too: far above
@@ -27,7 +25,7 @@ import { PROVIDER_KINDS } from './provider-connection.types';
  */
 export const CONNECTION_LIMITS = { url: 2048, text: 255, secret: 16_384, regions: 64 } as const;
 
-const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+export const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 export class ConnectionBaseDto {
   @Matches(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
@@ -35,7 +33,8 @@ export class ConnectionBaseDto {
   })
   name!: string;
 
-  @IsIn(PROVIDER_KINDS)
+  // Which kinds exist is the registry's to say: the validator picks the class by kind before this runs.
+  @IsString()
   kind!: string;
 
   @IsUrl(URL_OPTIONS)
@@ -65,45 +64,6 @@ export class ConnectionBaseDto {
   @Min(1)
   @Max(256)
   maxConcurrentJobs?: number;
-}
-
-export class GlanceConnectionDto extends ConnectionBaseDto {
-  @IsIn(['nhn', 'standard'])
-  dialect!: string;
-
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(CONNECTION_LIMITS.text)
-  region?: string;
-}
-
-export class FptConnectionDto extends ConnectionBaseDto {
-  @IsString()
-  @MinLength(1)
-  @MaxLength(CONNECTION_LIMITS.text)
-  vpcId!: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(CONNECTION_LIMITS.text)
-  region?: string;
-}
-
-export class GenesisConnectionDto extends ConnectionBaseDto {}
-
-export class NscaleConnectionDto extends ConnectionBaseDto {
-  @IsArray()
-  @ArrayNotEmpty()
-  @IsString({ each: true })
-  @MaxLength(CONNECTION_LIMITS.text, { each: true })
-  @ArrayMaxSize(CONNECTION_LIMITS.regions)
-  regions!: string[];
-
-  @IsString()
-  @MinLength(1)
-  @MaxLength(CONNECTION_LIMITS.text)
-  organizationId!: string;
 }
 
 export class TokenAuthDto {
@@ -183,16 +143,3 @@ export class OAuth2ClientCredentialsAuthDto {
   @MaxLength(CONNECTION_LIMITS.text)
   scope?: string;
 }
-
-type Ctor = new () => object;
-
-/** Which connection class and which auth classes each kind accepts. */
-export const CONNECTION_SHAPES: Record<string, { connection: Ctor; auth: Record<string, Ctor> }> = {
-  'openstack-glance': { connection: GlanceConnectionDto, auth: { token: TokenAuthDto, keystone: KeystoneAuthDto } },
-  'fpt-metal-cloud': { connection: FptConnectionDto, auth: { bearer: BearerAuthDto } },
-  'genesis-cloud': { connection: GenesisConnectionDto, auth: { bearer: BearerAuthDto } },
-  nscale: {
-    connection: NscaleConnectionDto,
-    auth: { bearer: BearerAuthDto, 'oauth2-client-credentials': OAuth2ClientCredentialsAuthDto },
-  },
-};

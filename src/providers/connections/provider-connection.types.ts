@@ -2,81 +2,36 @@
  * Provider connections as the rest of the broker sees them, after
  * PROVIDERS_FILE (or POST /v1/providers) has been parsed, validated and had its
  * `${env:NAME}` references resolved. Secrets live only in `auth`.
+ *
+ * No shape is written here: each type is the validation class that checks it
+ * (the kind's own class in its folder, the auth classes in provider-connection.dto.ts).
  */
-export const PROVIDER_KINDS = ['openstack-glance', 'fpt-metal-cloud', 'genesis-cloud', 'nscale'] as const;
-export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+import type {
+  BearerAuthDto,
+  ConnectionBaseDto,
+  KeystoneAuthDto,
+  OAuth2ClientCredentialsAuthDto,
+  TokenAuthDto,
+} from './provider-connection.dto';
+import type { FptConnectionDto } from '../kinds/fpt-metal-cloud/fpt-connection.dto';
+import type { GenesisConnectionDto } from '../kinds/genesis-cloud/genesis-connection.dto';
+import type { NscaleConnectionDto } from '../kinds/nscale/nscale-connection.dto';
+import type { GlanceConnectionDto } from '../kinds/openstack-glance/glance-connection.dto';
 
-export interface StaticTokenAuth {
-  type: 'token';
-  token: string;
-}
-
-export interface BearerAuth {
-  type: 'bearer';
-  token: string;
-}
-
-export interface KeystonePasswordAuth {
-  type: 'keystone';
-  /** Keystone v3 base, e.g. https://api-identity.example.com/v3 */
-  authUrl: string;
-  username: string;
-  password: string;
-  projectId?: string;
-  projectName?: string;
-  /** User and project domain name; 'Default' when omitted. */
-  domain?: string;
-}
-
-export interface OAuth2ClientCredentialsAuth {
-  type: 'oauth2-client-credentials';
-  tokenUrl: string;
-  clientId: string;
-  clientSecret: string;
-  scope?: string;
-}
-
+export type StaticTokenAuth = TokenAuthDto;
+export type BearerAuth = BearerAuthDto;
+export type KeystonePasswordAuth = KeystoneAuthDto;
+export type OAuth2ClientCredentialsAuth = OAuth2ClientCredentialsAuthDto;
 export type ProviderAuth = StaticTokenAuth | BearerAuth | KeystonePasswordAuth | OAuth2ClientCredentialsAuth;
 
-/** Outbound call tuning, per connection (defaults in http/provider-http-client.ts). */
-export interface HttpTuning {
-  timeoutMs?: number;
-  maxRetries?: number;
-  /** Calls in flight to this connection at once, across every replica. */
-  maxConcurrentCalls?: number;
-}
+/** Outbound call tuning, per connection (defaults in platform/outbound-http/provider-http-client.ts). */
+export type HttpTuning = Pick<ConnectionBaseDto, 'timeoutMs' | 'maxRetries' | 'maxConcurrentCalls'>;
 
-interface ConnectionBase extends HttpTuning {
-  name: string;
-  endpoint: string;
-  /** Jobs of this connection running at once across every worker (default JOB_CONCURRENCY_PER_PROVIDER). */
-  maxConcurrentJobs?: number;
-}
+export type GlanceConnection = GlanceConnectionDto;
+export type FptConnection = FptConnectionDto;
+export type GenesisConnection = GenesisConnectionDto;
+export type NscaleConnection = NscaleConnectionDto;
 
-export interface GlanceConnection extends ConnectionBase {
-  kind: 'openstack-glance';
-  dialect: 'nhn' | 'standard';
-  region?: string;
-  auth: StaticTokenAuth | KeystonePasswordAuth;
-}
-
-export interface FptConnection extends ConnectionBase {
-  kind: 'fpt-metal-cloud';
-  vpcId: string;
-  region?: string;
-  auth: BearerAuth;
-}
-
-export interface GenesisConnection extends ConnectionBase {
-  kind: 'genesis-cloud';
-  auth: BearerAuth;
-}
-
-export interface NscaleConnection extends ConnectionBase {
-  kind: 'nscale';
-  regions: string[];
-  organizationId: string;
-  auth: BearerAuth | OAuth2ClientCredentialsAuth;
-}
-
+/** A connection of the built-in kinds. */
 export type ProviderConnectionConfig = GlanceConnection | FptConnection | GenesisConnection | NscaleConnection;
+export type ProviderKind = ProviderConnectionConfig['kind'];

@@ -1,5 +1,6 @@
 import { CONNECTION_LIMITS } from './provider-connection.dto';
 import { validateProviderConnection } from './provider-connection.validator';
+import { PROVIDER_KINDS } from '../kinds/provider-kinds';
 
 describe('the length caps of a provider connection', () => {
   const nscale = {
@@ -12,7 +13,7 @@ describe('the length caps of a provider connection', () => {
   };
 
   function fieldsRefused(raw: unknown): string[] {
-    const result = validateProviderConnection(raw);
+    const result = validateProviderConnection(raw, PROVIDER_KINDS);
     return result.ok ? [] : result.problems.map((p) => p.field);
   }
 

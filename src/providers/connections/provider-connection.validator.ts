@@ -1,8 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { CONNECTION_SHAPES } from './provider-connection.dto';
 import type { ProviderConnectionConfig } from './provider-connection.types';
-import { PROVIDER_KINDS } from './provider-connection.types';
+import type { ProviderKindDefinition } from '../port/provider-kind';
 import { flattenValidationErrors, type FieldProblem } from '../../platform/config/validation-messages';
 
 const VALIDATE = { whitelist: true, forbidNonWhitelisted: true } as const;
@@ -40,19 +39,22 @@ function credentialInUrl(field: string, value: unknown): FieldProblem | null {
 }
 
 /**
- * Validates one connection object (from the providers file or an API body).
+ * Validates one connection object (from the providers file or an API body)
+ * against the definition of its kind among `kinds`.
  * Returns the typed connection, or the list of field problems with dotted paths.
  */
 export function validateProviderConnection(
   raw: unknown,
+  kinds: readonly ProviderKindDefinition[],
 ): { ok: true; value: ProviderConnectionConfig } | { ok: false; problems: FieldProblem[] } {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, problems: [{ field: '', message: 'must be an object' }] };
   }
   const { auth, ...rest } = raw as Record<string, unknown>;
-  const shape = CONNECTION_SHAPES[String(rest.kind)];
+  const shape = kinds.find((k) => k.kind === rest.kind);
   if (!shape) {
-    return { ok: false, problems: [{ field: 'kind', message: `kind must be one of ${PROVIDER_KINDS.join(', ')}` }] };
+    const names = kinds.map((k) => k.kind).join(', ');
+    return { ok: false, problems: [{ field: 'kind', message: `kind must be one of ${names}` }] };
   }
   const problems = flattenValidationErrors(validateSync(plainToInstance(shape.connection, rest), VALIDATE));
   const endpointProblem = credentialInUrl('endpoint', rest.endpoint);

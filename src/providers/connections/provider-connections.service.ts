@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ProviderConnectionConfig } from './provider-connection.types';
 import { validateProviderConnection } from './provider-connection.validator';
 import { CatalogueVersion, ProviderConnectionsVersion } from '../../platform/coordination/coordination.module';
@@ -6,6 +6,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../../platform/er
 import { ProviderRegistry } from '../port/provider-registry.service';
 import { ProviderConnectionStore } from './provider-connection.store';
 import { isProviderName } from './provider-name';
+import { PROVIDER_KIND_DEFINITIONS, type ProviderKindDefinition } from '../port/provider-kind';
 import type { CreateProviderRequestDto, UpdateProviderRequestDto } from './provider-connection-request.dto';
 
 /**
@@ -20,6 +21,7 @@ export class ProviderConnectionsService {
     private readonly registry: ProviderRegistry,
     private readonly version: ProviderConnectionsVersion,
     private readonly catalogueVersion: CatalogueVersion,
+    @Inject(PROVIDER_KIND_DEFINITIONS) private readonly kinds: readonly ProviderKindDefinition[],
   ) {}
 
   async create(body: CreateProviderRequestDto): Promise<void> {
@@ -73,7 +75,7 @@ export class ProviderConnectionsService {
   }
 
   private validate(body: unknown): ProviderConnectionConfig {
-    const result = validateProviderConnection(body);
+    const result = validateProviderConnection(body, this.kinds);
     if (!result.ok) {
       throw new BadRequestError(result.problems.map((p) => p.message).join('; '), result.problems);
     }

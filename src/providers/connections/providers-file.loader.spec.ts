@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError } from '../../platform/config/config.errors';
 import { loadProvidersFile } from './providers-file.loader';
+import { PROVIDER_KINDS } from '../kinds/provider-kinds';
 
 function fileWith(yaml: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'providers-')), 'providers.yaml');
@@ -36,7 +37,7 @@ describe('PROVIDERS_FILE loading', () => {
     auth: { type: oauth2-client-credentials, tokenUrl: "https://identity.nscale.com/oauth2/token", clientId: broker, clientSecret: "\${env:NSCALE_SECRET}" }
 `);
     const env = { NHN_TOKEN: 'nhn-t', FPT_TOKEN: 'fpt-t', GENESIS_TOKEN: 'gen-t', NSCALE_SECRET: 'ns-s' };
-    const connections = loadProvidersFile(file, env);
+    const connections = loadProvidersFile(file, env, PROVIDER_KINDS);
     expect(connections.map((c) => c.name)).toEqual(['nhn-kr1', 'fpt-hcm', 'genesis', 'nscale-eu']);
     expect(connections[0].auth).toEqual({ type: 'token', token: 'nhn-t' });
     expect(connections[3].auth).toMatchObject({ clientSecret: 'ns-s' });
@@ -57,7 +58,7 @@ describe('PROVIDERS_FILE loading', () => {
 `);
     let message = '';
     try {
-      loadProvidersFile(file, {});
+      loadProvidersFile(file, {}, PROVIDER_KINDS);
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigurationError);
       message = (error as Error).message;
@@ -76,7 +77,7 @@ describe('PROVIDERS_FILE loading', () => {
     endpoint: https://api.genesiscloud.com
     auth: { type: bearer, token: "\${env:GENESIS_TOKEN}" }
 `);
-    expect(() => loadProvidersFile(file, {})).toThrow(
+    expect(() => loadProvidersFile(file, {}, PROVIDER_KINDS)).toThrow(
       /providers\[0\] \(name 'g'\): auth\.token: \$\{env:GENESIS_TOKEN\} is not set/,
     );
   });
@@ -97,11 +98,11 @@ describe('PROVIDERS_FILE loading', () => {
     endpoint: https://api.genesiscloud.com
     auth: { type: keystone, authUrl: "https://k", username: u, password: p, projectId: x }
 `);
-    expect(() => loadProvidersFile(file, {})).toThrow(
+    expect(() => loadProvidersFile(file, {}, PROVIDER_KINDS)).toThrow(
       /providers\[0\] \(name 'a'\): colour: colour is not a known field/,
     );
     try {
-      loadProvidersFile(file, {});
+      loadProvidersFile(file, {}, PROVIDER_KINDS);
     } catch (error) {
       const message = (error as Error).message;
       expect(message).toContain(
@@ -111,8 +112,8 @@ describe('PROVIDERS_FILE loading', () => {
   });
 
   it('refuses a file without a providers list, and one that is not YAML', () => {
-    expect(() => loadProvidersFile(fileWith('nothing: here\n'), {})).toThrow(/top-level 'providers' list/);
-    expect(() => loadProvidersFile(fileWith('providers: [\n'), {})).toThrow(/not valid YAML/);
-    expect(() => loadProvidersFile('/no/such/file.yaml', {})).toThrow(/\/no\/such\/file.yaml: cannot be read/);
+    expect(() => loadProvidersFile(fileWith('nothing: here\n'), {}, PROVIDER_KINDS)).toThrow(/top-level 'providers' list/);
+    expect(() => loadProvidersFile(fileWith('providers: [\n'), {}, PROVIDER_KINDS)).toThrow(/not valid YAML/);
+    expect(() => loadProvidersFile('/no/such/file.yaml', {}, PROVIDER_KINDS)).toThrow(/\/no\/such\/file.yaml: cannot be read/);
   });
 });

@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { ConfigurationError } from '../../platform/config/config.errors';
 import type { ProviderConnectionConfig } from './provider-connection.types';
 import { validateProviderConnection } from './provider-connection.validator';
+import type { ProviderKindDefinition } from '../port/provider-kind';
 
 const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -11,7 +12,11 @@ const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
  * environment, every entry validated. Any problem stops the service with a
  * message naming the file, the entry and the field.
  */
-export function loadProvidersFile(path: string, env: Record<string, string | undefined>): ProviderConnectionConfig[] {
+export function loadProvidersFile(
+  path: string,
+  env: Readonly<Record<string, string | undefined>>,
+  kinds: readonly ProviderKindDefinition[],
+): ProviderConnectionConfig[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -37,7 +42,7 @@ export function loadProvidersFile(path: string, env: Record<string, string | und
     const missing: string[] = [];
     const resolved = resolveEnvReferences(entry, env, missing, '');
     for (const m of missing) problems.push(`${label}: ${m}`);
-    const result = validateProviderConnection(resolved);
+    const result = validateProviderConnection(resolved, kinds);
     if (!result.ok) {
       for (const p of result.problems) problems.push(`${label}: ${p.field || '(entry)'}: ${p.message}`);
       return;
@@ -62,7 +67,7 @@ function describeName(entry: unknown): string {
 
 function resolveEnvReferences(
   value: unknown,
-  env: Record<string, string | undefined>,
+  env: Readonly<Record<string, string | undefined>>,
   missing: string[],
   path: string,
 ): unknown {

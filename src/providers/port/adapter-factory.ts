@@ -11,11 +11,9 @@ export interface AdapterRuntime {
   observer: ProviderCallObserver;
 }
 
-/** Builds the adapter of one provider kind from a validated connection. */
+/** Builds the adapter of one provider kind from a validated connection (part of its ProviderKindDefinition). */
 export interface AdapterFactory {
-  readonly kind: ProviderConnectionConfig['kind'];
+  readonly kind: string;
+  /** `connection` has passed this kind's own validation classes, so its kind-specific fields are there. */
   create(connection: ProviderConnectionConfig, runtime: AdapterRuntime): ProviderAdapter;
 }
-
-/** Injection token under which every adapter factory is collected. */
-export const ADAPTER_FACTORIES = Symbol('ADAPTER_FACTORIES');

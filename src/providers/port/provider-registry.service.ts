@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { AppConfig } from '../../platform/config/app-config';
 import type { ProviderConnectionConfig } from '../connections/provider-connection.types';
 import { ProviderConnectionsVersion } from '../../platform/coordination/coordination.module';
 import { NotFoundError } from '../../platform/errors/app.errors';
@@ -7,7 +6,9 @@ import { secretRedactor, type ConnectionAuthFields } from '../../platform/loggin
 import { PrismaService } from '../../platform/persistence/prisma.service';
 import { ProviderConnectionStore } from '../connections/provider-connection.store';
 import { publicSettings } from '../connections/public-settings';
-import { ADAPTER_FACTORIES, type AdapterFactory } from './adapter-factory';
+import type { AdapterFactory } from './adapter-factory';
+import { ProvidersFileConnections } from '../connections/providers-file-connections';
+import { PROVIDER_KIND_DEFINITIONS, type ProviderKindDefinition } from './provider-kind';
 import { AdapterRuntimeFactory } from './adapter-runtime.factory';
 import type { ProviderAdapter } from './provider.port';
 import { UnreadableConnectionAdapter } from './unreadable-connection.adapter';
@@ -38,12 +39,12 @@ export class ProviderRegistry implements OnModuleInit {
   private refreshing: Promise<void> | null = null;
 
   constructor(
-    private readonly config: AppConfig,
     private readonly prisma: PrismaService,
     private readonly store: ProviderConnectionStore,
     private readonly version: ProviderConnectionsVersion,
     private readonly runtimes: AdapterRuntimeFactory,
-    @Inject(ADAPTER_FACTORIES) factories: AdapterFactory[],
+    private readonly fileConnections: ProvidersFileConnections,
+    @Inject(PROVIDER_KIND_DEFINITIONS) factories: readonly ProviderKindDefinition[],
   ) {
     this.factories = new Map();
     for (const factory of factories) {
@@ -53,7 +54,7 @@ export class ProviderRegistry implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    for (const connection of this.config.providers) {
+    for (const connection of this.fileConnections.connections) {
       this.registered.set(connection.name, { adapter: this.build(connection), source: 'file', stamp: 0 });
     }
     await this.mirrorFileConnections();
@@ -149,7 +150,7 @@ export class ProviderRegistry implements OnModuleInit {
   }
 
   private async mirrorFileConnections(): Promise<void> {
-    const fileConnections = this.config.providers;
+    const fileConnections = this.fileConnections.connections;
     const names = fileConnections.map((c) => c.name);
     const clash = await this.prisma.providerConnection.findMany({
       where: { source: 'api', name: { in: names } },

@@ -66,6 +66,9 @@ const COMPLETE_MIN_BYTES_PER_SECOND = 32 * 1024 * 1024;
 /** Rounds of "FPT handed out another multipart upload, reconcile and go on" before giving up. */
 const MAX_UPLOAD_ROUNDS = 3;
 
+/** What a FptAdapter can do; its kind's definition shows the same. */
+export const FPT_CAPABILITIES = capabilities(['list', 'get', 'create', 'upload', 'delete']);
+
 /**
  * FPT Metal Cloud (bare-metal Hopper GPU servers): the public and the custom
  * image lists of one VPC, and the custom image write path of the seed:
@@ -78,7 +81,7 @@ export class FptAdapter implements ProviderAdapter {
   readonly name: string;
   // From the seed: list, register (create), presign + complete (upload), delete.
   // No download, no update, no tags, no members.
-  readonly capabilities = capabilities(['list', 'get', 'create', 'upload', 'delete']);
+  readonly capabilities = FPT_CAPABILITIES;
   readonly regions: readonly string[];
 
   private readonly http: ProviderHttpClient;

@@ -31,6 +31,9 @@ export interface GenesisAdapterOptions {
   types?: readonly GenesisImageType[];
 }
 
+/** What a GenesisAdapter can do; its kind's definition shows the same. */
+export const GENESIS_CAPABILITIES = capabilities(['list', 'get']);
+
 /**
  * Genesis Cloud's compute API. One connection is one account across all its
  * regions; each image comes back once per region it is usable in (see
@@ -40,7 +43,7 @@ export interface GenesisAdapterOptions {
 export class GenesisAdapter implements ProviderAdapter {
   readonly kind = GENESIS_KIND;
   readonly name: string;
-  readonly capabilities = capabilities(['list', 'get']);
+  readonly capabilities = GENESIS_CAPABILITIES;
   /** The connection has no region setting: images carry their own regions. */
   readonly regions: readonly string[] = [];
 

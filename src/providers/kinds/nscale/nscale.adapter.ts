@@ -21,6 +21,9 @@ export interface NscaleAdapterOptions {
   http?: AdapterHttpOverrides;
 }
 
+/** What a NscaleAdapter can do; its kind's definition shows the same. */
+export const NSCALE_CAPABILITIES = capabilities(['list', 'get']);
+
 /**
  * nscale's Region Service (unikorn), API v1.13. One connection serves one
  * organization across the regions it lists. The API documents only the image
@@ -29,7 +32,7 @@ export interface NscaleAdapterOptions {
 export class NscaleAdapter implements ProviderAdapter {
   readonly kind = NSCALE_KIND;
   readonly name: string;
-  readonly capabilities = capabilities(['list', 'get']);
+  readonly capabilities = NSCALE_CAPABILITIES;
   readonly regions: readonly string[];
 
   private readonly http: ProviderHttpClient;

@@ -61,6 +61,9 @@ export interface GlanceAdapterOptions {
   dataRetrySleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
+/** What a GlanceAdapter can do; its kind's definition shows the same. */
+export const GLANCE_CAPABILITIES = capabilities(PROVIDER_OPERATIONS);
+
 /**
  * Any Glance v2 endpoint: NHN Cloud (dialect `nhn`), Vietnix and stock
  * OpenStack (`standard`). One connection serves one region.
@@ -69,7 +72,7 @@ export class GlanceAdapter implements ProviderAdapter {
   readonly kind = GLANCE_KIND;
   readonly name: string;
   // Glance v2 has every operation of the port.
-  readonly capabilities = capabilities(PROVIDER_OPERATIONS);
+  readonly capabilities = GLANCE_CAPABILITIES;
   readonly regions: readonly string[];
 
   private readonly http: ProviderHttpClient;
