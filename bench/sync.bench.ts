@@ -1,5 +1,5 @@
 import { BrokerProcess } from '../harness/broker-process';
-import { startSandboxEmulators } from '../sandbox/sandbox-emulators';
+import { SANDBOX_SIZES, startSandboxEmulators } from '../sandbox/sandbox-emulators';
 
 /**
  * Sync benchmark: about 50,000 images spread over the five emulated
@@ -7,13 +7,10 @@ import { startSandboxEmulators } from '../sandbox/sandbox-emulators';
  * with nothing changed upstream, counting the catalogue rows they wrote.
  */
 export async function syncBenchmark(): Promise<string> {
-  const clouds = await startSandboxEmulators({
-    nhn: 10_000,
-    vietnix: 10_000,
-    fpt: 10_000,
-    genesis: 10_000,
-    nscale: 10_000,
-  });
+  // 10,000 images on every sandbox connection, whichever kinds the registry lists.
+  const clouds = await startSandboxEmulators(
+    Object.fromEntries(Object.keys(SANDBOX_SIZES).map((key) => [key, 10_000])),
+  );
   const broker = await BrokerProcess.start({
     label: 'bench-sync',
     providersYaml: clouds.providersYaml,

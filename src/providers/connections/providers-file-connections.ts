@@ -15,8 +15,6 @@ export class ProvidersFileConnections {
   readonly connections: readonly ProviderConnectionConfig[];
 
   constructor(config: AppConfig, @Inject(PROVIDER_KIND_DEFINITIONS) kinds: readonly ProviderKindDefinition[]) {
-    this.connections = config.providersFile
-      ? loadProvidersFile(config.providersFile, config.environment, kinds)
-      : [];
+    this.connections = config.providersFile ? loadProvidersFile(config.providersFile, config.environment, kinds) : [];
   }
 }

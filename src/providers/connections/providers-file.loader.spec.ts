@@ -112,8 +112,12 @@ describe('PROVIDERS_FILE loading', () => {
   });
 
   it('refuses a file without a providers list, and one that is not YAML', () => {
-    expect(() => loadProvidersFile(fileWith('nothing: here\n'), {}, PROVIDER_KINDS)).toThrow(/top-level 'providers' list/);
+    expect(() => loadProvidersFile(fileWith('nothing: here\n'), {}, PROVIDER_KINDS)).toThrow(
+      /top-level 'providers' list/,
+    );
     expect(() => loadProvidersFile(fileWith('providers: [\n'), {}, PROVIDER_KINDS)).toThrow(/not valid YAML/);
-    expect(() => loadProvidersFile('/no/such/file.yaml', {}, PROVIDER_KINDS)).toThrow(/\/no\/such\/file.yaml: cannot be read/);
+    expect(() => loadProvidersFile('/no/such/file.yaml', {}, PROVIDER_KINDS)).toThrow(
+      /\/no\/such\/file.yaml: cannot be read/,
+    );
   });
 });

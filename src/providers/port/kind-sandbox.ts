@@ -4,7 +4,7 @@
  * Each kind implements it in kinds/<kind>/emulator/sandbox.ts (`satisfies KindSandbox`).
  */
 export interface KindSandboxOptions {
-  /** Seed images per connection name; a connection the map does not name gets the kind's own default. */
+  /** Seed images per sandbox connection, by the short key the kind documents (nhn, vietnix, fpt, ...); the kind has defaults. */
   sizes?: Readonly<Record<string, number>>;
   /** An S3-compatible server an emulator may keep uploaded bytes in (the sandbox's embedded one). */
   s3Endpoint?: string;

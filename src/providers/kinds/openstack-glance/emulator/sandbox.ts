@@ -13,7 +13,13 @@ export const sandbox = {
       dialect: 'nhn',
       tokens: [nhnToken],
       owner: NHN_PROJECT,
-      images: generateGlanceSeed({ dialect: 'nhn', count: sizes.nhn ?? 120, seed: 1, owner: NHN_PROJECT, region: 'kr1' }),
+      images: generateGlanceSeed({
+        dialect: 'nhn',
+        count: sizes.nhn ?? 120,
+        seed: 1,
+        owner: NHN_PROJECT,
+        region: 'kr1',
+      }),
     });
     const keystone = { username: 'image-broker', password: 'sandbox-password', projectId: VIETNIX_PROJECT };
     const vietnix = createGlanceEmulator({
