@@ -15,12 +15,15 @@ function samples(): BrokerError[] {
 }
 
 describe('errors are data', () => {
-  it.each(samples().map((e) => [e.name, e] as const))('%s declares its status, problem type and transient flag', (_n, e) => {
-    expect(Number.isInteger(e.status)).toBe(true);
-    expect(e.slug).toMatch(/^[a-z-]+$/);
-    expect(e.title.length).toBeGreaterThan(0);
-    expect(typeof e.transient).toBe('boolean');
-  });
+  it.each(samples().map((e) => [e.name, e] as const))(
+    '%s declares its status, problem type and transient flag',
+    (_n, e) => {
+      expect(Number.isInteger(e.status)).toBe(true);
+      expect(e.slug).toMatch(/^[a-z-]+$/);
+      expect(e.title.length).toBeGreaterThan(0);
+      expect(typeof e.transient).toBe('boolean');
+    },
+  );
 
   it.each(samples().map((e) => [e.name, e] as const))('%s is answered with what it declares', (_n, e) => {
     expect(toProblem(e)).toMatchObject({

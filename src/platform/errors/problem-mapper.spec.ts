@@ -89,7 +89,11 @@ describe('internal errors never reach a response body', () => {
 describe('provider errors answered as the provider-unavailable problem', () => {
   it.each([
     ['an integrity error', new IntegrityError('p', 'sha256 differs'), 'checksum_mismatch'],
-    ['unreadable credentials', new CredentialsUnreadableError('p', 'sealed under another key'), 'credentials_unreadable'],
+    [
+      'unreadable credentials',
+      new CredentialsUnreadableError('p', 'sealed under another key'),
+      'credentials_unreadable',
+    ],
   ])('answers %s with 503, its code telling it apart', (_what, error, code) => {
     expect(toProblem(error)).toEqual({
       type: 'https://image-broker.dev/problems/provider-unavailable',
