@@ -26,35 +26,10 @@ export interface JobHandler<T extends BrokerJobType = BrokerJobType> {
 
 export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
 
-/** A failure that retrying cannot fix: the job fails at once with this code. */
-export class PermanentJobError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'PermanentJobError';
-  }
-}
-
-/** The reason a cancelled job's signal is aborted with. */
-export class JobCancelledError extends Error {
-  readonly code = 'cancelled';
-  constructor() {
-    super('cancelled by a user');
-    this.name = 'JobCancelledError';
-  }
-}
+// The job errors live in job-errors.ts; handlers in capability folders import them from here.
+export { JobCancelledError, PermanentJobError, TransientJobError, WorkerShutdownError } from './job-errors';
 
 /** Redis channel on which the API announces cancelled job ids to every worker. */
-/** The abort reason of a run whose worker is shutting down: the job goes back to the queue, not to failed. */
-export class WorkerShutdownError extends Error {
-  constructor() {
-    super('the worker is shutting down; the job resumes on another worker');
-    this.name = 'WorkerShutdownError';
-  }
-}
-
 export function cancellationChannel(redisPrefix: string): string {
   return `${redisPrefix}:job-cancellations`;
 }

@@ -3,12 +3,11 @@ import { DelayedError, UnrecoverableError, Worker, type Job as QueueJob } from '
 import { PinoLogger } from 'nestjs-pino';
 import type IORedis from 'ioredis';
 import { AppConfig } from '../platform/config/app-config';
-import { ProviderError } from '../platform/errors/provider.errors';
+import { isTransient } from '../platform/errors/broker-error';
 import {
   cancellationChannel,
   JOB_HANDLERS,
   JobCancelledError,
-  PermanentJobError,
   WorkerShutdownError,
   type JobHandler,
 } from './job-handler';
@@ -218,7 +217,8 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
         await this.settle(handler, jobId, row.payload, error);
         throw new UnrecoverableError(error.message);
       }
-      const permanent = isPermanent(error);
+      // The same flag the problem mapper's errors carry: a refusal is not retried, a blip is.
+      const permanent = !isTransient(error);
       const final = permanent || queueJob.attemptsMade + 1 >= attempts;
       const shown = publicJobError(error);
       // The log keeps the detail a generic message hides (the log line itself is stripped of secrets).
@@ -237,12 +237,6 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
       this.inFlight.delete(jobId);
     }
   }
-}
-
-function isPermanent(error: unknown): boolean {
-  if (error instanceof PermanentJobError) return true;
-  if (error instanceof ProviderError) return !error.transient;
-  return false;
 }
 
 function errorMessage(error: unknown): string {

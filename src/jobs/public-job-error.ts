@@ -1,8 +1,6 @@
-import { AppError } from '../platform/errors/app.errors';
+import { BrokerError } from '../platform/errors/broker-error';
 import { scrubUrlsInText } from '../platform/logging/log-redaction';
 import { secretRedactor } from '../platform/logging/secret-redactor';
-import { ProviderError } from '../platform/errors/provider.errors';
-import { PermanentJobError } from './job-handler';
 
 /** The code of a failure the broker did not foresee (a database error, a bug). */
 export const INTERNAL_ERROR_CODE = 'internal_error';
@@ -17,14 +15,14 @@ export interface PublicJobError {
 
 /**
  * What a failure may say outside the process (job rows, a connection's
- * lastError, BullMQ's failedReason). The broker's own errors and provider
- * errors keep their message, stripped of every known secret and of URL
+ * lastError, BullMQ's failedReason). The broker's own errors (every
+ * BrokerError: its refusals, provider errors, job errors) keep their message, stripped of every known secret and of URL
  * credentials; anything else (Prisma's text, a stack of internals) becomes a
  * generic message, and the caller logs the detail.
  */
 export function publicJobError(error: unknown): PublicJobError {
   const code = errorCode(error);
-  if (code === INTERNAL_ERROR_CODE && !(error instanceof AppError)) {
+  if (code === INTERNAL_ERROR_CODE && !(error instanceof BrokerError)) {
     return {
       code,
       message: 'the broker failed internally; the worker log holds the details (search for this job id)',
@@ -40,7 +38,7 @@ export function scrubPublicText(text: string): string {
 }
 
 function errorCode(error: unknown): string {
-  if (error instanceof PermanentJobError || error instanceof ProviderError) return error.code;
+  if (error instanceof BrokerError && error.code !== undefined) return error.code;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[a-z_]+$/.test(code) ? code : INTERNAL_ERROR_CODE;
 }

@@ -1,4 +1,6 @@
 import {
+  CredentialsUnreadableError,
+  IntegrityError,
   OperationNotSupportedError,
   ProviderAuthError,
   ProviderNotFoundError,
@@ -80,6 +82,26 @@ describe('internal errors never reach a response body', () => {
       title: 'Internal server error',
       status: 500,
       detail: 'An unexpected error occurred; it has been logged.',
+    });
+  });
+});
+
+describe('provider errors answered as the provider-unavailable problem', () => {
+  it.each([
+    ['an integrity error', new IntegrityError('p', 'sha256 differs'), 'checksum_mismatch'],
+    [
+      'unreadable credentials',
+      new CredentialsUnreadableError('p', 'sealed under another key'),
+      'credentials_unreadable',
+    ],
+  ])('answers %s with 503, its code telling it apart', (_what, error, code) => {
+    expect(toProblem(error)).toEqual({
+      type: 'https://image-broker.dev/problems/provider-unavailable',
+      title: 'Provider unavailable',
+      status: 503,
+      detail: error.message,
+      provider: 'p',
+      code,
     });
   });
 });

@@ -1,12 +1,4 @@
-import {
-  OperationNotSupportedError,
-  ProviderAuthError,
-  ProviderError,
-  ProviderNotFoundError,
-  ProviderProtocolError,
-  ProviderRejectedError,
-} from './provider.errors';
-import { AppError } from './app.errors';
+import { BrokerError } from './broker-error';
 import { problemType, type ProblemDetails } from './problem-details';
 
 const STATUS_TITLES: Record<number, string> = {
@@ -27,18 +19,23 @@ const STATUS_TITLES: Record<number, string> = {
   503: 'Service unavailable',
 };
 
-/** Anything thrown → problem details. Unknown errors become a 500 that reveals nothing internal. */
+/**
+ * Anything thrown → problem details. A BrokerError answers with what it
+ * declares (status, slug, title, its message and its own members); a 500 of
+ * any kind, and anything unknown, becomes a 500 that reveals nothing internal.
+ * The framework's own HTTP errors (a Nest HttpException, a Fastify 4xx) keep
+ * their status and message.
+ */
 export function toProblem(error: unknown): ProblemDetails {
-  if (error instanceof AppError) {
+  if (error instanceof BrokerError && error.status !== 500) {
     return {
       type: problemType(error.slug),
       title: error.title,
       status: error.status,
       detail: error.message,
-      ...(error.errors ? { errors: error.errors } : {}),
+      ...error.problemMembers,
     };
   }
-  if (error instanceof ProviderError) return providerProblem(error);
   const status = httpStatusOf(error);
   if (status !== undefined && status < 500) {
     return {
@@ -53,64 +50,6 @@ export function toProblem(error: unknown): ProblemDetails {
     title: STATUS_TITLES[500],
     status: 500,
     detail: 'An unexpected error occurred; it has been logged.',
-  };
-}
-
-function providerProblem(error: ProviderError): ProblemDetails {
-  const base = { provider: error.provider, code: error.code };
-  if (error instanceof OperationNotSupportedError) {
-    return {
-      type: problemType('operation-not-supported'),
-      title: 'Operation not supported by this provider',
-      status: 501,
-      detail: error.message,
-      ...base,
-      operation: error.operation,
-    };
-  }
-  if (error instanceof ProviderNotFoundError) {
-    return {
-      type: problemType('provider-not-found'),
-      title: 'Not found at the provider',
-      status: 404,
-      detail: error.message,
-      ...base,
-    };
-  }
-  if (error instanceof ProviderRejectedError) {
-    const status = error.upstreamStatus === 409 ? 409 : 422;
-    return {
-      type: problemType('provider-rejected'),
-      title: 'Provider refused the request',
-      status,
-      detail: error.message,
-      ...base,
-    };
-  }
-  if (error instanceof ProviderAuthError) {
-    return {
-      type: problemType('provider-auth-failed'),
-      title: 'Provider refused our credentials',
-      status: 502,
-      detail: error.message,
-      ...base,
-    };
-  }
-  if (error instanceof ProviderProtocolError) {
-    return {
-      type: problemType('provider-protocol-error'),
-      title: 'Provider answered something unreadable',
-      status: 502,
-      detail: error.message,
-      ...base,
-    };
-  }
-  return {
-    type: problemType('provider-unavailable'),
-    title: 'Provider unavailable',
-    status: 503,
-    detail: error.message,
-    ...base,
   };
 }
 

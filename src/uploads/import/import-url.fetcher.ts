@@ -1,7 +1,7 @@
 import type { LookupFunction } from 'node:net';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { PermanentJobError } from '../../jobs/job-handler';
+import { PermanentJobError, TransientJobError } from '../../jobs/job-handler';
 import type { ImportUrlGuard } from './import-url.guard';
 
 export interface FetchedSource {
@@ -20,8 +20,10 @@ export interface FetchLimits {
 export const DEFAULT_FETCH_LIMITS: FetchLimits = { maxRedirects: 5, idleTimeoutMs: 30_000 };
 
 /** A failure fetching the source that trying again later may fix (5xx, timeouts, dropped connections). */
-export class SourceUnavailableError extends Error {
-  readonly code = 'import_source_unavailable';
+export class SourceUnavailableError extends TransientJobError {
+  constructor(message: string) {
+    super('import_source_unavailable', message);
+  }
 }
 
 /**

@@ -1,0 +1,1 @@
+export { BrokerError, isTransient } from './broker-error';
