@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { BrokerProcess } from '../harness/broker-process';
 import { connectDatabase, deleteRedisPrefix, REDIS_URL } from '../harness/isolated-resources';
-import { JOB_POLICIES } from '../src/jobs/job-types';
+import { JOB_REGISTRY } from '../src/jobs/job-types';
 import { createGlanceEmulator } from '../src/providers/kinds/openstack-glance/emulator/glance.emulator';
 import { generateGlanceSeed } from '../src/providers/kinds/openstack-glance/emulator/glance-seed';
 
@@ -155,7 +155,7 @@ async function runBareBullmq(): Promise<number> {
   try {
     await waitForLine(child, 'ready');
     const done = waitForLine(child, 'done');
-    const policy = JOB_POLICIES.sync;
+    const policy = JOB_REGISTRY.sync;
     const started = process.hrtime.bigint();
     await queue.addBulk(
       Array.from({ length: JOBS }, () => {

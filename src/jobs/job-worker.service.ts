@@ -13,7 +13,7 @@ import {
 } from './job-handler';
 import {
   BROKER_JOB_TYPES,
-  JOB_POLICIES,
+  JOB_REGISTRY,
   QUEUES,
   SYNC_SCHEDULE_TICK,
   type BrokerJobType,
@@ -185,7 +185,7 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
     if (!row) return this.skip(handler, jobId, await this.recorder.find(jobId));
     const controller = new AbortController();
     this.inFlight.set(jobId, controller);
-    const attempts = queueJob.opts.attempts ?? JOB_POLICIES[type].attempts;
+    const attempts = queueJob.opts.attempts ?? JOB_REGISTRY[type].attempts;
     const timer = this.metrics.jobDuration.startTimer({ type, provider: row.providerName ?? '' });
     let outcome = 'failed';
     this.logger.log({ attempt: queueJob.attemptsMade + 1, provider: row.providerName }, `${type} job started`);

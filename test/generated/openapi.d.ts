@@ -760,7 +760,7 @@ export interface components {
         };
         SyncRequestDto: Record<string, never>;
         /** @enum {string} */
-        JobType: "sync" | "upload" | "import" | "replicate" | "delete";
+        JobType: "sync" | "upload" | "import" | "replicate";
         /** @enum {string} */
         JobState: "queued" | "running" | "succeeded" | "failed" | "cancelled";
         JobProgressDto: {
@@ -3061,7 +3061,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from a previous page */
                 cursor?: string;
-                type?: "sync" | "upload" | "import" | "replicate" | "delete";
+                type?: "sync" | "upload" | "import" | "replicate";
                 state?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
                 /** @description Provider connection name */
                 provider?: string;

@@ -3,8 +3,8 @@ import { PageQuery } from '../../platform/pagination/page.query';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { IsQueryText, PROVIDER_NAME_MAX_LENGTH } from '../../platform/pagination/query-text';
 import { UUID_PATTERN } from '../../platform/persistence/uuid';
+import { BROKER_JOB_TYPES, type BrokerJobType } from '../job-types';
 
-export const JOB_TYPES = ['sync', 'upload', 'import', 'replicate', 'delete'] as const;
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 
 export class JobProgressDto {
@@ -24,8 +24,8 @@ export class JobErrorDto {
 export class JobDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
-  @ApiProperty({ enum: JOB_TYPES, enumName: 'JobType' })
-  type!: (typeof JOB_TYPES)[number];
+  @ApiProperty({ enum: BROKER_JOB_TYPES, enumName: 'JobType' })
+  type!: BrokerJobType;
   @ApiProperty({ enum: JOB_STATES, enumName: 'JobState' })
   state!: (typeof JOB_STATES)[number];
   @ApiProperty({ type: String, nullable: true, description: 'Provider connection the job works on' })
@@ -58,9 +58,9 @@ export class JobListDto {
 }
 
 export class ListJobsQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: JOB_TYPES })
+  @ApiPropertyOptional({ enum: BROKER_JOB_TYPES })
   @IsOptional()
-  @IsIn(JOB_TYPES)
+  @IsIn(BROKER_JOB_TYPES)
   type?: string;
 
   @ApiPropertyOptional({ enum: JOB_STATES })

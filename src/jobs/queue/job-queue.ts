@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { AppConfig } from '../../platform/config/app-config';
 import {
-  JOB_POLICIES,
+  JOB_REGISTRY,
   QUEUES,
   SYNC_SCHEDULE_TICK,
   type BrokerJobType,
@@ -27,7 +27,7 @@ export class JobQueue implements OnModuleDestroy {
 
   /** Enqueues a job row; the BullMQ job id is the row id, so a second enqueue of the same row is a no-op. */
   private async enqueue(type: BrokerJobType, jobId: string): Promise<void> {
-    const policy = JOB_POLICIES[type];
+    const policy = JOB_REGISTRY[type];
     const data: QueuedJobData = { jobId };
     await this.queue(policy.queue).add(type, data, {
       jobId,
@@ -40,7 +40,7 @@ export class JobQueue implements OnModuleDestroy {
 
   /** True when BullMQ still holds the job (waiting, delayed, active, or kept after the end). */
   async holds(type: BrokerJobType, jobId: string): Promise<boolean> {
-    const job = await this.queue(JOB_POLICIES[type].queue).getJob(jobId);
+    const job = await this.queue(JOB_REGISTRY[type].queue).getJob(jobId);
     if (!job) return false;
     const state = await job.getState();
     return state !== 'unknown' && state !== 'completed' && state !== 'failed';
@@ -48,7 +48,7 @@ export class JobQueue implements OnModuleDestroy {
 
   /** Enqueues a row again, dropping a finished BullMQ entry that would make the add a no-op. */
   async requeue(type: BrokerJobType, jobId: string): Promise<void> {
-    const existing = await this.queue(JOB_POLICIES[type].queue).getJob(jobId);
+    const existing = await this.queue(JOB_REGISTRY[type].queue).getJob(jobId);
     if (existing && ((await existing.isCompleted()) || (await existing.isFailed()))) await existing.remove();
     await this.enqueue(type, jobId);
   }
