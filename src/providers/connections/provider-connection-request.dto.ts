@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CONNECTION_LIMITS } from './provider-connection.dto';
-import { PROVIDER_KIND_NAMES } from '../kinds/provider-kinds';
+import { PROVIDER_KIND_NAMES, PROVIDER_KINDS } from '../kinds/provider-kinds';
+import { kindFieldDocs } from './kind-field-docs';
 
 /**
  * The body of POST /v1/providers: the same shape as an entry of
@@ -44,26 +45,20 @@ export class ProviderAuthRequestDto {
   scope?: string;
 }
 
-class ProviderSettingsDto {
+/** The fields every connection has that the spec shows first. */
+class ConnectionTargetDocs {
   @ApiPropertyOptional({ enum: PROVIDER_KIND_NAMES })
   kind?: string;
   @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.url, example: 'https://api.genesiscloud.com' })
   endpoint?: string;
-  @ApiPropertyOptional({ enum: ['nhn', 'standard'], description: 'openstack-glance' })
-  dialect?: string;
-  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'openstack-glance, fpt-metal-cloud' })
-  region?: string;
-  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'fpt-metal-cloud' })
-  vpcId?: string;
-  @ApiPropertyOptional({
-    type: 'array',
-    items: { type: 'string', maxLength: CONNECTION_LIMITS.text },
-    maxItems: CONNECTION_LIMITS.regions,
-    description: 'nscale: region ids',
-  })
-  regions?: string[];
-  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'nscale' })
-  organizationId?: string;
+}
+
+/** Then the fields only some kinds have, from their connection classes (kindFieldDocs). */
+class KindFieldsDocs extends ConnectionTargetDocs {}
+for (const [field, options] of kindFieldDocs(PROVIDER_KINDS))
+  ApiPropertyOptional(options)(KindFieldsDocs.prototype, field);
+
+class ProviderSettingsDto extends KindFieldsDocs {
   @ApiPropertyOptional({ minimum: 100, maximum: 600000, description: 'Per attempt' })
   timeoutMs?: number;
   @ApiPropertyOptional({ minimum: 0, maximum: 10 })
