@@ -20,10 +20,18 @@ export interface BrokerOptions {
   role?: 'api' | 'worker' | 'all';
   /** Another replica of the same deployment: its database and Redis prefix, which it keeps owning. */
   shareWith?: BrokerProcess;
+  /**
+   * The script to run instead of the broker's own entry (dist/src/main.js), relative to the
+   * checkout: another entry over the same built tree, such as one that registers an extra
+   * provider kind, or dist/src/migrate.js.
+   */
+  entry?: string;
 }
 
+const BROKER_ENTRY = 'dist/src/main.js';
+
 /**
- * The built broker (dist/src/main.js) as a real child process on its own
+ * The built broker (dist/src/main.js, or another entry) as a real child process on its own
  * database and Redis prefix, the way it runs in production.
  */
 export class BrokerProcess {
@@ -42,6 +50,7 @@ export class BrokerProcess {
     readonly redisPrefix: string,
     readonly env: Record<string, string>,
     private readonly ownsResources: boolean,
+    private readonly entry: string,
   ) {}
 
   get port(): number {
@@ -106,13 +115,21 @@ export class BrokerProcess {
       writeFileSync(file, options.providersYaml);
       env.PROVIDERS_FILE = file;
     }
-    return new BrokerProcess(port, names.database, names.databaseUrl, names.redisPrefix, env, !options.shareWith);
+    return new BrokerProcess(
+      port,
+      names.database,
+      names.databaseUrl,
+      names.redisPrefix,
+      env,
+      !options.shareWith,
+      options.entry ?? BROKER_ENTRY,
+    );
   }
 
   launch(): void {
     this.signalled = false;
     this.ready = false;
-    const main = resolve(REPO_ROOT, 'dist/src/main.js');
+    const main = resolve(REPO_ROOT, this.entry);
     const child = spawn(process.execPath, [main], {
       env: { PATH: process.env.PATH ?? '', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],

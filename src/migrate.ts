@@ -1,6 +1,8 @@
 import { loadAppConfig } from './platform/config/app-config';
 import { ConfigurationError } from './platform/config/config.errors';
 import { bootstrapDatabase } from './platform/persistence/database-bootstrap';
+import { loadProvidersFile } from './providers/connections/providers-file.loader';
+import { PROVIDER_KINDS } from './providers/kinds/provider-kinds';
 
 /**
  * `node dist/src/migrate.js`: creates the database when missing, applies the
@@ -11,6 +13,9 @@ import { bootstrapDatabase } from './platform/persistence/database-bootstrap';
  */
 async function migrate(): Promise<void> {
   const config = loadAppConfig(process.env);
+  // A release whose PROVIDERS_FILE the broker would refuse stops here, before any migration, as it did
+  // when AppConfig read the file: checked against the kinds the broker ships, as main.ts's broker does.
+  if (config.providersFile) loadProvidersFile(config.providersFile, config.environment, PROVIDER_KINDS);
   const result = await bootstrapDatabase(config.databaseUrl, (message) => process.stdout.write(`${message}\n`));
   const applied = result.applied.length === 0 ? 'nothing to apply' : `applied ${result.applied.join(', ')}`;
   process.stdout.write(`migrations: ${applied}\n`);

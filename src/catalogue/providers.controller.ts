@@ -76,15 +76,18 @@ export class ProvidersController {
       'The body is an entry of PROVIDERS_FILE. Credentials are encrypted at rest with SECRETS_KEY and never returned. ' +
       'Every replica picks the connection up within a second.',
   })
+  @ApiBody({ type: CreateProviderRequestDto })
   @ApiCreatedResponse({ type: ProviderDto, description: 'The connection; `Location` points at the provider list' })
   @ApiProblemResponses(400, 401, 403, 409, 503)
   async create(
-    @Body() body: CreateProviderRequestDto,
+    // `unknown`, so the global ValidationPipe leaves it alone: which fields a connection has is for the
+    // class of its kind to say (ProviderConnectionsService), among the kinds this broker holds.
+    @Body() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProviderDto> {
-    await this.connections.create(body);
-    void reply.header('Location', `/v1/providers/${body.name}`);
-    return this.providers.describe(body.name);
+    const name = await this.connections.create(body);
+    void reply.header('Location', `/v1/providers/${name}`);
+    return this.providers.describe(name);
   }
 
   @Patch(':name')
@@ -96,9 +99,11 @@ export class ProvidersController {
     description:
       'A JSON merge patch of its settings; `auth`, when given, replaces the whole block. File connections are read-only (409).',
   })
+  @ApiBody({ type: UpdateProviderRequestDto })
   @ApiOkResponse({ type: ProviderDto })
   @ApiProblemResponses(400, 401, 403, 404, 409, 503)
-  async update(@Param('name') name: string, @Body() patch: UpdateProviderRequestDto): Promise<ProviderDto> {
+  // `unknown` for the same reason as create's body.
+  async update(@Param('name') name: string, @Body() patch: unknown): Promise<ProviderDto> {
     await this.connections.update(name, patch);
     return this.providers.describe(name);
   }

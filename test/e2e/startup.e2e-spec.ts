@@ -15,6 +15,23 @@ describe('start-up and shutdown', () => {
     await broker.stop();
   });
 
+  it('refuses to migrate on a bad providers file, before touching the database, naming the entry and the field', async () => {
+    const migration = await BrokerProcess.prepare({
+      label: 'badfilemigrate',
+      entry: 'dist/src/migrate.js',
+      providersYaml:
+        'providers:\n  - name: vpc-less\n    kind: fpt-metal-cloud\n    endpoint: https://x.example\n    auth: { type: bearer, token: t }\n',
+    });
+    migration.launch();
+    expect(await migration.waitForExit()).toBe(2);
+    expect(migration.output).toContain('image-broker migration failed: PROVIDERS_FILE');
+    expect(migration.output).toContain("providers[0] (name 'vpc-less'): vpcId:");
+    expect(migration.output).not.toContain('migrations:');
+    // The database it would have created is not there.
+    await expect(connectDatabase(migration.databaseUrl)).rejects.toThrow(/does not exist/);
+    await migration.stop();
+  });
+
   it('refuses to start on an invalid environment variable, naming it', async () => {
     const broker = await BrokerProcess.prepare({ label: 'badenv', env: { ROLE: 'chef', SECRETS_KEY: 'short' } });
     broker.launch();

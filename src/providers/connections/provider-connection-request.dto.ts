@@ -1,105 +1,77 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Allow } from 'class-validator';
 import { CONNECTION_LIMITS } from './provider-connection.dto';
-import { PROVIDER_KIND_NAMES } from '../kinds/provider-kinds';
+import { PROVIDER_KIND_NAMES, PROVIDER_KINDS } from '../kinds/provider-kinds';
+import { kindFieldDocs } from './kind-field-docs';
 
 /**
  * The body of POST /v1/providers: the same shape as an entry of
- * PROVIDERS_FILE. These classes document it and let its fields through the
- * global whitelist; the kind-specific rules are checked by
- * validateProviderConnection, exactly as for the file.
+ * PROVIDERS_FILE. These classes only document it in openapi.json (the
+ * controller names them in @ApiBody): the body is validated by the connection
+ * class of its kind among the kinds the running broker holds
+ * (ProviderConnectionsService, validateProviderConnection), exactly as the
+ * file is, so a kind added to the registry is taken with its own fields.
  */
 export class ProviderAuthRequestDto {
   @ApiProperty({ enum: ['token', 'bearer', 'keystone', 'oauth2-client-credentials'] })
-  @Allow()
   type!: string;
   @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.secret, description: 'token, bearer', writeOnly: true })
-  @Allow()
   token?: string;
   @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.url, description: 'keystone: Keystone v3 URL' })
-  @Allow()
   authUrl?: string;
   @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'keystone' })
-  @Allow()
   username?: string;
   @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.secret, description: 'keystone', writeOnly: true })
-  @Allow()
   password?: string;
   @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'keystone: projectId or projectName' })
-  @Allow()
   projectId?: string;
   @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'keystone' })
-  @Allow()
   projectName?: string;
   @ApiPropertyOptional({
     maxLength: CONNECTION_LIMITS.text,
     description: "keystone: user and project domain, 'Default' when omitted",
   })
-  @Allow()
   domain?: string;
   @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.url, description: 'oauth2-client-credentials' })
-  @Allow()
   tokenUrl?: string;
   @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'oauth2-client-credentials' })
-  @Allow()
   clientId?: string;
   @ApiPropertyOptional({
     maxLength: CONNECTION_LIMITS.secret,
     description: 'oauth2-client-credentials',
     writeOnly: true,
   })
-  @Allow()
   clientSecret?: string;
   @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'oauth2-client-credentials' })
-  @Allow()
   scope?: string;
 }
 
-class ProviderSettingsDto {
+/** The fields every connection has that the spec shows first. */
+class ConnectionTargetDocs {
   @ApiPropertyOptional({ enum: PROVIDER_KIND_NAMES })
-  @Allow()
   kind?: string;
   @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.url, example: 'https://api.genesiscloud.com' })
-  @Allow()
   endpoint?: string;
-  @ApiPropertyOptional({ enum: ['nhn', 'standard'], description: 'openstack-glance' })
-  @Allow()
-  dialect?: string;
-  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'openstack-glance, fpt-metal-cloud' })
-  @Allow()
-  region?: string;
-  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'fpt-metal-cloud' })
-  @Allow()
-  vpcId?: string;
-  @ApiPropertyOptional({
-    type: 'array',
-    items: { type: 'string', maxLength: CONNECTION_LIMITS.text },
-    maxItems: CONNECTION_LIMITS.regions,
-    description: 'nscale: region ids',
-  })
-  @Allow()
-  regions?: string[];
-  @ApiPropertyOptional({ maxLength: CONNECTION_LIMITS.text, description: 'nscale' })
-  @Allow()
-  organizationId?: string;
+}
+
+/** Then the fields only some kinds have, from their connection classes (kindFieldDocs). */
+class KindFieldsDocs extends ConnectionTargetDocs {}
+for (const [field, options] of kindFieldDocs(PROVIDER_KINDS))
+  ApiPropertyOptional(options)(KindFieldsDocs.prototype, field);
+
+class ProviderSettingsDto extends KindFieldsDocs {
   @ApiPropertyOptional({ minimum: 100, maximum: 600000, description: 'Per attempt' })
-  @Allow()
   timeoutMs?: number;
   @ApiPropertyOptional({ minimum: 0, maximum: 10 })
-  @Allow()
   maxRetries?: number;
   @ApiPropertyOptional({ minimum: 1, maximum: 256, description: 'Calls in flight at once, across every replica' })
-  @Allow()
   maxConcurrentCalls?: number;
   @ApiPropertyOptional({
     minimum: 1,
     maximum: 256,
     description: 'Jobs of this connection running at once, across every worker (default JOB_CONCURRENCY_PER_PROVIDER)',
   })
-  @Allow()
   maxConcurrentJobs?: number;
   @ApiPropertyOptional({ type: ProviderAuthRequestDto, description: 'Replaced whole; never returned by any route' })
-  @Allow()
   auth?: ProviderAuthRequestDto;
 }
 
@@ -111,16 +83,12 @@ export class CreateProviderRequestDto extends ProviderSettingsDto {
     maxLength: 63,
     pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$',
   })
-  @Allow()
   name!: string;
   @ApiProperty({ enum: PROVIDER_KIND_NAMES })
-  @Allow()
   declare kind: string;
   @ApiProperty({ maxLength: CONNECTION_LIMITS.url })
-  @Allow()
   declare endpoint: string;
   @ApiProperty({ type: ProviderAuthRequestDto })
-  @Allow()
   declare auth: ProviderAuthRequestDto;
 }
 

@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { getMetadataStorage, validateSync } from 'class-validator';
 import type { ProviderConnectionConfig } from './provider-connection.types';
 import type { ProviderKindDefinition } from '../port/provider-kind';
 import { flattenValidationErrors, type FieldProblem } from '../../platform/config/validation-messages';
@@ -87,4 +87,32 @@ export function validateProviderConnection(
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, value: { ...(raw as object) } as ProviderConnectionConfig };
+}
+
+/**
+ * The top-level fields of an API body that no kind among `kinds` has, each
+ * refused as an unknown field, in the body's order. The admin API checks this
+ * before it looks the connection up, so a body carrying a field no kind knows
+ * is refused the same way, whatever the connection; the fields a kind does
+ * have are then checked by that kind's own class (validateProviderConnection).
+ *
+ * @param options.name whether the body may carry `name` (a PATCH may not rename a connection)
+ */
+export function fieldsNoKindKnows(
+  body: Readonly<Record<string, unknown>>,
+  kinds: readonly ProviderKindDefinition[],
+  options: { name: boolean },
+): FieldProblem[] {
+  const known = new Set(['auth', ...kinds.flatMap((k) => connectionFieldNames(k.connection))]);
+  if (!options.name) known.delete('name');
+  return Object.keys(body)
+    .filter((field) => !known.has(field))
+    .map((field) => ({ field, message: `${field} is not a known field` }));
+}
+
+/** The fields a kind's connection class validates (its own and those of ConnectionBaseDto). */
+function connectionFieldNames(connection: ProviderKindDefinition['connection']): string[] {
+  return getMetadataStorage()
+    .getTargetValidationMetadatas(connection, '', true, false)
+    .map((metadata) => metadata.propertyName);
 }

@@ -1,18 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ProviderConnectionConfig } from './provider-connection.types';
-import { validateProviderConnection } from './provider-connection.validator';
+import { fieldsNoKindKnows, validateProviderConnection } from './provider-connection.validator';
 import { CatalogueVersion, ProviderConnectionsVersion } from '../../platform/coordination/coordination.module';
 import { BadRequestError, ConflictError, NotFoundError } from '../../platform/errors/app.errors';
 import { ProviderRegistry } from '../port/provider-registry.service';
 import { ProviderConnectionStore } from './provider-connection.store';
 import { isProviderName } from './provider-name';
 import { PROVIDER_KIND_DEFINITIONS, type ProviderKindDefinition } from '../port/provider-kind';
-import type { CreateProviderRequestDto, UpdateProviderRequestDto } from './provider-connection-request.dto';
 
 /**
  * Connections managed at run time by an admin. Validated exactly like the
- * providers file; credentials sealed at rest; file connections read-only.
- * Every change bumps a shared version so all replicas reload.
+ * providers file, by the connection class of its kind among the kinds this
+ * broker holds (so a kind added to the registry is taken with its own fields);
+ * credentials sealed at rest; file connections read-only. Every change bumps
+ * a shared version so all replicas reload.
  */
 @Injectable()
 export class ProviderConnectionsService {
@@ -24,8 +25,9 @@ export class ProviderConnectionsService {
     @Inject(PROVIDER_KIND_DEFINITIONS) private readonly kinds: readonly ProviderKindDefinition[],
   ) {}
 
-  async create(body: CreateProviderRequestDto): Promise<void> {
-    const config = this.validate(definedOnly(body));
+  /** POST /v1/providers: the body as sent (no request class has checked it); answers the connection's name. */
+  async create(body: unknown): Promise<string> {
+    const config = this.validate(this.knownFieldsOnly(body, { name: true }));
     if (await this.store.get(config.name)) {
       throw new ConflictError(`A provider connection named '${config.name}' already exists`, [
         { field: 'name', message: `name '${config.name}' is taken` },
@@ -33,10 +35,12 @@ export class ProviderConnectionsService {
     }
     await this.store.create(config, this.registry.build(config).regions);
     await this.changed();
+    return config.name;
   }
 
-  async update(name: string, patch: UpdateProviderRequestDto): Promise<void> {
-    const changes = definedOnly(patch);
+  /** PATCH /v1/providers/{name}: a JSON merge patch, as sent. */
+  async update(name: string, patch: unknown): Promise<void> {
+    const changes = this.knownFieldsOnly(patch, { name: false });
     // Credentials sealed under a lost key are replaced whole by a PATCH that brings new ones.
     const current = await this.editable(name, 'auth' in changes);
     if ('kind' in changes && changes.kind !== current.kind) {
@@ -74,6 +78,24 @@ export class ProviderConnectionsService {
     return found.config;
   }
 
+  /**
+   * A body is first refused for what no kind has (not an object, or a field
+   * unknown to every kind), before the connection is looked up: the same
+   * answer whatever the connection, as when one request class held every
+   * kind's fields. No body at all is an empty one.
+   */
+  private knownFieldsOnly(body: unknown, options: { name: boolean }): Record<string, unknown> {
+    const fields = body ?? {};
+    if (typeof fields !== 'object' || Array.isArray(fields)) {
+      // Worded as the global ValidationPipe words it for every other body.
+      const message = 'Validation failed (object is expected)';
+      throw new BadRequestError(message, [{ field: 'body', message }]);
+    }
+    const unknown = fieldsNoKindKnows(fields as Record<string, unknown>, this.kinds, options);
+    if (unknown.length > 0) throw new BadRequestError(unknown.map((p) => p.message).join('; '), unknown);
+    return definedOnly(fields);
+  }
+
   private validate(body: unknown): ProviderConnectionConfig {
     const result = validateProviderConnection(body, this.kinds);
     if (!result.ok) {
@@ -90,7 +112,7 @@ export class ProviderConnectionsService {
   }
 }
 
-/** Request DTO instances carry every declared field, undefined when absent; only what was sent counts. */
+/** A field sent as undefined (never in JSON, but possible from a caller in code) counts as absent. */
 function definedOnly(body: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
 }

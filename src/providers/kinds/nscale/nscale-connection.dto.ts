@@ -2,6 +2,7 @@ import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsString, MaxLength, MinLength } 
 import {
   CONNECTION_LIMITS,
   ConnectionBaseDto,
+  docNote,
   type BearerAuthDto,
   type OAuth2ClientCredentialsAuthDto,
 } from '../../connections/provider-connection.dto';
@@ -10,7 +11,7 @@ import {
 export class NscaleConnectionDto extends ConnectionBaseDto {
   declare kind: 'nscale';
 
-  @IsArray()
+  @IsArray(docNote('region ids'))
   @ArrayNotEmpty()
   @IsString({ each: true })
   @MaxLength(CONNECTION_LIMITS.text, { each: true })
