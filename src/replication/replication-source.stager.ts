@@ -11,14 +11,8 @@ import { IntegrityError } from '../platform/errors/provider.errors';
 import { operation } from '../providers/port/provider.port';
 import { ProviderRegistry } from '../providers/port/provider-registry.service';
 import { STAGING_STORAGE, StagedSizeMismatchError, type StagingStorage } from '../platform/staging/staging-storage';
-import type { ImageDigest } from '../uploads/image-digest.transform';
 import { stageDownload } from '../uploads/stage-download';
-
-/** Bytes in staging a replication target pushes from. */
-export interface StagedSource {
-  key: string;
-  digest: ImageDigest;
-}
+import type { SourceInStaging } from '../uploads/upload-lifecycle';
 
 /** How long a download's lease lasts without renewal: a dead worker's download is taken over after this. */
 const LEASE_MS = 15_000;
@@ -58,7 +52,7 @@ export class ReplicationSourceStager {
     private readonly metrics: BrokerMetrics,
   ) {}
 
-  async stage(replicationId: string, source: Image, signal: AbortSignal): Promise<StagedSource> {
+  async stage(replicationId: string, source: Image, signal: AbortSignal): Promise<SourceInStaging> {
     const leaseKey = `${this.config.redisPrefix}:replication-source:${replicationId}`;
     const holder = randomUUID();
     for (;;) {
@@ -129,13 +123,13 @@ export class ReplicationSourceStager {
    * still in staging. A source that failed its check for one target fails the
    * others without another download.
    */
-  private async lookUp(replicationId: string, source: Image): Promise<StagedSource | null> {
+  private async lookUp(replicationId: string, source: Image): Promise<SourceInStaging | null> {
     const replication = await this.prisma.replication.findUnique({ where: { id: replicationId } });
     if (replication?.sourceFailure) throw new IntegrityError(source.providerName, replication.sourceFailure);
     return replication ? this.staged(replication) : null;
   }
 
-  private async staged(replication: Replication): Promise<StagedSource | null> {
+  private async staged(replication: Replication): Promise<SourceInStaging | null> {
     const { sourceKey, sourceSizeBytes, sourceSha256, sourceSha512, sourceMd5 } = replication;
     if (!sourceKey || sourceSizeBytes === null || !sourceSha256 || !sourceSha512 || !sourceMd5) return null;
     const sizeBytes = Number(sourceSizeBytes);
@@ -147,7 +141,7 @@ export class ReplicationSourceStager {
   }
 
   /** Downloads the source, checked against the catalogue's size and checksums, and records it for the others. */
-  private async download(replicationId: string, source: Image, signal: AbortSignal): Promise<StagedSource> {
+  private async download(replicationId: string, source: Image, signal: AbortSignal): Promise<SourceInStaging> {
     const sourceAdapter = await this.registry.resolve(source.providerName);
     const download = operation(sourceAdapter, 'download', 'downloadImage');
     const file = await download(source.nativeId, null, signal);
@@ -195,7 +189,7 @@ export class ReplicationSourceStager {
    * download (one that ran under a lost lease) was recorded first: then that
    * one is used and this one removed. A record whose bytes are gone is replaced.
    */
-  private async record(replicationId: string, mine: StagedSource): Promise<StagedSource> {
+  private async record(replicationId: string, mine: SourceInStaging): Promise<SourceInStaging> {
     for (;;) {
       const current = await this.prisma.replication.findUnique({ where: { id: replicationId } });
       if (!current) return mine;
