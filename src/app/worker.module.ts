@@ -18,6 +18,7 @@ import { UploadLifecycle } from '../uploads/upload-lifecycle';
 import { uploadSignalsProvider } from '../uploads/upload-signals.provider';
 import { ReplicateProcessor } from '../replication/replicate.processor';
 import { ReplicationSourceStager } from '../replication/replication-source.stager';
+import { ReplicationStore } from '../replication/replication.store';
 import { intakeLivenessProvider } from '../uploads/intake-liveness.provider';
 import { StagedPush } from '../uploads/staged-push.service';
 import { UploadProcessor } from '../uploads/upload.processor';
@@ -36,6 +37,7 @@ import { ProvidersModule } from '../providers/providers.module';
     intakeLivenessProvider,
     ReplicateProcessor,
     ReplicationSourceStager,
+    ReplicationStore,
     UploadLifecycle,
     uploadSignalsProvider,
     ImportProcessor,

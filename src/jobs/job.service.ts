@@ -92,6 +92,10 @@ export class JobService {
     return this.prisma.job.findUnique({ where: { id } });
   }
 
+  findAll(ids: string[]): Promise<Job[]> {
+    return this.prisma.job.findMany({ where: { id: { in: ids } } });
+  }
+
   /**
    * Fails a job that no worker has started yet (its input was refused before
    * it ran); false when a worker has it, which then ends it itself.

@@ -16,6 +16,7 @@ import { UploadLifecycle, type SourceInStaging } from '../uploads/upload-lifecyc
 import { copyClientId } from './copy-client-id';
 import { copySpec, readOverrides } from './copy-spec';
 import { ReplicationSourceStager } from './replication-source.stager';
+import { ReplicationStore } from './replication.store';
 
 /**
  * One target of a replication: reuses an identical image already there
@@ -31,6 +32,7 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly store: ReplicationStore,
     private readonly registry: ProviderRegistry,
     private readonly writer: CatalogueWriter,
     private readonly version: CatalogueVersion,
@@ -41,10 +43,7 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
   ) {}
 
   async run({ jobId, payload, signal, progress }: JobContext<'replicate'>): Promise<Record<string, unknown>> {
-    const target = await this.prisma.replicationTarget.findUnique({
-      where: { id: payload.targetId },
-      include: { replication: { include: { sourceImage: true } } },
-    });
+    const target = await this.store.findTargetWithSource(payload.targetId);
     if (!target)
       throw new PermanentJobError('replication_target_not_found', `Target ${payload.targetId} no longer exists`);
     const result = await this.copy(jobId, target, signal, progress);
@@ -57,7 +56,7 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
    * A run that will be retried, or is handed to another worker, keeps it.
    */
   async settleFailure(jobId: string, payload: JobPayloads['replicate']): Promise<void> {
-    const target = await this.prisma.replicationTarget.findUnique({ where: { id: payload.targetId } });
+    const target = await this.store.findTarget(payload.targetId);
     if (target) await this.sources.release(target.replicationId, target.id, jobId);
   }
 
@@ -105,7 +104,7 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
   private async reuse(target: ReplicationTarget, image: Image): Promise<Record<string, unknown>> {
     // A retried target may find its own finished copy: that is not someone else's image.
     const reused = image.id !== target.imageId;
-    await this.prisma.replicationTarget.update({ where: { id: target.id }, data: { imageId: image.id, reused } });
+    await this.store.recordCopy(target.id, image.id, reused);
     return { imageId: image.id, nativeId: image.nativeId, sha256: image.sha256, reused };
   }
 
@@ -139,7 +138,7 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
     await this.writer.upsertBatch(adapter.name, adapter.kind, [image], new Date());
     await this.version.bump();
     const id = deterministicImageId(adapter.name, image.region, image.nativeId);
-    await this.prisma.replicationTarget.update({ where: { id: target.id }, data: { imageId: id } });
+    await this.store.recordCopy(target.id, id);
     return id;
   }
 }
