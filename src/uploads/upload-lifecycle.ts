@@ -14,7 +14,7 @@ import { intakeFailureSummary, type IntakeFailureCode } from './intake-failure';
 import { IntakeLiveness } from './intake-liveness';
 import { StagedUploadSource, type FollowTimings, type IntakeProgress, type StagedLayout } from './staged-upload-source';
 import { DatabaseUploadCheckpoint } from './upload-checkpoint';
-import { UploadSignals } from './upload-signals';
+import { UploadSignals, type UploadSignalWatch } from './upload-signals';
 
 /** An image's verified bytes already in staging, that a copy is pushed from (a replication's source). */
 export interface SourceInStaging {
@@ -411,7 +411,7 @@ export class UploadLifecycle {
   private async settled(
     jobId: string,
     imageId: string,
-    watch: ReturnType<UploadSignals['watch']>,
+    watch: UploadSignalWatch,
     waitMs: number,
   ): Promise<void> {
     const deadline = Date.now() + waitMs;
