@@ -14,10 +14,11 @@ import { SyncScheduleTick } from '../catalogue/sync/sync-schedule.tick';
 import { SyncProcessor } from '../catalogue/sync/sync.processor';
 import { SyncScheduleInstaller } from '../catalogue/sync/sync-schedule.installer';
 import { ImportProcessor } from '../uploads/import/import.processor';
-import { UploadIntakeService } from '../uploads/upload-intake.service';
+import { UploadLifecycle } from '../uploads/upload-lifecycle';
+import { uploadSignalsProvider } from '../uploads/upload-signals.provider';
 import { ReplicateProcessor } from '../replication/replicate.processor';
 import { ReplicationSourceStager } from '../replication/replication-source.stager';
-import { IntakeCancellations } from '../uploads/intake-cancellations';
+import { ReplicationStore } from '../replication/replication.store';
 import { intakeLivenessProvider } from '../uploads/intake-liveness.provider';
 import { StagedPush } from '../uploads/staged-push.service';
 import { UploadProcessor } from '../uploads/upload.processor';
@@ -34,10 +35,11 @@ import { ProvidersModule } from '../providers/providers.module';
     UploadProcessor,
     StagedPush,
     intakeLivenessProvider,
-    IntakeCancellations,
     ReplicateProcessor,
     ReplicationSourceStager,
-    UploadIntakeService,
+    ReplicationStore,
+    UploadLifecycle,
+    uploadSignalsProvider,
     ImportProcessor,
     SyncScheduleTick,
     { provide: SCHEDULED_TICK, useExisting: SyncScheduleTick },

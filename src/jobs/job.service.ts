@@ -87,6 +87,45 @@ export class JobService {
     return { job, deduplicated: false };
   }
 
+  /** The job row, or null: for callers that follow a job they hold the id of (an upload's intake). */
+  async find(id: string): Promise<Job | null> {
+    return this.prisma.job.findUnique({ where: { id } });
+  }
+
+  findAll(ids: string[]): Promise<Job[]> {
+    return this.prisma.job.findMany({ where: { id: { in: ids } } });
+  }
+
+  /**
+   * Fails a job that no worker has started yet (its input was refused before
+   * it ran); false when a worker has it, which then ends it itself.
+   */
+  async failUnstarted(id: string, errorCode: string, errorMessage: string): Promise<boolean> {
+    const { count } = await this.prisma.job.updateMany({
+      where: { id, state: 'queued', startedAt: null },
+      data: { state: 'failed', errorCode, errorMessage, finishedAt: new Date() },
+    });
+    return count > 0;
+  }
+
+  /** Points a job at the image it works on once that image exists (a replication's copy). */
+  async setImage(id: string, imageId: string): Promise<void> {
+    await this.prisma.job.updateMany({ where: { id }, data: { imageId } });
+  }
+
+  /** An adapter's resume state for the job's transfer (a provider's multipart upload id, say). */
+  async checkpoint(id: string): Promise<Record<string, unknown> | null> {
+    const job = await this.prisma.job.findUnique({ where: { id }, select: { checkpoint: true } });
+    return (job?.checkpoint as Record<string, unknown> | null) ?? null;
+  }
+
+  async saveCheckpoint(id: string, state: Record<string, unknown> | null): Promise<void> {
+    await this.prisma.job.update({
+      where: { id },
+      data: { checkpoint: (state ?? null) as unknown as Prisma.InputJsonValue },
+    });
+  }
+
   async get(id: string): Promise<Job> {
     const job = isUuid(id) ? await this.prisma.job.findUnique({ where: { id } }) : null;
     if (!job) throw new NotFoundError(`No job has the id '${id}'`);

@@ -17,6 +17,6 @@ import { ProviderRegistry } from './port/provider-registry.service';
     ProviderConnectionsService,
     ProvidersFileConnections,
   ],
-  exports: [ProviderRegistry, ProviderConnectionsService],
+  exports: [ProviderRegistry, ProviderConnectionsService, ProviderConnectionStore],
 })
 export class ProvidersModule {}

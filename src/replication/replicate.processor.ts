@@ -1,21 +1,22 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import { CatalogueWriter } from '../catalogue/catalogue-writer.service';
 import { deterministicImageId } from '../catalogue/image-id';
 import { CatalogueVersion } from '../platform/coordination/coordination.module';
 import { PermanentJobError, type JobContext, type JobHandler } from '../jobs/job-handler';
 import type { JobPayloads } from '../jobs/job-types';
+import { JobService } from '../jobs/job.service';
 import type { Image, ReplicationTarget } from '../platform/persistence/generated/client';
 import { PrismaService } from '../platform/persistence/prisma.service';
 import type { ImageKind } from '../providers/port/normalized-image';
 import { operation, type ProviderAdapter } from '../providers/port/provider.port';
 import { ProviderRegistry } from '../providers/port/provider-registry.service';
-import { STAGING_STORAGE, type StagingStorage } from '../platform/staging/staging-storage';
 import type { ImageDigest } from '../uploads/image-digest.transform';
 import { StagedPush } from '../uploads/staged-push.service';
+import { UploadLifecycle, type SourceInStaging } from '../uploads/upload-lifecycle';
 import { copyClientId } from './copy-client-id';
 import { copySpec, readOverrides } from './copy-spec';
-import { ReplicationSourceStager, type StagedSource } from './replication-source.stager';
+import { ReplicationSourceStager } from './replication-source.stager';
+import { ReplicationStore } from './replication.store';
 
 /**
  * One target of a replication: reuses an identical image already there
@@ -31,19 +32,18 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly store: ReplicationStore,
     private readonly registry: ProviderRegistry,
     private readonly writer: CatalogueWriter,
     private readonly version: CatalogueVersion,
     private readonly push: StagedPush,
-    @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
+    private readonly uploads: UploadLifecycle,
+    private readonly jobs: JobService,
     private readonly sources: ReplicationSourceStager,
   ) {}
 
   async run({ jobId, payload, signal, progress }: JobContext<'replicate'>): Promise<Record<string, unknown>> {
-    const target = await this.prisma.replicationTarget.findUnique({
-      where: { id: payload.targetId },
-      include: { replication: { include: { sourceImage: true } } },
-    });
+    const target = await this.store.findTargetWithSource(payload.targetId);
     if (!target)
       throw new PermanentJobError('replication_target_not_found', `Target ${payload.targetId} no longer exists`);
     const result = await this.copy(jobId, target, signal, progress);
@@ -56,7 +56,7 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
    * A run that will be retried, or is handed to another worker, keeps it.
    */
   async settleFailure(jobId: string, payload: JobPayloads['replicate']): Promise<void> {
-    const target = await this.prisma.replicationTarget.findUnique({ where: { id: payload.targetId } });
+    const target = await this.store.findTarget(payload.targetId);
     if (target) await this.sources.release(target.replicationId, target.id, jobId);
   }
 
@@ -81,65 +81,17 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
     if (same) return this.reuse(target, same);
 
     const copyId = target.imageId ?? (await this.register(adapter, target, source, staged.digest, jobId));
-    const uploadId = await this.uploadFor(jobId, copyId, staged);
-    await this.prisma.job.update({ where: { id: jobId }, data: { imageId: copyId } }).catch(() => undefined);
+    const uploadId = await this.uploads.openCopy(jobId, copyId, staged);
+    await this.jobs.setImage(jobId, copyId).catch(() => undefined);
     // Never this job's own bytes to remove: the source upload's copy, or the shared download its last target removes.
     const pushed = await this.push.push({ jobId, uploadId, signal, progress, removeStaged: false });
     return { imageId: copyId, nativeId: pushed.nativeId, sha256: staged.digest.sha256, reused: false };
   }
 
   /** What an earlier run of this job staged for this target's copy, when the bytes are still in staging. */
-  private async earlierStaging(jobId: string, target: ReplicationTarget): Promise<StagedSource | null> {
+  private async earlierStaging(jobId: string, target: ReplicationTarget): Promise<SourceInStaging | null> {
     if (!target.imageId) return null;
-    const earlier = await this.prisma.upload.findFirst({
-      where: { jobId, imageId: target.imageId, state: { in: ['staged', 'pushing'] }, sha256: { not: null } },
-      orderBy: { createdAt: 'desc' },
-    });
-    if (!earlier || earlier.sizeBytes === null || !earlier.sha512 || !earlier.md5) return null;
-    if ((await this.staging.size(earlier.stagingKey).catch(() => null)) !== Number(earlier.sizeBytes)) return null;
-    return {
-      key: earlier.stagingKey,
-      digest: {
-        sizeBytes: Number(earlier.sizeBytes),
-        sha256: earlier.sha256!,
-        sha512: earlier.sha512,
-        md5: earlier.md5,
-      },
-    };
-  }
-
-  /**
-   * The upload row this job pushes: the one an earlier run of the same job
-   * left (killed, stalled or retried), so the parts it recorded are not sent
-   * again; else a new one.
-   */
-  private async uploadFor(jobId: string, copyId: string, staged: StagedSource): Promise<string> {
-    const earlier = await this.prisma.upload.findFirst({
-      where: {
-        jobId,
-        imageId: copyId,
-        stagingKey: staged.key,
-        sha256: staged.digest.sha256,
-        state: { in: ['staged', 'pushing'] },
-      },
-      orderBy: { createdAt: 'desc' },
-    });
-    if (earlier) return earlier.id;
-    const uploadId = randomUUID();
-    await this.prisma.upload.create({
-      data: {
-        id: uploadId,
-        imageId: copyId,
-        jobId,
-        stagingKey: staged.key,
-        state: 'staged',
-        sizeBytes: BigInt(staged.digest.sizeBytes),
-        sha256: staged.digest.sha256,
-        sha512: staged.digest.sha512,
-        md5: staged.digest.md5,
-      },
-    });
-    return uploadId;
+    return this.uploads.stagedBytesOf({ jobId, imageId: target.imageId });
   }
 
   /** An active image at the target with the same bytes, if the catalogue knows one. */
@@ -152,36 +104,16 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
   private async reuse(target: ReplicationTarget, image: Image): Promise<Record<string, unknown>> {
     // A retried target may find its own finished copy: that is not someone else's image.
     const reused = image.id !== target.imageId;
-    await this.prisma.replicationTarget.update({ where: { id: target.id }, data: { imageId: image.id, reused } });
+    await this.store.recordCopy(target.id, image.id, reused);
     return { imageId: image.id, nativeId: image.nativeId, sha256: image.sha256, reused };
   }
 
   /** The source's bytes in staging: its upload's copy staged whole when it still exists, else the targets' shared download. */
-  private async stageSource(source: Image, replicationId: string, signal: AbortSignal): Promise<StagedSource> {
-    const uploads = await this.prisma.upload.findMany({
-      // A PUT's segments go with its own push, which may end any moment: only an object staged whole is borrowed.
-      where: {
-        imageId: source.id,
-        state: { in: ['staged', 'pushing', 'completed'] },
-        sha256: { not: null },
-        segmentBytes: null,
-      },
-      orderBy: { createdAt: 'desc' },
-    });
-    for (const upload of uploads) {
-      // A copy made by a replication pushed from that replication's shared source, which its last target removes.
-      if (upload.stagingKey.startsWith('replications/')) continue;
-      if (upload.sizeBytes !== null && (await this.staging.size(upload.stagingKey)) === Number(upload.sizeBytes)) {
-        const digest = {
-          sizeBytes: Number(upload.sizeBytes),
-          sha256: upload.sha256!,
-          sha512: upload.sha512!,
-          md5: upload.md5!,
-        };
-        return { key: upload.stagingKey, digest };
-      }
-    }
-    return this.sources.stage(replicationId, source, signal);
+  private async stageSource(source: Image, replicationId: string, signal: AbortSignal): Promise<SourceInStaging> {
+    return (
+      (await this.uploads.stagedBytesOf({ imageId: source.id, wholeOnly: true })) ??
+      this.sources.stage(replicationId, source, signal)
+    );
   }
 
   /** Registers the copy at the target, remembering its id so a retry does not register twice. */
@@ -206,7 +138,7 @@ export class ReplicateProcessor implements JobHandler<'replicate'> {
     await this.writer.upsertBatch(adapter.name, adapter.kind, [image], new Date());
     await this.version.bump();
     const id = deterministicImageId(adapter.name, image.region, image.nativeId);
-    await this.prisma.replicationTarget.update({ where: { id: target.id }, data: { imageId: id } });
+    await this.store.recordCopy(target.id, id);
     return id;
   }
 }

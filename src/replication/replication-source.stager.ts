@@ -6,19 +6,13 @@ import { AppConfig } from '../platform/config/app-config';
 import { COORDINATION_REDIS } from '../platform/coordination/coordination.module';
 import { BrokerMetrics } from '../platform/metrics/broker-metrics';
 import type { Image, Replication } from '../platform/persistence/generated/client';
-import { PrismaService } from '../platform/persistence/prisma.service';
 import { IntegrityError } from '../platform/errors/provider.errors';
 import { operation } from '../providers/port/provider.port';
 import { ProviderRegistry } from '../providers/port/provider-registry.service';
 import { STAGING_STORAGE, StagedSizeMismatchError, type StagingStorage } from '../platform/staging/staging-storage';
-import type { ImageDigest } from '../uploads/image-digest.transform';
 import { stageDownload } from '../uploads/stage-download';
-
-/** Bytes in staging a replication target pushes from. */
-export interface StagedSource {
-  key: string;
-  digest: ImageDigest;
-}
+import type { SourceInStaging } from '../uploads/upload-lifecycle';
+import { ReplicationStore } from './replication.store';
 
 /** How long a download's lease lasts without renewal: a dead worker's download is taken over after this. */
 const LEASE_MS = 15_000;
@@ -50,7 +44,7 @@ export class ReplicationSourceStager {
   private readonly logger = new Logger(ReplicationSourceStager.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: ReplicationStore,
     private readonly registry: ProviderRegistry,
     @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
     @Inject(COORDINATION_REDIS) private readonly redis: IORedis,
@@ -58,7 +52,7 @@ export class ReplicationSourceStager {
     private readonly metrics: BrokerMetrics,
   ) {}
 
-  async stage(replicationId: string, source: Image, signal: AbortSignal): Promise<StagedSource> {
+  async stage(replicationId: string, source: Image, signal: AbortSignal): Promise<SourceInStaging> {
     const leaseKey = `${this.config.redisPrefix}:replication-source:${replicationId}`;
     const holder = randomUUID();
     for (;;) {
@@ -96,27 +90,7 @@ export class ReplicationSourceStager {
    */
   async release(replicationId: string, targetId: string, jobId: string): Promise<void> {
     try {
-      const removable = await this.prisma.$transaction(async (tx) => {
-        await tx.$queryRaw`SELECT id FROM replications WHERE id = ${replicationId}::uuid FOR UPDATE`;
-        // Only the target's latest job speaks for it: a late settle of a job the target was retried from does not.
-        const released = await tx.replicationTarget.updateMany({
-          where: { id: targetId, jobId },
-          data: { sourceReleased: true },
-        });
-        if (released.count === 0) return null;
-        const [{ holding }] = await tx.$queryRaw<Array<{ holding: bigint }>>`
-          SELECT count(*) AS holding FROM replication_targets t JOIN jobs j ON j.id = t.job_id
-          WHERE t.replication_id = ${replicationId}::uuid AND NOT t.source_released
-            AND j.state IN ('queued', 'running')`;
-        if (Number(holding) > 0) return null;
-        const replication = await tx.replication.findUnique({ where: { id: replicationId } });
-        if (!replication?.sourceKey) return null;
-        await tx.replication.update({
-          where: { id: replicationId },
-          data: { sourceKey: null, sourceSizeBytes: null, sourceSha256: null, sourceSha512: null, sourceMd5: null },
-        });
-        return replication.sourceKey;
-      });
+      const removable = await this.store.releaseSource(replicationId, targetId, jobId);
       if (removable) await this.staging.delete(removable);
     } catch (error) {
       // The copy itself is done or failed already; a source left in staging is only storage.
@@ -129,13 +103,13 @@ export class ReplicationSourceStager {
    * still in staging. A source that failed its check for one target fails the
    * others without another download.
    */
-  private async lookUp(replicationId: string, source: Image): Promise<StagedSource | null> {
-    const replication = await this.prisma.replication.findUnique({ where: { id: replicationId } });
+  private async lookUp(replicationId: string, source: Image): Promise<SourceInStaging | null> {
+    const replication = await this.store.find(replicationId);
     if (replication?.sourceFailure) throw new IntegrityError(source.providerName, replication.sourceFailure);
     return replication ? this.staged(replication) : null;
   }
 
-  private async staged(replication: Replication): Promise<StagedSource | null> {
+  private async staged(replication: Replication): Promise<SourceInStaging | null> {
     const { sourceKey, sourceSizeBytes, sourceSha256, sourceSha512, sourceMd5 } = replication;
     if (!sourceKey || sourceSizeBytes === null || !sourceSha256 || !sourceSha512 || !sourceMd5) return null;
     const sizeBytes = Number(sourceSizeBytes);
@@ -147,7 +121,7 @@ export class ReplicationSourceStager {
   }
 
   /** Downloads the source, checked against the catalogue's size and checksums, and records it for the others. */
-  private async download(replicationId: string, source: Image, signal: AbortSignal): Promise<StagedSource> {
+  private async download(replicationId: string, source: Image, signal: AbortSignal): Promise<SourceInStaging> {
     const sourceAdapter = await this.registry.resolve(source.providerName);
     const download = operation(sourceAdapter, 'download', 'downloadImage');
     const file = await download(source.nativeId, null, signal);
@@ -184,9 +158,7 @@ export class ReplicationSourceStager {
 
   /** Records why the source failed its check, for the targets waiting for it, and the error to fail with. */
   private async failed(replicationId: string, source: Image, message: string): Promise<IntegrityError> {
-    await this.prisma.replication
-      .update({ where: { id: replicationId }, data: { sourceFailure: message } })
-      .catch(() => undefined);
+    await this.store.recordSourceFailure(replicationId, message).catch(() => undefined);
     return new IntegrityError(source.providerName, message);
   }
 
@@ -195,9 +167,9 @@ export class ReplicationSourceStager {
    * download (one that ran under a lost lease) was recorded first: then that
    * one is used and this one removed. A record whose bytes are gone is replaced.
    */
-  private async record(replicationId: string, mine: StagedSource): Promise<StagedSource> {
+  private async record(replicationId: string, mine: SourceInStaging): Promise<SourceInStaging> {
     for (;;) {
-      const current = await this.prisma.replication.findUnique({ where: { id: replicationId } });
+      const current = await this.store.find(replicationId);
       if (!current) return mine;
       if (current.sourceKey !== null) {
         const theirs = await this.staged(current);
@@ -206,17 +178,7 @@ export class ReplicationSourceStager {
           return theirs;
         }
       }
-      const recorded = await this.prisma.replication.updateMany({
-        where: { id: replicationId, sourceKey: current.sourceKey },
-        data: {
-          sourceKey: mine.key,
-          sourceSizeBytes: BigInt(mine.digest.sizeBytes),
-          sourceSha256: mine.digest.sha256,
-          sourceSha512: mine.digest.sha512,
-          sourceMd5: mine.digest.md5,
-        },
-      });
-      if (recorded.count === 1) return mine;
+      if (await this.store.recordSource(replicationId, current.sourceKey, mine)) return mine;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ReplicationService } from './replication.service';
+import { ReplicationStore } from './replication.store';
 import { ReplicationsController } from './replications.controller';
 
 /** The API side of replication; ReplicateProcessor runs in the worker. */
@@ -9,5 +10,7 @@ import { ProvidersModule } from '../providers/providers.module';
 
 @Module({
   imports: [CatalogueCoreModule, ProvidersModule, JobsCoreModule],
-  controllers: [ReplicationsController], providers: [ReplicationService] })
+  controllers: [ReplicationsController],
+  providers: [ReplicationService, ReplicationStore],
+})
 export class ReplicationModule {}

@@ -3,21 +3,21 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../platform/er
 import type { FieldProblem } from '../platform/config/validation-messages';
 import { ImagesService } from '../catalogue/images.service';
 import { JobService } from '../jobs/job.service';
-import type { Image, Job, Prisma, Replication, ReplicationTarget } from '../platform/persistence/generated/client';
-import { PrismaService } from '../platform/persistence/prisma.service';
+import type { Image, Job, ReplicationTarget } from '../platform/persistence/generated/client';
 import { isUuid } from '../platform/persistence/uuid';
 import type { ImageVisibility } from '../providers/port/normalized-image';
 import { createProblems, type ProviderAdapter } from '../providers/port/provider.port';
 import type { CreateSpecProblem } from '../providers/port/provider-writes';
 import { ProviderRegistry } from '../providers/port/provider-registry.service';
 import { type CopyOverrides, copySpec } from './copy-spec';
+import { ReplicationStore } from './replication.store';
 import type { CreateReplicationDto, ReplicationDto, ReplicationTargetRequestDto } from './replication.dto';
 
 /** Copies of an image on other providers: one target and one job per destination. */
 @Injectable()
 export class ReplicationService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: ReplicationStore,
     private readonly registry: ProviderRegistry,
     private readonly jobs: JobService,
     private readonly images: ImagesService,
@@ -61,32 +61,14 @@ export class ReplicationService {
     if (problems.length > 0)
       throw new UnprocessableError(problems.map((p) => `${p.field} ${p.message}`).join('; '), problems);
 
-    const replication = await this.prisma.replication.create({
-      data: {
-        sourceImageId: source.id,
-        targets: {
-          create: targets.map((t, position) => ({
-            position,
-            providerName: t.provider,
-            region: t.region,
-            overrides: t.overrides as Prisma.InputJsonObject,
-          })),
-        },
-      },
-      include: { targets: true },
-    });
+    const replication = await this.store.create(source.id, targets);
     for (const target of replication.targets) await this.queue(target, source.id);
     return this.describe(replication.id);
   }
 
   async list(imageId: string): Promise<ReplicationDto[]> {
     await this.source(imageId);
-    const rows = await this.prisma.replication.findMany({
-      where: { sourceImageId: imageId },
-      orderBy: { createdAt: 'desc' },
-      take: 100,
-      select: { id: true },
-    });
+    const rows = await this.store.idsOf(imageId);
     return Promise.all(rows.map((r) => this.describe(r.id)));
   }
 
@@ -94,13 +76,11 @@ export class ReplicationService {
   async retry(imageId: string, replicationId: string, targetId: string): Promise<ReplicationDto> {
     // Ids that are not UUIDs name nothing (and PostgreSQL's uuid type would refuse them): 404 without a query.
     const target = [imageId, replicationId, targetId].every(isUuid)
-      ? await this.prisma.replicationTarget.findFirst({
-          where: { id: targetId, replicationId, replication: { sourceImageId: imageId } },
-        })
+      ? await this.store.findTargetOf(imageId, replicationId, targetId)
       : null;
     if (!target)
       throw new NotFoundError(`No target '${targetId}' in replication '${replicationId}' of image '${imageId}'`);
-    const job = target.jobId ? await this.prisma.job.findUnique({ where: { id: target.jobId } }) : null;
+    const job = target.jobId ? await this.jobs.find(target.jobId) : null;
     if (job && (job.state === 'queued' || job.state === 'running' || job.state === 'succeeded')) {
       throw new ConflictError(`Target '${targetId}' is ${job.state}; only a failed or cancelled target is retried`);
     }
@@ -114,24 +94,14 @@ export class ReplicationService {
       { targetId: target.id },
       { providerName: target.providerName, imageId: sourceImageId, dedupeKey: `replicate:${target.id}` },
     );
-    // The new job needs the replication's staged source again (downloaded again if the last target removed it);
-    // under the lock a release takes, so a release never counts this target without its new job.
-    await this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM replications WHERE id = ${target.replicationId}::uuid FOR UPDATE`;
-      await tx.replicationTarget.update({ where: { id: target.id }, data: { jobId: job.id, sourceReleased: false } });
-      // A retry is asked because the source may be right now: let it be downloaded and checked again.
-      await tx.replication.update({ where: { id: target.replicationId }, data: { sourceFailure: null } });
-    });
+    await this.store.assignJob(target, job.id);
     return job;
   }
 
   private async describe(replicationId: string): Promise<ReplicationDto> {
-    const replication = (await this.prisma.replication.findUnique({
-      where: { id: replicationId },
-      include: { targets: { orderBy: { position: 'asc' } } },
-    })) as Replication & { targets: ReplicationTarget[] };
+    const replication = (await this.store.findWithTargets(replicationId))!;
     const jobIds = replication.targets.map((t) => t.jobId).filter((id): id is string => id !== null);
-    const jobs = new Map((await this.prisma.job.findMany({ where: { id: { in: jobIds } } })).map((j) => [j.id, j]));
+    const jobs = new Map((await this.jobs.findAll(jobIds)).map((j) => [j.id, j]));
     return {
       id: replication.id,
       sourceImageId: replication.sourceImageId,

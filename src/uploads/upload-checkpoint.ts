@@ -1,22 +1,26 @@
-import type { Prisma } from '../platform/persistence/generated/client';
+import type { JobService } from '../jobs/job.service';
 import type { PrismaService } from '../platform/persistence/prisma.service';
 import type { UploadCheckpoint } from '../providers/port/provider-writes';
 
-/** An upload job's checkpoint in PostgreSQL: adapter state on the job row, finished parts in upload_parts. */
+/**
+ * An upload job's checkpoint in PostgreSQL: adapter state on the job row
+ * (through JobService, its owner), finished parts in upload_parts (written
+ * here for UploadLifecycle, which hands this out).
+ */
 export class DatabaseUploadCheckpoint implements UploadCheckpoint {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly jobs: JobService,
     private readonly jobId: string,
     private readonly uploadId: string,
   ) {}
 
-  async state(): Promise<Record<string, unknown> | null> {
-    const job = await this.prisma.job.findUnique({ where: { id: this.jobId }, select: { checkpoint: true } });
-    return (job?.checkpoint as Record<string, unknown> | null) ?? null;
+  state(): Promise<Record<string, unknown> | null> {
+    return this.jobs.checkpoint(this.jobId);
   }
 
   async saveState(state: Record<string, unknown>): Promise<void> {
-    await this.prisma.job.update({ where: { id: this.jobId }, data: { checkpoint: state as Prisma.InputJsonValue } });
+    await this.jobs.saveCheckpoint(this.jobId, state);
   }
 
   async parts(): Promise<Map<number, string>> {
@@ -32,14 +36,14 @@ export class DatabaseUploadCheckpoint implements UploadCheckpoint {
     });
   }
 
-  /** Forgets everything: a new push must start from scratch (e.g. the provider lost the multipart upload). */
+  /**
+   * Forgets everything: a new push must start from scratch (e.g. the provider
+   * lost the multipart upload). Parts first: a crash in between leaves the old
+   * state with no parts, which resends them all; the other order would pair a
+   * fresh provider upload with the old parts' ETags.
+   */
   async clear(): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.uploadPart.deleteMany({ where: { uploadId: this.uploadId } }),
-      this.prisma.job.update({
-        where: { id: this.jobId },
-        data: { checkpoint: null as unknown as Prisma.InputJsonValue },
-      }),
-    ]);
+    await this.prisma.uploadPart.deleteMany({ where: { uploadId: this.uploadId } });
+    await this.jobs.saveCheckpoint(this.jobId, null);
   }
 }

@@ -1,28 +1,24 @@
 import { BrokerMetrics } from '../platform/metrics/broker-metrics';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { ConflictError, PushFailedError, RequestTimeoutError, UnprocessableError } from '../platform/errors/app.errors';
 import { ImagesService } from '../catalogue/images.service';
 import { JobService } from '../jobs/job.service';
 import { AppConfig } from '../platform/config/app-config';
-import type { Image, Job, Prisma } from '../platform/persistence/generated/client';
-import { PrismaService } from '../platform/persistence/prisma.service';
+import type { Image, Job } from '../platform/persistence/generated/client';
 import { requireCapability } from '../providers/port/provider.port';
 import { ProviderRegistry } from '../providers/port/provider-registry.service';
 import { STAGING_STORAGE, StagedSizeMismatchError, type StagingStorage } from '../platform/staging/staging-storage';
 import { ImageDigestTransform, SizeExceededError, type ImageDigest } from './image-digest.transform';
 import { BodyIdleError, watchIdleBody } from './idle-body';
 import { IntakeCancellations } from './intake-cancellations';
-import { intakeFailureSummary, type IntakeFailureCode } from './intake-failure';
+import type { IntakeFailureCode } from './intake-failure';
 import { IntakeLiveness } from './intake-liveness';
-import { StagedUploadBytes, type StagedUploadLayout } from './staged-upload-bytes';
+import { UploadLifecycle } from './upload-lifecycle';
 
 /** How long a refused upload's answer waits for its running push to stop and settle. */
 const SETTLE_WAIT_MS = 20_000;
-const SETTLE_POLL_MS = 100;
 const LIVE_JOB_STATES = new Set(['queued', 'running']);
 
 /**
@@ -38,7 +34,7 @@ export class UploadIntakeService {
   private readonly logger = new Logger(UploadIntakeService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly uploads: UploadLifecycle,
     private readonly registry: ProviderRegistry,
     private readonly jobs: JobService,
     private readonly images: ImagesService,
@@ -73,25 +69,23 @@ export class UploadIntakeService {
     const sizeBytes = declared ?? contentLength;
     const segmentBytes = this.config.staging?.segmentBytes;
     if (sizeBytes !== null && segmentBytes) return this.receivePushing(image, body, sizeBytes, declared, segmentBytes);
-    const uploadId = randomUUID();
-    const stagingKey = `uploads/${image.id}/${uploadId}`;
-    await this.prisma.upload.create({ data: { id: uploadId, imageId: image.id, stagingKey } });
+    const upload = await this.uploads.openWhole(image.id);
     const digestor = new ImageDigestTransform(declared);
     let digest: ImageDigest;
     const stopIdleWatch = this.cutOffWhenIdle(body, digestor);
     try {
       failsWithClient(body, digestor);
-      await this.staging.put(stagingKey, body.pipe(digestor), undefined, sizeBytes);
+      await this.staging.put(upload.stagingKey, body.pipe(digestor), undefined, sizeBytes);
       digest = digestor.digest();
       this.check(digest, declared, image.sha256);
     } catch (error) {
-      await this.discard(uploadId, stagingKey);
+      await this.uploads.discard(upload);
       throw asProblem(error);
     } finally {
       stopIdleWatch();
       this.metrics.countTransfer('client_to_staging', image.providerName, digestor.bytesSeen);
     }
-    return this.queuePush(image, uploadId, stagingKey, digest);
+    return this.uploads.queuePush(image, upload, digest);
   }
 
   /**
@@ -114,32 +108,17 @@ export class UploadIntakeService {
     failsWithClient(body, digestor);
     const stopIdleWatch = this.cutOffWhenIdle(body, digestor);
     let stopCancelWatch: (() => void) | null = null;
-    const uploadId = randomUUID();
-    const upload = await this.prisma.upload.create({
-      data: {
-        id: uploadId,
-        imageId: image.id,
-        stagingKey: `uploads/${image.id}/${uploadId}`,
-        segmentBytes,
-        sizeBytes: BigInt(sizeBytes),
-        stagedBytes: 0n,
-      },
-    });
+    const upload = await this.uploads.openSegmented(image.id, sizeBytes, segmentBytes);
+    const uploadId = upload.id;
     let releaseIntake: (() => Promise<void>) | null = null;
     let job: Job | null = null;
     try {
       releaseIntake = await this.liveness.keep(uploadId);
-      const created = await this.jobs.create(
-        'upload',
-        { uploadId },
-        { providerName: image.providerName, imageId: image.id, dedupeKey: `upload:${image.id}` },
-      );
-      if (created.deduplicated) {
+      job = await this.uploads.queueFollowingPush(image, uploadId).catch((error: unknown) => {
         body.resume();
-        throw alreadyUploading(image.id, created.job.id);
-      }
-      const jobId = created.job.id;
-      job = created.job;
+        throw error;
+      });
+      const jobId = job.id;
       // A cancel answers the client at once, not when the segment it is filling is stored.
       stopCancelWatch = this.cancellations.watch(jobId, () =>
         digestor.destroy(
@@ -147,15 +126,14 @@ export class UploadIntakeService {
         ),
       );
       await this.staging.putSegments(upload.stagingKey, body.pipe(digestor), sizeBytes, segmentBytes, (staged) =>
-        this.recordStaged(uploadId, jobId, { stagedBytes: BigInt(staged) }),
+        this.recordReceived(uploadId, jobId, { stagedBytes: staged }),
       );
       const digest = digestor.digest();
       this.check(digest, declared, image.sha256);
-      await this.recordStaged(uploadId, jobId, { sha256: digest.sha256, sha512: digest.sha512, md5: digest.md5 });
+      await this.recordReceived(uploadId, jobId, { sha256: digest.sha256, sha512: digest.sha512, md5: digest.md5 });
     } catch (caught) {
       const error = asProblem(caught);
-      await this.refuse(uploadId, job, image.id, error.message, failureCode(caught));
-      await this.removeStaged(upload);
+      await this.uploads.refuse(upload, job?.id ?? null, error.message, failureCode(caught), SETTLE_WAIT_MS);
       throw error;
     } finally {
       stopIdleWatch();
@@ -183,94 +161,19 @@ export class UploadIntakeService {
    * then the intake stops, with a 409 when the job was cancelled and a 502
    * with the job's error when its push failed for good, either naming the job.
    */
-  private async recordStaged(
+  private async recordReceived(
     uploadId: string,
     jobId: string,
-    data: Prisma.UploadUpdateManyMutationInput,
+    received: Parameters<UploadLifecycle['recordReceived']>[2],
   ): Promise<void> {
-    const { count } = await this.prisma.upload.updateMany({
-      where: { id: uploadId, state: { in: ['receiving', 'pushing'] } },
-      data,
-    });
-    const job = await this.prisma.job.findUnique({ where: { id: jobId } });
+    const { recorded, job } = await this.uploads.recordReceived(uploadId, jobId, received);
     // A job may succeed between the two reads: once the checksums are written, the push can finish.
-    if (count > 0 && job && (LIVE_JOB_STATES.has(job.state) || job.state === 'succeeded')) return;
+    if (recorded && job && (LIVE_JOB_STATES.has(job.state) || job.state === 'succeeded')) return;
     const how = job?.errorMessage ? `${job.state}: ${job.errorMessage}` : (job?.state ?? 'gone');
     if (job?.state === 'failed') {
       throw new PushFailedError(`The upload's job ${jobId} failed while the bytes were received (${how})`);
     }
     throw new ConflictError(`The upload's job ${jobId} ended while the bytes were received (${how})`);
-  }
-
-  /**
-   * Ends the push of refused bytes before the client hears of it: a job that
-   * never started is failed here; one that has run sees the upload failed
-   * when it next reads, stops and settles (the image back to pending), which
-   * is awaited, so the client may upload again at once. `code` is the job's
-   * error: upload_refused for bytes that failed a check, upload_interrupted
-   * for a client that went away or went silent.
-   */
-  private async refuse(
-    uploadId: string,
-    job: Job | null,
-    imageId: string,
-    reason: string,
-    code: IntakeFailureCode,
-  ): Promise<void> {
-    await this.prisma.upload.updateMany({
-      where: { id: uploadId, state: { in: ['receiving', 'staged', 'pushing'] } },
-      data: { state: 'failed', failureReason: reason, failureCode: code },
-    });
-    if (!job) return;
-    const { count } = await this.prisma.job.updateMany({
-      where: { id: job.id, state: 'queued', startedAt: null },
-      data: {
-        state: 'failed',
-        errorCode: code,
-        errorMessage: `${intakeFailureSummary(code)}: ${reason}`,
-        finishedAt: new Date(),
-      },
-    });
-    if (count === 0) await this.settled(job.id, imageId);
-  }
-
-  private async settled(jobId: string, imageId: string): Promise<void> {
-    const deadline = Date.now() + SETTLE_WAIT_MS;
-    while (Date.now() < deadline) {
-      const job = await this.prisma.job.findUnique({ where: { id: jobId }, select: { state: true } });
-      const image = await this.prisma.image.findUnique({ where: { id: imageId }, select: { status: true } });
-      if (!job || (!LIVE_JOB_STATES.has(job.state) && image?.status !== 'uploading')) return;
-      await sleep(SETTLE_POLL_MS);
-    }
-    this.logger.warn(`upload job ${jobId} had not settled ${SETTLE_WAIT_MS} ms after its bytes were refused`);
-  }
-
-  /**
-   * Staged bytes that passed their checks: recorded on the upload and handed
-   * to an upload job. A second push of the same image while one is live is
-   * refused, and the new staged copy removed.
-   */
-  async queuePush(image: Image, uploadId: string, stagingKey: string, digest: ImageDigest): Promise<Job> {
-    await this.prisma.upload.update({
-      where: { id: uploadId },
-      data: {
-        state: 'staged',
-        sizeBytes: BigInt(digest.sizeBytes),
-        sha256: digest.sha256,
-        sha512: digest.sha512,
-        md5: digest.md5,
-      },
-    });
-    const { job, deduplicated } = await this.jobs.create(
-      'upload',
-      { uploadId },
-      { providerName: image.providerName, imageId: image.id, dedupeKey: `upload:${image.id}` },
-    );
-    if (deduplicated) {
-      await this.discard(uploadId, stagingKey);
-      throw alreadyUploading(image.id, job.id);
-    }
-    return job;
   }
 
   /** Throws the 422 that names what differs from the registration. */
@@ -282,15 +185,6 @@ export class UploadIntakeService {
         [{ field: 'sha256', message: 'the sha256 of the received bytes differs from the declared one' }],
       );
     }
-  }
-
-  async discard(uploadId: string, stagingKey: string): Promise<void> {
-    await this.removeStaged({ stagingKey, segmentBytes: null, sizeBytes: null });
-    await this.prisma.upload.update({ where: { id: uploadId }, data: { state: 'failed' } }).catch(() => undefined);
-  }
-
-  private async removeStaged(layout: StagedUploadLayout): Promise<void> {
-    await new StagedUploadBytes(this.staging, layout).deleteOrWarn((message) => this.logger.warn(message));
   }
 }
 
@@ -315,10 +209,6 @@ function asProblem(error: unknown): Error {
   }
   if (error instanceof StagedSizeMismatchError) return sizeDiffers(error.receivedBytes, error.expectedBytes);
   return error instanceof Error ? error : new Error(String(error));
-}
-
-function alreadyUploading(imageId: string, jobId: string): ConflictError {
-  return new ConflictError(`Image '${imageId}' is already being uploaded by job ${jobId}`);
 }
 
 /** The client's connection closed before the last byte. */

@@ -1,16 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '../platform/errors/app.errors';
 import type { Job } from '../platform/persistence/generated/client';
 import type { ReplayableAnswer } from '../platform/idempotency/replayed-by';
-import { PrismaService } from '../platform/persistence/prisma.service';
 import { isUuid } from '../platform/persistence/uuid';
 import { partSizeFor, STAGING_STORAGE, type StagingStorage } from '../platform/staging/staging-storage';
 import { ImageDigestTransform } from './image-digest.transform';
 import { PartMd5Transform } from './part-md5.transform';
 import type { CompleteUploadSessionDto, CreateUploadSessionDto, UploadSessionDto } from './upload-session.dto';
 import { UploadIntakeService } from './upload-intake.service';
+import { UploadLifecycle } from './upload-lifecycle';
 
 const URL_TTL_SECONDS = 3600;
 
@@ -25,7 +24,7 @@ type StoredUploadSession = Pick<UploadSessionDto, 'uploadId' | 'imageId' | 'size
 @Injectable()
 export class UploadSessionsService implements ReplayableAnswer {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly uploads: UploadLifecycle,
     private readonly intake: UploadIntakeService,
     @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
   ) {}
@@ -45,23 +44,11 @@ export class UploadSessionsService implements ReplayableAnswer {
       ]);
     }
     const partSize = partSizeFor(sizeBytes, body.partSizeBytes);
-    const uploadId = randomUUID();
-    const stagingKey = `uploads/${image.id}/${uploadId}`;
-    const multipartUploadId = await this.staging.createMultipart(stagingKey);
-    await this.prisma.upload.create({
-      data: {
-        id: uploadId,
-        imageId: image.id,
-        stagingKey,
-        multipartUploadId,
-        sizeBytes: BigInt(sizeBytes),
-        partSizeBytes: partSize,
-      },
-    });
+    const upload = await this.uploads.openSession(image.id, sizeBytes, partSize);
     return this.signed(
-      { uploadId, imageId: image.id, sizeBytes, partSizeBytes: partSize },
-      stagingKey,
-      multipartUploadId,
+      { uploadId: upload.id, imageId: image.id, sizeBytes, partSizeBytes: partSize },
+      upload.stagingKey,
+      upload.multipartUploadId!,
     );
   }
 
@@ -74,7 +61,7 @@ export class UploadSessionsService implements ReplayableAnswer {
   /** A replayed session: the same upload, its part URLs signed afresh. */
   async fromStored(stored: unknown): Promise<UploadSessionDto> {
     const session = stored as StoredUploadSession;
-    const upload = await this.prisma.upload.findUnique({ where: { id: session.uploadId } });
+    const upload = await this.uploads.find(session.uploadId);
     if (!upload?.multipartUploadId) {
       throw new ConflictError(`Upload session '${session.uploadId}' no longer exists; open another one`);
     }
@@ -100,7 +87,7 @@ export class UploadSessionsService implements ReplayableAnswer {
 
   async complete(imageId: string, uploadId: string, body: CompleteUploadSessionDto): Promise<Job> {
     const image = await this.intake.acceptingImage(imageId);
-    const upload = isUuid(uploadId) ? await this.prisma.upload.findUnique({ where: { id: uploadId } }) : null;
+    const upload = isUuid(uploadId) ? await this.uploads.find(uploadId) : null;
     if (!upload || upload.imageId !== image.id || !upload.multipartUploadId) {
       throw new NotFoundError(`No upload session '${uploadId}' for image '${image.id}'`);
     }
@@ -152,10 +139,10 @@ export class UploadSessionsService implements ReplayableAnswer {
       }
       this.intake.check(digestor.digest(), declaredSize, image.sha256);
     } catch (error) {
-      await this.intake.discard(upload.id, upload.stagingKey);
+      await this.uploads.discard(upload);
       throw error;
     }
-    return this.intake.queuePush(image, upload.id, upload.stagingKey, digestor.digest());
+    return this.uploads.queuePush(image, upload, digestor.digest());
   }
 }
 

@@ -1,16 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CatalogueWriter } from '../catalogue/catalogue-writer.service';
+import { Injectable, Logger } from '@nestjs/common';
 import { CatalogueVersion } from '../platform/coordination/coordination.module';
 import { JobCancelledError, type JobContext, type JobHandler } from '../jobs/job-handler';
 import type { JobPayloads } from '../jobs/job-types';
-import { PrismaService } from '../platform/persistence/prisma.service';
 import type { NormalizedImage } from '../providers/port/normalized-image';
 import { ProviderRegistry } from '../providers/port/provider-registry.service';
-import { STAGING_STORAGE, type StagingStorage } from '../platform/staging/staging-storage';
-import { IntakeLiveness } from './intake-liveness';
 import { StagedPush } from './staged-push.service';
-import { StagedUploadBytes } from './staged-upload-bytes';
-import { DatabaseUploadCheckpoint } from './upload-checkpoint';
+import { UploadLifecycle } from './upload-lifecycle';
 
 /** The upload job: the staged bytes of one upload, pushed to their image's provider. */
 @Injectable()
@@ -19,13 +14,10 @@ export class UploadProcessor implements JobHandler<'upload'> {
   private readonly logger = new Logger(UploadProcessor.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly uploads: UploadLifecycle,
     private readonly registry: ProviderRegistry,
     private readonly version: CatalogueVersion,
     private readonly push: StagedPush,
-    private readonly writer: CatalogueWriter,
-    @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
-    private readonly liveness: IntakeLiveness,
   ) {}
 
   /**
@@ -35,21 +27,12 @@ export class UploadProcessor implements JobHandler<'upload'> {
    * process died is let through, for the run to fail as interrupted.
    */
   async ready(payload: JobPayloads['upload']): Promise<boolean> {
-    const upload = await this.prisma.upload.findUnique({
-      where: { id: payload.uploadId },
-      select: { id: true, state: true, segmentBytes: true, stagedBytes: true, sha512: true },
-    });
-    if (!upload || upload.segmentBytes === null || upload.state !== 'receiving') return true;
-    if (upload.sha512 !== null || Number(upload.stagedBytes ?? 0) > 0) return true;
-    return !(await this.liveness.alive(upload.id));
+    return this.uploads.readyToPush(payload.uploadId);
   }
 
   async run({ jobId, payload, signal, progress }: JobContext<'upload'>): Promise<Record<string, unknown>> {
     const image = await this.push.push({ jobId, uploadId: payload.uploadId, signal, progress, removeStaged: true });
-    const row = await this.prisma.upload.findUnique({
-      where: { id: payload.uploadId },
-      select: { image: { select: { portalSync: true } } },
-    });
+    const row = await this.uploads.findWithImage(payload.uploadId);
     return {
       nativeId: image.nativeId,
       sizeBytes: image.sizeBytes,
@@ -70,29 +53,16 @@ export class UploadProcessor implements JobHandler<'upload'> {
    * nothing is released for it, and it is never registered again.
    */
   async settleFailure(jobId: string, payload: JobPayloads['upload'], error: unknown): Promise<void> {
-    const upload = await this.prisma.upload.findUnique({ where: { id: payload.uploadId }, include: { image: true } });
+    const upload = await this.uploads.findWithImage(payload.uploadId);
     if (!upload) return;
     const cancelled = error instanceof JobCancelledError;
     const deleted = upload.image.status === 'deleted' || (await this.goneAtProvider(upload.image));
     const replacement = deleted ? null : await this.releaseAtProvider(jobId, upload.id, upload.image);
     const killed = (error as { code?: string }).code === 'checksum_mismatch';
-    const status = deleted ? 'deleted' : killed ? 'failed' : 'pending';
-    await this.prisma.$transaction(async (tx) => {
-      await tx.upload.update({ where: { id: upload.id }, data: { state: cancelled ? 'cancelled' : 'failed' } });
-      if (replacement) await this.writer.replaceRegistration(tx, upload.imageId, replacement);
-      // Conditional: a sync or a DELETE may mark the image deleted while this settles.
-      await tx.image.updateMany({
-        where: { id: upload.imageId, OR: [{ status: null }, { status: { not: 'deleted' } }] },
-        data: status === 'deleted' ? { status, nativeStatus: 'deleted' } : { status },
-      });
-    });
+    const imageStatus = deleted ? 'deleted' : killed ? 'failed' : 'pending';
+    await this.uploads.endFailedPush(upload, { cancelled, imageStatus, replacement });
     await this.version.bump();
-    // An intake still receiving owns its segments: it is writing one now, and it removes them all
-    // itself once it learns the upload failed (UploadIntakeService's refusal path). Removing them
-    // here raced that write (s3rver then lost the segment's folder mid-PUT). A dead intake, or one
-    // that has finished, leaves them to this settle.
-    if (await this.liveness.alive(upload.id).catch(() => false)) return;
-    await new StagedUploadBytes(this.staging, upload).deleteOrWarn((message) => this.logger.warn(message));
+    await this.uploads.removeStagedAfterPush(upload);
   }
 
   /** Whether the provider says the image no longer exists; when it cannot be asked, it is taken to exist. */
@@ -113,7 +83,7 @@ export class UploadProcessor implements JobHandler<'upload'> {
   ): Promise<NormalizedImage | null> {
     try {
       const adapter = await this.registry.resolve(image.providerName);
-      const checkpoint = new DatabaseUploadCheckpoint(this.prisma, jobId, uploadId);
+      const checkpoint = this.uploads.checkpoint(jobId, uploadId);
       return (await adapter.abortUpload?.(image.nativeId, checkpoint)) ?? null;
     } catch (error) {
       this.logger.warn(

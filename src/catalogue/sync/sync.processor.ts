@@ -3,7 +3,7 @@ import { CatalogueVersion } from '../../platform/coordination/coordination.modul
 import { CatalogueWriter, WRITE_BATCH_SIZE, seenKey } from '../catalogue-writer.service';
 import { textProblem } from '../storable-image';
 import { BrokerMetrics } from '../../platform/metrics/broker-metrics';
-import { PrismaService } from '../../platform/persistence/prisma.service';
+import { ProviderConnectionStore } from '../../providers/connections/provider-connection.store';
 import type { NormalizedImage } from '../../providers/port/normalized-image';
 import { ProviderRegistry } from '../../providers/port/provider-registry.service';
 import { PermanentJobError, type JobContext, type JobHandler } from '../../jobs/job-handler';
@@ -29,7 +29,7 @@ export class SyncProcessor implements JobHandler<'sync'> {
   constructor(
     private readonly registry: ProviderRegistry,
     private readonly writer: CatalogueWriter,
-    private readonly prisma: PrismaService,
+    private readonly connections: ProviderConnectionStore,
     private readonly version: CatalogueVersion,
     private readonly metrics: BrokerMetrics,
   ) {}
@@ -73,20 +73,14 @@ export class SyncProcessor implements JobHandler<'sync'> {
       const deleted = await this.writer.markVanished(adapter.name, seen, startedAt);
       // After a bulk load the planner's statistics are stale; refresh them before readers notice.
       if (written + deleted > ANALYZE_THRESHOLD) await this.writer.refreshStatistics();
-      await this.prisma.providerConnection.update({
-        where: { name: adapter.name },
-        data: { lastSyncAt: startedAt, lastError: null, lastErrorAt: null },
-      });
+      await this.connections.recordSync(adapter.name, startedAt);
       return { listed, written, deleted, skipped: skipped.count, skippedRows: skipped.first };
     } catch (error) {
       // lastError is shown to read-only keys: only public text, never the database's or a secret.
       const shown = publicJobError(error);
       if (shown.internal)
         this.logger.error(`sync of '${adapter.name}' failed: ${(error as Error).stack ?? String(error)}`);
-      await this.prisma.providerConnection.update({
-        where: { name: adapter.name },
-        data: { lastError: shown.message, lastErrorAt: new Date() },
-      });
+      await this.connections.recordSyncFailure(adapter.name, shown.message);
       throw error;
     } finally {
       // Rows may have changed even when the listing failed halfway; lastSyncAt changed when it did not.

@@ -7,7 +7,7 @@ import { SharedVersion } from './shared-version';
 /** The Redis connection for the broker's own coordination keys (versions, call limits). */
 export const COORDINATION_REDIS = Symbol('COORDINATION_REDIS');
 
-/** Pub/sub needs a connection of its own; only API replicas open it. */
+/** Pub/sub needs a connection of its own: API replicas watch versions and cancels on it, workers an upload's intake. */
 export const COORDINATION_SUBSCRIBER = Symbol('COORDINATION_SUBSCRIBER');
 
 /** Bumped by every catalogue write; API replicas key their page cache by it and watch it. */
@@ -54,7 +54,7 @@ class CoordinationRedisCloser implements OnModuleDestroy {
     },
     {
       provide: COORDINATION_SUBSCRIBER,
-      useFactory: (config: AppConfig) => (config.runsApi ? createRedisConnection(config, 'worker') : null),
+      useFactory: (config: AppConfig) => createRedisConnection(config, 'worker'),
       inject: [AppConfig],
     },
     CatalogueVersion,

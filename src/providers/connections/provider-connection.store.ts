@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../platform/config/app-config';
 import type { ProviderAuth, ProviderConnectionConfig } from './provider-connection.types';
 import { ServiceUnavailableError } from '../../platform/errors/app.errors';
+import type { Prisma } from '../../platform/persistence/generated/client';
 import { PrismaService } from '../../platform/persistence/prisma.service';
 import { publicSettings } from './public-settings';
 import { SecretsKeyring } from './secrets-keyring';
@@ -68,9 +69,7 @@ export class ProviderConnectionStore {
     return stored;
   }
 
-  async get(
-    name: string,
-  ): Promise<{
+  async get(name: string): Promise<{
     source: 'file' | 'api';
     config: ProviderConnectionConfig | null;
     unreadable: UnreadableConnection | null;
@@ -136,6 +135,50 @@ export class ProviderConnectionStore {
     if (opened.stale) await this.reseal(row, opened.plaintext);
     const auth = JSON.parse(opened.plaintext) as ProviderAuth;
     return { ...(row.settings as object), name: row.name, auth } as ProviderConnectionConfig;
+  }
+
+  /** A sync of the connection finished: when, and no error any more. */
+  async recordSync(name: string, at: Date): Promise<void> {
+    await this.prisma.providerConnection.update({
+      where: { name },
+      data: { lastSyncAt: at, lastError: null, lastErrorAt: null },
+    });
+  }
+
+  /** A sync of the connection failed; `message` is shown to read-only keys, so public text only. */
+  async recordSyncFailure(name: string, message: string): Promise<void> {
+    await this.prisma.providerConnection.update({
+      where: { name },
+      data: { lastError: message, lastErrorAt: new Date() },
+    });
+  }
+
+  /**
+   * Makes the rows of source 'file' exactly PROVIDERS_FILE's connections, in
+   * one transaction; returns the names the file takes over from connections
+   * created through the API (the file wins).
+   */
+  async mirrorFileConnections(
+    connections: Array<{
+      name: string;
+      kind: ProviderConnectionConfig['kind'];
+      settings: Prisma.InputJsonValue;
+      regions: string[];
+    }>,
+  ): Promise<string[]> {
+    const names = connections.map((c) => c.name);
+    const clash = await this.prisma.providerConnection.findMany({
+      where: { source: 'api', name: { in: names } },
+      select: { name: true },
+    });
+    await this.prisma.$transaction([
+      this.prisma.providerConnection.deleteMany({ where: { source: 'file', name: { notIn: names } } }),
+      ...connections.map(({ name, ...rest }) => {
+        const data = { ...rest, source: 'file' as const, credentials: null };
+        return this.prisma.providerConnection.upsert({ where: { name }, create: { name, ...data }, update: data });
+      }),
+    ]);
+    return clash.map((c) => c.name);
   }
 
   /**

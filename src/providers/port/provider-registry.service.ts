@@ -3,7 +3,6 @@ import type { ProviderConnectionConfig } from '../connections/provider-connectio
 import { ProviderConnectionsVersion } from '../../platform/coordination/coordination.module';
 import { NotFoundError } from '../../platform/errors/app.errors';
 import { secretRedactor, type ConnectionAuthFields } from '../../platform/logging/secret-redactor';
-import { PrismaService } from '../../platform/persistence/prisma.service';
 import { ProviderConnectionStore } from '../connections/provider-connection.store';
 import { publicSettings } from '../connections/public-settings';
 import type { AdapterFactory } from './adapter-factory';
@@ -39,7 +38,6 @@ export class ProviderRegistry implements OnModuleInit {
   private refreshing: Promise<void> | null = null;
 
   constructor(
-    private readonly prisma: PrismaService,
     private readonly store: ProviderConnectionStore,
     private readonly version: ProviderConnectionsVersion,
     private readonly runtimes: AdapterRuntimeFactory,
@@ -151,30 +149,16 @@ export class ProviderRegistry implements OnModuleInit {
 
   private async mirrorFileConnections(): Promise<void> {
     const fileConnections = this.fileConnections.connections;
-    const names = fileConnections.map((c) => c.name);
-    const clash = await this.prisma.providerConnection.findMany({
-      where: { source: 'api', name: { in: names } },
-      select: { name: true },
-    });
-    for (const { name } of clash) {
+    const clash = await this.store.mirrorFileConnections(
+      fileConnections.map((c) => ({
+        name: c.name,
+        kind: c.kind,
+        settings: publicSettings(c),
+        regions: [...this.get(c.name).regions],
+      })),
+    );
+    for (const name of clash) {
       this.logger.warn(`PROVIDERS_FILE now defines '${name}', which was created through the API; the file wins`);
     }
-    await this.prisma.$transaction([
-      this.prisma.providerConnection.deleteMany({ where: { source: 'file', name: { notIn: names } } }),
-      ...fileConnections.map((c) => {
-        const data = {
-          kind: c.kind,
-          settings: publicSettings(c),
-          regions: [...this.get(c.name).regions],
-          source: 'file' as const,
-          credentials: null,
-        };
-        return this.prisma.providerConnection.upsert({
-          where: { name: c.name },
-          create: { name: c.name, ...data },
-          update: data,
-        });
-      }),
-    ]);
   }
 }

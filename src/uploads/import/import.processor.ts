@@ -1,13 +1,12 @@
 import { BrokerMetrics } from '../../platform/metrics/broker-metrics';
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../platform/config/app-config';
 import { PermanentJobError, type JobContext, type JobHandler } from '../../jobs/job-handler';
 import { PrismaService } from '../../platform/persistence/prisma.service';
 import { STAGING_STORAGE, StagedSizeMismatchError, type StagingStorage } from '../../platform/staging/staging-storage';
 import { ImageDigestTransform, SizeExceededError } from '../image-digest.transform';
 import { ProgressReporter } from '../progress-reporter';
-import { UploadIntakeService } from '../upload-intake.service';
+import { UploadLifecycle } from '../upload-lifecycle';
 import { ImportUrlGuard } from './import-url.guard';
 import { openImportUrl, SourceUnavailableError } from './import-url.fetcher';
 
@@ -23,7 +22,7 @@ export class ImportProcessor implements JobHandler<'import'> {
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly intake: UploadIntakeService,
+    private readonly uploads: UploadLifecycle,
     private readonly config: AppConfig,
     @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
     private readonly metrics: BrokerMetrics,
@@ -44,9 +43,7 @@ export class ImportProcessor implements JobHandler<'import'> {
         `${payload.url} declares ${source.contentLength} bytes; at most ${cap} are accepted`,
       );
     }
-    const uploadId = randomUUID();
-    const stagingKey = `uploads/${image.id}/${uploadId}`;
-    await this.prisma.upload.create({ data: { id: uploadId, imageId: image.id, stagingKey } });
+    const upload = await this.uploads.openWhole(image.id);
     const digestor = new ImageDigestTransform(cap);
     const total = source.contentLength ?? declared;
     const reporter = new ProgressReporter((done) => progress(done, total));
@@ -60,7 +57,7 @@ export class ImportProcessor implements JobHandler<'import'> {
           ),
         );
       });
-      await this.staging.put(stagingKey, source.body.pipe(digestor), signal, total);
+      await this.staging.put(upload.stagingKey, source.body.pipe(digestor), signal, total);
       // The put held the body to `total`: a source that ended short of its Content-Length failed there.
       const digest = digestor.digest();
       const expectedSha256 = payload.sha256 ?? image.sha256;
@@ -76,16 +73,16 @@ export class ImportProcessor implements JobHandler<'import'> {
           `${payload.url} has ${digest.sizeBytes} bytes; the image was registered with ${declared}`,
         );
       }
-      const push = await this.intake.queuePush(image, uploadId, stagingKey, digest);
+      const push = await this.uploads.queuePush(image, upload, digest);
       return {
-        uploadId,
+        uploadId: upload.id,
         uploadJobId: push.id,
         sizeBytes: digest.sizeBytes,
         sha256: digest.sha256,
         url: source.finalUrl,
       };
     } catch (error) {
-      await this.intake.discard(uploadId, stagingKey);
+      await this.uploads.discard(upload);
       if (error instanceof SizeExceededError) {
         throw new PermanentJobError('import_source_too_large', `${payload.url} sent more than ${cap} bytes`);
       }

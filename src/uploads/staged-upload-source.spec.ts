@@ -9,13 +9,14 @@ import { embeddedStagingConfig, startEmbeddedS3, type EmbeddedS3 } from '../../s
 import { S3StagingStorage } from '../platform/staging/s3-staging.storage';
 import { segmentKey } from '../platform/staging/segmented-layout';
 import { IntakeLiveness } from './intake-liveness';
-import { ReceivingStagedSource } from './receiving-staged-source';
-import { StagedUploadBytes } from './staged-upload-bytes';
+import { StagedUploadSource } from './staged-upload-source';
+import { UploadSignals } from './upload-signals';
 
 const SEGMENT = 64 * 1024;
 const SIZE = 2 * SEGMENT + 100;
 const BYTES = Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 7) & 0xff));
-const TIMINGS = { pollMs: 20, intakeGraceMs: 1000 };
+// The re-read is long: a segment read well before it was learnt of by its signal.
+const TIMINGS = { rereadMs: 4000, intakeGraceMs: 1000 };
 
 /** Whether the promise is still pending after `ms`. */
 async function stillPending(promise: Promise<unknown>, ms: number): Promise<boolean> {
@@ -36,10 +37,12 @@ async function text(stream: Readable): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-describe('a push that reads an upload while it is received', () => {
+describe('a push that reads an upload while it is received (StagedUploadSource)', () => {
   const names = isolatedNames('receiving-source');
   let db: PrismaClient;
   let redis: IORedis;
+  let subscriber: IORedis;
+  let signals: UploadSignals;
   let s3: EmbeddedS3;
   let staging: S3StagingStorage;
   let liveness: IntakeLiveness;
@@ -49,6 +52,8 @@ describe('a push that reads an upload while it is received', () => {
     await bootstrapDatabase(names.databaseUrl);
     db = new PrismaClient({ adapter: new PrismaPg({ connectionString: names.databaseUrl, max: 4 }) });
     redis = new IORedis(REDIS_URL);
+    subscriber = new IORedis(REDIS_URL);
+    signals = new UploadSignals(redis, subscriber, names.redisPrefix);
     s3 = await startEmbeddedS3();
     staging = new S3StagingStorage(embeddedStagingConfig(s3, SEGMENT));
     liveness = new IntakeLiveness(redis, names.redisPrefix);
@@ -62,6 +67,7 @@ describe('a push that reads an upload while it is received', () => {
   afterAll(async () => {
     await db?.$disconnect();
     redis?.disconnect();
+    subscriber?.disconnect();
     staging?.destroy();
     await s3?.close();
     await dropDatabase(names.database);
@@ -82,14 +88,17 @@ describe('a push that reads an upload while it is received', () => {
     const release = intakeAlive ? await liveness.keep(upload.id) : async () => undefined;
     releases.push(release);
     const ended: PermanentJobError[] = [];
-    const source = new ReceivingStagedSource(
-      db,
-      liveness,
-      new StagedUploadBytes(staging, upload),
-      { id: upload.id, sizeBytes: size, segmentBytes: SEGMENT, declaredSha256: null },
-      (reason) => ended.push(reason),
-      TIMINGS,
-    );
+    const source = new StagedUploadSource(staging, upload, null, {
+      intake: {
+        declaredSha256: null,
+        progress: () => db.upload.findUnique({ where: { id: upload.id } }),
+        signals: signals.watch(upload.id),
+        alive: () => liveness.alive(upload.id),
+      },
+      stop: (reason) => ended.push(reason),
+      timings: TIMINGS,
+    });
+    sources.push(source);
     let staged = 0;
     return {
       upload,
@@ -109,6 +118,7 @@ describe('a push that reads an upload while it is received', () => {
           staged = end;
         }
         await db.upload.update({ where: { id: upload.id }, data: { stagedBytes: BigInt(staged) } });
+        await signals.publish(upload.id, 'staged');
       },
       /** Records the checksums, as the intake does once every byte passed its checks. */
       async verify() {
@@ -116,12 +126,15 @@ describe('a push that reads an upload while it is received', () => {
           where: { id: upload.id },
           data: { sha256: 'a'.repeat(64), sha512: 'b'.repeat(128), md5: 'c'.repeat(32) },
         });
+        await signals.publish(upload.id, 'ended');
       },
     };
   }
 
   const releases: Array<() => Promise<void>> = [];
+  const sources: StagedUploadSource[] = [];
   afterEach(async () => {
+    for (const source of sources.splice(0)) source.close();
     await Promise.all(releases.splice(0).map((release) => release()));
   });
 
@@ -133,6 +146,16 @@ describe('a push that reads an upload while it is received', () => {
     expect(await stillPending(next, 300)).toBe(true);
     await upload.stage(1);
     expect((await text(await next)).equals(BYTES.subarray(SEGMENT - 5, SEGMENT + 6))).toBe(true);
+  });
+
+  it('learns of a staged segment by its signal, long before it would read the row again', async () => {
+    const upload = await receiving();
+    const first = upload.source.open({ start: 0, end: 10 });
+    expect(await stillPending(first, 300)).toBe(true);
+    const staged = Date.now();
+    await upload.stage(1);
+    await first;
+    expect(Date.now() - staged).toBeLessThan(TIMINGS.rereadMs / 2);
   });
 
   it('holds back the segment with the last byte, although it is staged, until the bytes are verified', async () => {
@@ -176,6 +199,7 @@ describe('a push that reads an upload while it is received', () => {
       where: { id: upload.upload.id },
       data: { state: 'failed', failureReason: "The bytes' sha256 differs from the registration" },
     });
+    await signals.publish(upload.upload.id, 'ended');
     const error = await outcome;
     expect(error).toBeInstanceOf(PermanentJobError);
     expect(error).toMatchObject({
