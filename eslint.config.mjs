@@ -60,6 +60,7 @@ export default tseslint.config(
       'harness/**',
       '**/*.spec.ts',
       '**/*.e2e-spec.ts',
+      '**/*.medium-spec.ts',
     ],
     rules: { 'no-restricted-properties': 'off' },
   },
