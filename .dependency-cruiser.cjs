@@ -1,6 +1,6 @@
 /**
  * Which way arrows may go between the folders of src/ (docs/architecture.md draws them).
- * Checked in npm test (test/architecture/dependency-rules.spec.ts) and by `npm run lint:deps`.
+ * Checked in npm test (test/architecture/dependency-rules.e2e-spec.ts) and by `npm run lint:deps`.
  */
 const layer = (name) => `^src/${name}/`;
 module.exports = {
@@ -54,7 +54,7 @@ module.exports = {
       name: 'production-code-holds-no-emulator',
       comment: 'Emulators, the sandbox, tests and benchmarks stay out of the production build.',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['\\.spec\\.ts$', '/emulator/', '^src/providers/emulator-kit/'] },
+      from: { path: '^src/', pathNot: ['[.-]spec\\.ts$', '/emulator/', '^src/providers/emulator-kit/'] },
       to: { path: ['/emulator/', '^src/providers/emulator-kit/', '^(sandbox|test|bench|harness)/'] },
     },
   ],

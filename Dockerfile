@@ -19,17 +19,17 @@ COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 
-COPY tsconfig.json tsconfig.build.json ./
+# `npm run build` is `nest build` with tsconfig.build.json: the production tree only. Emulators, the
+# emulator kit, test helpers and specs are excluded there, and the sandbox, benchmarks, scripts and the
+# test harness are never copied in (they build into dist-tools/ with `npm run build:tools`).
+COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY bench ./bench
-COPY scripts ./scripts
-COPY harness ./harness
 # tsc compiles the generated Prisma client with the rest, into dist/src/platform/persistence/generated.
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
-# ---- runtime: production node_modules, the compiled code and the migrations ----
+# ---- runtime: production node_modules, the compiled production tree and the migrations ----
 FROM ${NODE_IMAGE} AS runtime
 
 LABEL org.opencontainers.image.title="image-broker" \

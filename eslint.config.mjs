@@ -2,23 +2,66 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/platform/persistence/generated/**', 'coverage/**', 'test/generated/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-tools/**',
+      'node_modules/**',
+      'src/platform/persistence/generated/**',
+      'coverage/**',
+      'test/generated/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly', Buffer: 'readonly', module: 'writable', require: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', fetch: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+        Buffer: 'readonly',
+        module: 'writable',
+        require: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration through AppConfig (src/platform/config), not process.env.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration through AppConfig (src/platform/config), not process.env.',
+        },
       ],
     },
   },
   {
     // The config loader, the entry points and the test/bench harnesses are where the environment is read.
-    files: ['src/main.ts', 'src/migrate.ts', 'src/platform/config/**', 'src/providers/connections/providers-file.loader.ts', 'sandbox/**', 'test/**', 'bench/**', 'scripts/**', 'harness/**', '**/*.spec.ts', '**/*.e2e-spec.ts'],
+    files: [
+      'src/main.ts',
+      'src/migrate.ts',
+      'src/platform/config/**',
+      'src/providers/connections/providers-file.loader.ts',
+      'sandbox/**',
+      'test/**',
+      'bench/**',
+      'scripts/**',
+      'harness/**',
+      '**/*.spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/*.medium-spec.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { freePort } from './free-port';
 import { nodeRuntimeEnv } from './node-runtime-env';
 import { deleteRedisPrefix, dropDatabase, isolatedNames, REDIS_URL } from './isolated-resources';
 
-/** The checkout, whether this file runs from harness/ (Jest) or dist/harness/ (benchmarks). */
-const REPO_ROOT = resolve(__dirname, '..', __dirname.includes('/dist/') ? '..' : '.');
+/** The checkout, whether this file runs from harness/ (Jest) or dist-tools/harness/ (benchmarks). */
+const REPO_ROOT = resolve(__dirname, '..', basename(resolve(__dirname, '..')) === 'dist-tools' ? '..' : '.');
 
 export const ADMIN_SECRET = 'admin-secret-0123456789abcdef';
 export const READER_SECRET = 'reader-secret-0123456789abcdef';
@@ -31,7 +31,7 @@ export interface BrokerOptions {
 const BROKER_ENTRY = 'dist/src/main.js';
 
 /**
- * The built broker (dist/src/main.js, or another entry) as a real child process on its own
+ * The built broker (dist/src/main.js, the production tree, or another entry) as a real child process on its own
  * database and Redis prefix, the way it runs in production.
  */
 export class BrokerProcess {

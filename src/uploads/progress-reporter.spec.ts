@@ -1,4 +1,5 @@
 import { ProgressReporter } from './progress-reporter';
+import { scenarioDelay } from '../../test/support/wait-for';
 
 describe('reporting transfer progress', () => {
   it('writes at once, then at most every interval, and always the latest figure at the end', async () => {
@@ -9,7 +10,7 @@ describe('reporting transfer progress', () => {
     }, 100);
     for (let i = 1; i <= 50; i++) {
       reporter.report(i * 1000);
-      await new Promise((r) => setTimeout(r, 10));
+      await scenarioDelay(10); // progress every 10 ms
     }
     await reporter.close();
     const elapsed = Date.now() - started;

@@ -408,12 +408,7 @@ export class UploadLifecycle {
   }
 
   /** Waits for the worker's settle of a refused upload (its 'ended' signal), re-reading now and then. */
-  private async settled(
-    jobId: string,
-    imageId: string,
-    watch: UploadSignalWatch,
-    waitMs: number,
-  ): Promise<void> {
+  private async settled(jobId: string, imageId: string, watch: UploadSignalWatch, waitMs: number): Promise<void> {
     const deadline = Date.now() + waitMs;
     while (Date.now() < deadline) {
       const job = await this.jobs.find(jobId);

@@ -7,7 +7,7 @@ import { connectDatabase, REDIS_URL } from '../../harness/isolated-resources';
 import { startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
 import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
 import { TcpProxy } from '../support/tcp-proxy';
-import { waitFor } from '../support/wait-for';
+import { quietPeriod, waitFor } from '../support/wait-for';
 
 interface Job {
   id: string;
@@ -266,7 +266,8 @@ describe('jobs created through the outbox, under concurrency limits', () => {
     ];
     await waitFor(async () => (files.fetches.get('/slow/holders/1') ?? 0) === 1, 20_000);
     const waiting = await importInto('vietnix-hcm', 'waiter', '/slow/waiter/0');
-    await new Promise((r) => setTimeout(r, 2_000));
+    // The provider's two slots are held: the waiter must not start meanwhile.
+    await quietPeriod(2_000);
     expect((await api.api<Job>(`/v1/jobs/${waiting.id}`)).body).toMatchObject({ state: 'queued', attempts: 0 });
 
     const cancelled = await api.api<Job>(`/v1/jobs/${waiting.id}/cancel`, { method: 'POST' });
@@ -275,7 +276,8 @@ describe('jobs created through the outbox, under concurrency limits', () => {
 
     files.release();
     for (const job of running) expect((await api.waitForJob(job.id, 60_000)).state).toBe('succeeded');
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Slots are free again: the cancelled waiter must still never run.
+    await quietPeriod(1_500);
     expect((await api.api<Job>(`/v1/jobs/${waiting.id}`)).body).toMatchObject({ state: 'cancelled', attempts: 0 });
     expect(files.fetches.has('/slow/waiter/0')).toBe(false);
   });

@@ -11,7 +11,7 @@ import {
   type GlanceEmulator,
 } from '../support/glance-fixtures';
 import { TestImageBytes } from '../support/image-bytes';
-import { waitFor } from '../support/wait-for';
+import { scenarioDelay, waitFor } from '../support/wait-for';
 
 interface Job {
   id: string;
@@ -216,7 +216,9 @@ describe('operating the broker: metrics, logs, rate limits, dashboard, shutdown'
       });
       expect(res.status).toBe(200);
       expect(res.headers.get('x-request-id')).toBe('ops-trace-42');
-      await new Promise((r) => setTimeout(r, 200));
+      const completed = () =>
+        logLines(api).filter((l) => l.requestId === 'ops-trace-42' && l.msg === 'request completed');
+      await waitFor(async () => completed().length > 0, 5_000, 20);
       const lines = logLines(api).filter((l) => l.requestId === 'ops-trace-42' && l.msg === 'request completed');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatchObject({ method: 'GET', route: '/v1/providers', statusCode: 200, level: 'info' });
@@ -301,7 +303,19 @@ describe('operating the broker: metrics, logs, rate limits, dashboard, shutdown'
         );
         bodies.push(await echoed.text());
 
-        await new Promise((r) => setTimeout(r, 300));
+        // The last request's log line is out: every line the requests above caused is written.
+        await waitFor(
+          async () =>
+            logLines(api).some(
+              (l) =>
+                l.msg === 'request completed' &&
+                l.route === '/v1/images' &&
+                String(l.url).includes('X-Amz-Signature=') &&
+                String(l.url).includes('limit=1'),
+            ),
+          5_000,
+          20,
+        );
         const secrets = [
           ADMIN_SECRET,
           READER_SECRET,
@@ -415,7 +429,7 @@ describe('operating the broker: metrics, logs, rate limits, dashboard, shutdown'
         (async function* () {
           for await (const chunk of chunks) {
             yield chunk as Buffer;
-            await new Promise((r) => setTimeout(r, 40));
+            await scenarioDelay(40); // a slow client's pace
           }
         })(),
       );
@@ -425,10 +439,12 @@ describe('operating the broker: metrics, logs, rate limits, dashboard, shutdown'
         body: trickle as unknown as RequestInit['body'],
         duplex: 'half',
       } as RequestInit);
-      await new Promise((r) => setTimeout(r, 500));
+      // Fixed timings, kept as they are (waits on the upload's progress made this test flaky):
+      // SIGTERM lands about half a second into the two-second body, and readiness is asked 200 ms later.
+      await scenarioDelay(500);
       const stoppingAt = Date.now();
       drain.signal('SIGTERM');
-      await new Promise((r) => setTimeout(r, 200));
+      await scenarioDelay(200);
       // No new work reaches a replica that is draining: readiness fails, or the port no longer accepts.
       const ready = await fetch(`${drain.url}/health/ready`).then(
         (res) => res.status,

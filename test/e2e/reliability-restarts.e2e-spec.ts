@@ -5,7 +5,7 @@ import { startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
 import { createGlanceEmulator } from '../../src/providers/kinds/openstack-glance/emulator/glance.emulator';
 import { TestImageBytes } from '../support/image-bytes';
 import { PrivatePostgres, PrivateRedis } from '../support/private-servers';
-import { waitFor } from '../support/wait-for';
+import { quietPeriod, scenarioDelay, waitFor } from '../support/wait-for';
 
 const TOKEN = 'glance-restarts-token-0123456789';
 const TARGETS = 8;
@@ -143,7 +143,8 @@ describe('reliability: Redis and PostgreSQL restarted while jobs run', () => {
       return r.status === 503 && /redis/.test(r.detail);
     }, 10_000);
     expect(await ready(api)).toMatchObject({ status: 503, detail: expect.stringMatching(/redis/) });
-    await new Promise((r) => setTimeout(r, 3_000));
+    // The outage lasts a while, under running and queued jobs.
+    await scenarioDelay(3_000);
     await redis.startAgain();
 
     await waitFor(async () => (await jobStates(ids)).succeeded === ids.length, 100_000, 500);
@@ -165,7 +166,8 @@ describe('reliability: Redis and PostgreSQL restarted while jobs run', () => {
       return r.status === 503 && /postgres/.test(r.detail);
     }, 10_000);
     expect(await ready(api)).toMatchObject({ status: 503, detail: expect.stringMatching(/postgres/) });
-    await new Promise((r) => setTimeout(r, 5_000));
+    // While PostgreSQL stays down, readiness stays 503.
+    await quietPeriod(5_000);
     expect((await ready(api)).status).toBe(503);
     await pg.startAgain();
 

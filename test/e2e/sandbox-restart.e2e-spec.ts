@@ -16,7 +16,7 @@ class SandboxProcess {
   private readonly exited: Promise<number | null>;
 
   constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, [resolve(REPO_ROOT, 'dist/sandbox/dev.js')], {
+    this.child = spawn(process.execPath, [resolve(REPO_ROOT, 'dist-tools/sandbox/dev.js')], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,5 +1,6 @@
 import { BrokerProcess } from '../../harness/broker-process';
 import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
+import { waitFor } from '../support/wait-for';
 
 describe('the periodic catalogue sync', () => {
   let emulators: GlanceEmulator[] = [];
@@ -42,10 +43,19 @@ describe('the periodic catalogue sync', () => {
   });
 
   it('never runs two syncs of one provider at once, however often the schedule fires', async () => {
-    await new Promise((r) => setTimeout(r, 3_000));
-    const { body } = await broker.api<{
-      items: Array<{ provider: string; startedAt: string; finishedAt: string | null }>;
-    }>('/v1/jobs?type=sync&limit=500');
+    type SyncJobs = { items: Array<{ provider: string; startedAt: string; finishedAt: string | null }> };
+    const finishedRuns = (jobs: SyncJobs, provider: string) =>
+      jobs.items.filter((j) => j.provider === provider && j.finishedAt).length;
+    // The schedule fires every second: wait until it has run each provider a few times.
+    await waitFor(
+      async () => {
+        const jobs = (await broker.api<SyncJobs>('/v1/jobs?type=sync&limit=500')).body;
+        return ['nhn-kr1', 'vietnix-hcm'].every((provider) => finishedRuns(jobs, provider) >= 3);
+      },
+      30_000,
+      250,
+    );
+    const { body } = await broker.api<SyncJobs>('/v1/jobs?type=sync&limit=500');
     for (const provider of ['nhn-kr1', 'vietnix-hcm']) {
       const runs = body.items
         .filter((j) => j.provider === provider && j.finishedAt)

@@ -7,6 +7,7 @@ import { generateGlanceSeed } from './glance-seed';
 import { createGlanceEmulator } from './glance.emulator';
 import type { GlanceEmulator, GlanceEmulatorOptions } from './glance.emulator';
 import type { GlanceImageInit } from './glance.types';
+import { scenarioDelay } from '../../../../../test/support/wait-for';
 
 const OWNER = 'bab7d5c60cd041a0a36f7c4b6e1dd978';
 const PARTNER = '8989447062e04a818baf9e073fd04fa7';
@@ -861,7 +862,7 @@ describe('Glance emulator: fault injection', () => {
     started.emulator.faults.set({ script: [{ kind: 'late', ms: 400 }] });
     const begun = Date.now();
     const listing = call(url, '/v2/images');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await scenarioDelay(150); // removed while the late answer is held
     started.emulator.store.remove(uuid(21));
     const res = await listing;
     expect(Date.now() - begun).toBeGreaterThanOrEqual(390);

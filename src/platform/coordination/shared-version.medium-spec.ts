@@ -1,5 +1,6 @@
 import IORedis from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { waitFor } from '../../../test/support/wait-for';
 import { SharedVersion } from './shared-version';
 
 describe('a version shared by replicas through Redis', () => {
@@ -18,7 +19,15 @@ describe('a version shared by replicas through Redis', () => {
   });
 
   it("tells a watching replica of another replica's bump, and never goes back", async () => {
-    await new Promise((r) => setTimeout(r, 200));
+    // The watching replica's subscription is in place.
+    await waitFor(
+      async () => {
+        const [, subscribers] = (await writerRedis.pubsub('NUMSUB', `${key}:bumped`)) as [string, number];
+        return Number(subscribers) > 0;
+      },
+      5_000,
+      10,
+    );
     const before = Number(await reader.current());
     for (let i = 1; i <= 5; i++) {
       await writer.bump();

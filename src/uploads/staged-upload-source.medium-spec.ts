@@ -11,6 +11,7 @@ import { segmentKey } from '../platform/staging/segmented-layout';
 import { IntakeLiveness } from './intake-liveness';
 import { StagedUploadSource } from './staged-upload-source';
 import { UploadSignals } from './upload-signals';
+import { scenarioDelay } from '../../test/support/wait-for';
 
 const SEGMENT = 64 * 1024;
 const SIZE = 2 * SEGMENT + 100;
@@ -225,7 +226,7 @@ describe('a push that reads an upload while it is received (StagedUploadSource)'
     const upload = await receiving();
     const next = upload.source.open({ start: 0, end: 10 });
     await redis.del(`${names.redisPrefix}:upload-intake:${upload.upload.id}`);
-    await new Promise((r) => setTimeout(r, TIMINGS.intakeGraceMs / 4));
+    await scenarioDelay(TIMINGS.intakeGraceMs / 4); // the mark stays away for a quarter of the grace
     releases.push(await liveness.keep(upload.upload.id));
     expect(await stillPending(next, TIMINGS.intakeGraceMs * 1.5)).toBe(true);
     await upload.stage(1);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import IORedis from 'ioredis';
+import { quietPeriod, waitFor } from '../../../test/support/wait-for';
 import { JobConcurrencyGate, type JobConcurrencyGateOptions, type JobSlot } from './job-concurrency-gate';
 
 describe('the job concurrency gate', () => {
@@ -66,7 +67,7 @@ describe('the job concurrency gate', () => {
     const alive = await a.tryAcquire(provider);
     expect(alive).not.toBeNull();
     // Renewed every third of the lease: still held well past one lease.
-    await new Promise((r) => setTimeout(r, 1_500));
+    await quietPeriod(1_500);
     expect(await b.tryAcquire(provider)).toBeNull();
     await alive!.release();
 
@@ -82,8 +83,9 @@ describe('the job concurrency gate', () => {
     expect(dead).not.toBeNull();
     dyingRedis.disconnect();
     expect(await b.tryAcquire(provider)).toBeNull();
-    await new Promise((r) => setTimeout(r, 800));
-    const after = await b.tryAcquire(provider);
+    // Free once the dead holder's 600 ms lease runs out.
+    let after: JobSlot | null = null;
+    await waitFor(async () => (after = await b.tryAcquire(provider)) !== null, 5_000, 50);
     expect(after).not.toBeNull();
     await after!.release();
   });

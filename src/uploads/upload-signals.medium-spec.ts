@@ -2,6 +2,7 @@ import IORedis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { REDIS_URL } from '../../harness/isolated-resources';
 import { UploadSignals } from './upload-signals';
+import { scenarioDelay } from '../../test/support/wait-for';
 
 describe("an upload's signals between its intake and its push, over Redis pub/sub", () => {
   const prefix = `ibt-signals-${randomUUID()}`;
@@ -43,7 +44,7 @@ describe("an upload's signals between its intake and its push, over Redis pub/su
   it('keeps a signal that came between two waits for the next one', async () => {
     const watch = push.watch('upload-c');
     await intake.publish('upload-c', 'ended');
-    await new Promise((r) => setTimeout(r, 200));
+    await scenarioDelay(200); // the signal arrives while nobody waits
     const started = Date.now();
     await watch.next(5_000);
     expect(Date.now() - started).toBeLessThan(100);

@@ -5,6 +5,7 @@ import { startEmbeddedS3, type EmbeddedS3 } from '../../../sandbox/embedded-s3';
 import { createS3Client } from './s3-client.factory';
 import { StagedSizeMismatchError } from './staging-storage';
 import { putStreamed } from './streamed-multipart';
+import { scenarioDelay } from '../../../test/support/wait-for';
 
 const MiB = 1024 * 1024;
 /** Small bodies exercise both ways: one PUT up to 5 MiB, 5 MiB parts beyond. */
@@ -92,7 +93,7 @@ describe('streaming a body of known size into S3 in one PUT or part by part', ()
       let ended = false;
       async function* endsLate() {
         yield Buffer.alloc(size, 4);
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        await scenarioDelay(150); // the source ends well after its last byte
         ended = true;
       }
       await putStreamed({ s3: client, bucket, key }, Readable.from(endsLate()), size, SMALL);
@@ -136,7 +137,7 @@ describe('streaming a body of known size into S3 in one PUT or part by part', ()
     async function* slow() {
       yield Buffer.alloc(MiB, 2);
       cancel.abort(new Error('cancelled by a user'));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await scenarioDelay(50); // the next chunk comes after the abort
       yield Buffer.alloc(MiB, 2);
     }
     const put = putStreamed({ s3: client, bucket, key: 'parts/cancelled' }, Readable.from(slow()), 12 * MiB, {

@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { dropDatabase, isolatedNames } from '../../../harness/isolated-resources';
+import { waitFor } from '../../../test/support/wait-for';
 import { bootstrapDatabase } from '../../platform/persistence/database-bootstrap';
 import { PrismaClient } from '../../platform/persistence/generated/client';
 import type { BrokerJobType } from '../job-types';
@@ -93,8 +94,11 @@ describe('the job outbox relay', () => {
   it('relays a row written after it went idle as soon as it is woken, and stops without a half-done batch', async () => {
     const queue = new FakeQueue();
     const relay = new OutboxRelay(db, queue.enqueue, { idlePollMs: 60_000 });
+    const batches = jest.spyOn(relay, 'relayBatch');
     relay.start();
-    await new Promise((r) => setTimeout(r, 100));
+    // Its first batch finds nothing: the relay is idle after it, for a minute.
+    await waitFor(async () => batches.mock.results.length > 0, 5_000, 5);
+    await batches.mock.results[0].value;
     const [id] = await createJobs(1);
     relay.wake();
     const deadline = Date.now() + 5_000;
@@ -102,8 +106,10 @@ describe('the job outbox relay', () => {
     expect(queue.calls).toEqual([id]);
     queue.delayMs = 200;
     await createJobs(2);
+    const batchesBefore = batches.mock.calls.length;
     relay.wake();
-    await new Promise((r) => setTimeout(r, 50));
+    // Stop while the batch the wake-up started is under way (each enqueue takes 200 ms).
+    await waitFor(async () => batches.mock.calls.length > batchesBefore, 5_000, 5);
     await relay.stop();
     // Whatever the stop interrupted was either relayed and deleted, or left whole for the next relay.
     const left = await db.jobOutbox.count();
