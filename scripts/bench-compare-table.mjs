@@ -39,7 +39,7 @@ export function figures(text) {
     } else if ((m = /^transfer ([\d.]+) GiB: broker's own CPU .* vs hashing floor .* ([\d.]+) s\/GiB: ratio ([\d.]+)/.exec(line))) {
       put(`transfer ${m[1]} GiB hashing floor CPU s/GiB`, num(m[2]));
       put(`transfer ${m[1]} GiB CPU ratio`, num(m[3]));
-    } else if ((m = /^jobs: broker (\d+) sync jobs\/s vs (.*?) (\d+) (no-op )?jobs\/s.*: ratio ([\d.]+)/.exec(line))) {
+    } else if ((m = /^jobs: broker ([\d.]+) sync jobs\/s vs (.*?) ([\d.]+) (no-op )?jobs\/s.*: ratio ([\d.]+)/.exec(line))) {
       put('jobs broker jobs/s', num(m[1]));
       // Older commits compared with no-op jobs: a different baseline, so a figure of its own.
       put(m[4] ? 'jobs bare no-op jobs/s' : 'jobs bare same-work jobs/s', num(m[3]));
