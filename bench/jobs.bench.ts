@@ -10,7 +10,7 @@ import { createGlanceEmulator } from '../src/providers/kinds/openstack-glance/em
 import { generateGlanceSeed } from '../src/providers/kinds/openstack-glance/emulator/glance-seed';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 1_000);
-/** Images seeded in the emulator; 4 of the 5 are listed (the seed hides a superseded public build). */
+/** Images seeded in the emulator, all listed: each job lists and writes 5 (the run prints how many). */
 const IMAGES = 5;
 /** BullMQ worker concurrency of the broker's worker and of the bare worker alike. */
 const CONCURRENCY = 32;
@@ -26,8 +26,8 @@ const TOKEN = 'bench-token';
  * Sync-sized jobs: one sync per provider connection is live at a time (the API
  * dedupes on the connection), so the broker gets 1,000 connections, all
  * pointing at one Glance emulator (connections may share an endpoint) that
- * lists 4 images, and each is synced once: every job resolves its connection,
- * lists the catalogue over HTTP, upserts 4 image rows, marks nothing vanished
+ * lists 5 images, and each is synced once: every job resolves its connection,
+ * lists the catalogue over HTTP, upserts 5 image rows, marks nothing vanished
  * and records the sync on the connection, the work of a small real sync. All
  * 1,000 are created at once (16 requests in flight), with no waits in the
  * client between waves, so the figure is the pipeline's own throughput, as in
@@ -42,7 +42,7 @@ const TOKEN = 'bench-token';
  * Baseline, the same work by hand: a bare BullMQ Worker in a child process
  * (bare-sync-worker.ts, the same concurrency and Redis) running the broker's
  * own SyncProcessor on 1,000 other connections to the same emulator, in the
- * same database once the broker's worker stopped: each job lists the 4 images
+ * same database once the broker's worker stopped: each job lists the 5 images
  * over HTTP through the same adapter and writes the same rows with the same
  * CatalogueWriter. Queue.addBulk from this process (the broker's enqueue
  * options), timed from the add until the worker completed them all. So the
