@@ -11,6 +11,7 @@ import { glanceKind } from '../src/providers/kinds/openstack-glance/glance.kind'
 import { AdapterRuntimeFactory } from '../src/providers/port/adapter-runtime.factory';
 import type { ProviderAdapter } from '../src/providers/port/provider.port';
 import type { ProviderRegistry } from '../src/providers/port/provider-registry.service';
+import { ProviderConnectionStore } from '../src/providers/connections/provider-connection.store';
 
 /**
  * The job benchmark's baseline worker: the same sync work as the broker's
@@ -64,7 +65,8 @@ const registry = {
 const sync = new SyncProcessor(
   registry,
   new CatalogueWriter(prisma),
-  prisma,
+  // The sync records its outcome on the connection row through the store, as in the broker.
+  new ProviderConnectionStore(prisma, config),
   new CatalogueVersion(coordination, null, config),
   metrics,
 );
