@@ -1,7 +1,6 @@
 import IORedis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { ConcurrencyLimiter } from './concurrency-limiter';
-import { LocalConcurrencyLimiter } from './concurrency-limiter';
 import { RedisConcurrencyLimiter } from './redis-concurrency-limiter';
 
 async function peakConcurrency(limiters: ConcurrencyLimiter[], calls: number): Promise<number> {
@@ -21,10 +20,6 @@ async function peakConcurrency(limiters: ConcurrencyLimiter[], calls: number): P
 }
 
 describe('the limit on concurrent calls to a provider', () => {
-  it('never lets more calls run than the limit in one process', async () => {
-    expect(await peakConcurrency([new LocalConcurrencyLimiter(3)], 30)).toBe(3);
-  });
-
   describe('in Redis, shared by every replica', () => {
     const redis = new IORedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
     const key = `ibt-limiter-${randomUUID()}`;

@@ -3,7 +3,7 @@ import type IORedis from 'ioredis';
 import { AppConfig } from '../../platform/config/app-config';
 import type { ProviderConnectionConfig } from '../connections/provider-connection.types';
 import { COORDINATION_REDIS } from '../../platform/coordination/coordination.module';
-import { CircuitBreaker } from '../../platform/outbound-http/circuit-breaker';
+import { DEFAULT_BREAKER } from '../../platform/outbound-http/connection-policy';
 import { RedisConcurrencyLimiter } from '../../platform/outbound-http/redis-concurrency-limiter';
 import { BrokerMetrics } from '../../platform/metrics/broker-metrics';
 import type { AdapterRuntime } from './adapter-factory';
@@ -13,9 +13,9 @@ export const DEFAULT_MAX_CONCURRENT_CALLS = 8;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * The resilience every connection gets: a circuit breaker (per process), a
- * concurrency limit held in Redis, so the limit is the same however many
- * replicas call the provider, and the metrics of every call.
+ * The resilience settings every connection's policy gets: a circuit breaker
+ * (per process), a concurrency limit held in Redis, so the limit is the same
+ * however many replicas call the provider, and the metrics of every call.
  */
 @Injectable()
 export class AdapterRuntimeFactory {
@@ -27,12 +27,14 @@ export class AdapterRuntimeFactory {
 
   create(connection: ProviderConnectionConfig): AdapterRuntime {
     const timeoutMs = connection.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxConcurrentCalls = connection.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
     return {
-      breaker: new CircuitBreaker(),
+      breaker: DEFAULT_BREAKER,
+      maxConcurrentCalls,
       observer: this.metrics,
       limiter: new RedisConcurrencyLimiter(this.redis, {
         key: `${this.config.redisPrefix}:provider-calls:${connection.name}`,
-        limit: connection.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS,
+        limit: maxConcurrentCalls,
         leaseMs: timeoutMs + 5_000,
         maxWaitMs: Math.max(60_000, timeoutMs * 2),
       }),
