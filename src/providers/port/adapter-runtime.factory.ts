@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type IORedis from 'ioredis';
 import { AppConfig } from '../../platform/config/app-config';
 import type { ProviderConnectionConfig } from '../connections/provider-connection.types';
-import { COORDINATION_REDIS } from '../../platform/coordination/coordination.module';
+import { LEASES, type LeaseFactory } from '../../platform/coordination/lease';
 import { DEFAULT_BREAKER } from '../../platform/outbound-http/connection-policy';
-import { RedisConcurrencyLimiter } from '../../platform/outbound-http/redis-concurrency-limiter';
+import { leasedCallLimiter } from '../../platform/outbound-http/concurrency-limiter';
 import { BrokerMetrics } from '../../platform/metrics/broker-metrics';
 import type { AdapterRuntime } from './adapter-factory';
 
@@ -20,7 +19,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 @Injectable()
 export class AdapterRuntimeFactory {
   constructor(
-    @Inject(COORDINATION_REDIS) private readonly redis: IORedis,
+    @Inject(LEASES) private readonly leases: LeaseFactory,
     private readonly config: AppConfig,
     private readonly metrics: BrokerMetrics,
   ) {}
@@ -32,7 +31,7 @@ export class AdapterRuntimeFactory {
       breaker: DEFAULT_BREAKER,
       maxConcurrentCalls,
       observer: this.metrics,
-      limiter: new RedisConcurrencyLimiter(this.redis, {
+      limiter: leasedCallLimiter(this.leases, {
         key: `${this.config.redisPrefix}:provider-calls:${connection.name}`,
         limit: maxConcurrentCalls,
         leaseMs: timeoutMs + 5_000,
