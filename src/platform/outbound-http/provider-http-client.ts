@@ -11,6 +11,7 @@ import {
   ProviderRejectedError,
   ProviderUnavailableError,
 } from '../errors/provider.errors';
+import { BrokerError } from '../errors/broker-error';
 import { extractProviderMessage } from './provider-error-message';
 import { isIdempotentMethod, isRetryableStatus, isTransientNetworkError, parseRetryAfter } from './retry-policy';
 
@@ -120,7 +121,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export class ProviderHttpClient {
   /** How a connection policy reads this client's attempts: thrown network failures and unexpected answers. */
   static readonly attemptFailures: FailureClassifier = {
-    isTransientError: isTransientNetworkError,
+    isTransientError: isNetworkFailure,
     isTransientAnswer: (raw) => (raw as RawResponse).retryable,
     retryAfterMs: (raw) => parseRetryAfter((raw as RawResponse).headers.get('retry-after')),
   };
@@ -205,7 +206,7 @@ export class ProviderHttpClient {
         );
       } catch (error) {
         if (request.signal?.aborted) throw request.signal.reason;
-        if (!isTransientNetworkError(error)) throw error;
+        if (!isNetworkFailure(error)) throw error;
         throw new ProviderUnavailableError(this.provider, `${target} failed: ${this.describeNetworkError(error)}`);
       } finally {
         // A body opened for an attempt the breaker or the limits then refused.
@@ -374,6 +375,15 @@ function isJsonContentType(contentType: string | null): boolean {
 
 function isStreamingBody(body: RequestInit['body'] | undefined): boolean {
   return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
+}
+
+/**
+ * A failure of the connection itself. A body opened per attempt may call the
+ * provider first (Glance asks whether the image still takes data): that
+ * call's own typed error, already retried, is no network failure of this one.
+ */
+function isNetworkFailure(error: unknown): boolean {
+  return !(error instanceof BrokerError) && isTransientNetworkError(error);
 }
 
 /** Ends a stream opened for one attempt; a no-op once it has ended, and for other bodies. */
