@@ -136,7 +136,7 @@ export class ConnectionPolicy {
         })
       : undefined;
     breaker?.onBreak(() => (this.openedAt = Date.now()));
-    // The queue is unbounded: a burst waits its turn, as the shared limit's own wait bounds it.
+    // The queue is unbounded, as the in-process limiter it replaces was: a burst waits its turn.
     const limit = options.maxConcurrentCalls === undefined ? undefined : bulkhead(options.maxConcurrentCalls, Infinity);
     this.guard = wrap(breaker ?? noop, limit ?? noop);
   }
