@@ -12,6 +12,7 @@ import { AdapterRuntimeFactory } from '../src/providers/port/adapter-runtime.fac
 import type { ProviderAdapter } from '../src/providers/port/provider.port';
 import type { ProviderRegistry } from '../src/providers/port/provider-registry.service';
 import { ProviderConnectionStore } from '../src/providers/connections/provider-connection.store';
+import { RedisLeases } from '../src/platform/coordination/redis-leases';
 
 /**
  * The job benchmark's baseline worker: the same sync work as the broker's
@@ -49,7 +50,7 @@ const connection = new IORedis(args.redisUrl, { maxRetriesPerRequest: null });
 const coordination = new IORedis(args.redisUrl, { maxRetriesPerRequest: null });
 const prisma = new PrismaService(config);
 const metrics = new BrokerMetrics();
-const runtimes = new AdapterRuntimeFactory(coordination, config, metrics);
+const runtimes = new AdapterRuntimeFactory(new RedisLeases(coordination), config, metrics);
 const adapters = new Map<string, ProviderAdapter>(
   args.connections.map((c) => [c.name, glanceKind.create(c, runtimes.create(c))]),
 );

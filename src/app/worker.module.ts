@@ -1,7 +1,6 @@
-import { Logger, Module } from '@nestjs/common';
-import type IORedis from 'ioredis';
+import { Module } from '@nestjs/common';
 import { AppConfig } from '../platform/config/app-config';
-import { COORDINATION_REDIS } from '../platform/coordination/coordination.module';
+import { LEASES, type LeaseFactory } from '../platform/coordination/lease';
 import { PrismaService } from '../platform/persistence/prisma.service';
 import { JobConcurrencyGate } from '../jobs/concurrency/job-concurrency-gate';
 import { ProviderJobLimits } from '../jobs/concurrency/provider-job-limits';
@@ -47,16 +46,14 @@ import { ProvidersModule } from '../providers/providers.module';
     JobReconciler,
     {
       provide: JobConcurrencyGate,
-      useFactory: (redis: IORedis, config: AppConfig) =>
-        new JobConcurrencyGate(redis, {
+      useFactory: (leases: LeaseFactory, config: AppConfig) =>
+        new JobConcurrencyGate(leases, {
           keyPrefix: `${config.redisPrefix}:job-slots`,
           globalLimit: config.jobConcurrencyGlobal,
           // A dead worker's slot comes back about when BullMQ hands its job to another worker.
           leaseMs: config.jobLockDurationMs,
-          onRenewFailure: (error) =>
-            new Logger(JobConcurrencyGate.name).warn(`slot lease not renewed: ${error.message}`),
         }),
-      inject: [COORDINATION_REDIS, AppConfig],
+      inject: [LEASES, AppConfig],
     },
     {
       provide: ProviderJobLimits,

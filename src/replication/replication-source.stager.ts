@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type IORedis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../platform/config/app-config';
-import { COORDINATION_REDIS } from '../platform/coordination/coordination.module';
+import { LEASES, type LeaseFactory } from '../platform/coordination/lease';
 import { BrokerMetrics } from '../platform/metrics/broker-metrics';
 import type { Image, Replication } from '../platform/persistence/generated/client';
 import { IntegrityError } from '../platform/errors/provider.errors';
@@ -16,18 +15,8 @@ import { ReplicationStore } from './replication.store';
 
 /** How long a download's lease lasts without renewal: a dead worker's download is taken over after this. */
 const LEASE_MS = 15_000;
-const RENEW_MS = 5_000;
 /** How often a target waiting for another's download looks again. */
 const WAIT_MS = 500;
-
-/** Takes the lease when free, or extends it when this holder already has it. */
-const TAKE_LEASE = `
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
-return 0`;
-const GIVE_BACK_LEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
 
 /**
  * A replication's source, read from its cloud once for all its targets rather
@@ -47,28 +36,24 @@ export class ReplicationSourceStager {
     private readonly store: ReplicationStore,
     private readonly registry: ProviderRegistry,
     @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
-    @Inject(COORDINATION_REDIS) private readonly redis: IORedis,
+    @Inject(LEASES) private readonly leases: LeaseFactory,
     private readonly config: AppConfig,
     private readonly metrics: BrokerMetrics,
   ) {}
 
   async stage(replicationId: string, source: Image, signal: AbortSignal): Promise<SourceInStaging> {
     const leaseKey = `${this.config.redisPrefix}:replication-source:${replicationId}`;
-    const holder = randomUUID();
     for (;;) {
       signal.throwIfAborted();
       const staged = await this.lookUp(replicationId, source);
       if (staged) return staged;
-      if ((await this.redis.eval(TAKE_LEASE, 1, leaseKey, holder, LEASE_MS)) === 1) {
-        const renewal = setInterval(() => {
-          this.redis.eval(TAKE_LEASE, 1, leaseKey, holder, LEASE_MS).catch(() => undefined);
-        }, RENEW_MS);
+      const lease = await this.leases.tryAcquire(leaseKey, { ttlMs: LEASE_MS });
+      if (lease) {
         try {
           // Another target may have finished the download (or found it bad) between the look above and the lease.
           return (await this.lookUp(replicationId, source)) ?? (await this.download(replicationId, source, signal));
         } finally {
-          clearInterval(renewal);
-          await this.redis.eval(GIVE_BACK_LEASE, 1, leaseKey, holder).catch(() => undefined);
+          await lease.release();
         }
       }
       try {

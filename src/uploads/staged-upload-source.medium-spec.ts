@@ -8,6 +8,7 @@ import { PrismaClient } from '../platform/persistence/generated/client';
 import { embeddedStagingConfig, startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
 import { S3StagingStorage } from '../platform/staging/s3-staging.storage';
 import { segmentKey } from '../platform/staging/segmented-layout';
+import { RedisLeases } from '../platform/coordination/redis-leases';
 import { IntakeLiveness } from './intake-liveness';
 import { StagedUploadSource } from './staged-upload-source';
 import { UploadSignals } from './upload-signals';
@@ -57,7 +58,7 @@ describe('a push that reads an upload while it is received (StagedUploadSource)'
     signals = new UploadSignals(redis, subscriber, names.redisPrefix);
     s3 = await startEmbeddedS3();
     staging = new S3StagingStorage(embeddedStagingConfig(s3, SEGMENT));
-    liveness = new IntakeLiveness(redis, names.redisPrefix);
+    liveness = new IntakeLiveness(new RedisLeases(redis), names.redisPrefix);
     await db.providerConnection.create({ data: { name: 'p', kind: 'openstack-glance', source: 'file', settings: {} } });
     imageId = (
       await db.image.create({
@@ -225,7 +226,8 @@ describe('a push that reads an upload while it is received (StagedUploadSource)'
   it("keeps waiting when the intake's mark vanishes for less than its grace (a Redis restart)", async () => {
     const upload = await receiving();
     const next = upload.source.open({ start: 0, end: 10 });
-    await redis.del(`${names.redisPrefix}:upload-intake:${upload.upload.id}`);
+    // The intake's lease as redis-semaphore keeps it (a Mutex's `mutex:` key).
+    await redis.del(`mutex:${names.redisPrefix}:upload-intake:${upload.upload.id}`);
     await scenarioDelay(TIMINGS.intakeGraceMs / 4); // the mark stays away for a quarter of the grace
     releases.push(await liveness.keep(upload.upload.id));
     expect(await stillPending(next, TIMINGS.intakeGraceMs * 1.5)).toBe(true);

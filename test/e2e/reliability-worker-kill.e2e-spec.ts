@@ -193,7 +193,8 @@ describe('reliability: a worker killed halfway through a 256 MiB replication', (
         secret: WRITER_SECRET,
       });
       expect(res.status).toBe(202);
-      const lease = `${api.redisPrefix}:replication-source:${res.body.id}`;
+      // The lease as redis-semaphore keeps it (a Mutex's `mutex:` key).
+      const lease = `mutex:${api.redisPrefix}:replication-source:${res.body.id}`;
       await waitFor(async () => (await redis.exists(lease)) === 1, 30_000, 50);
       worker.signal('SIGKILL');
       await worker.waitForExit();

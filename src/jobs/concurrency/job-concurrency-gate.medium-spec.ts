@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import IORedis from 'ioredis';
 import { quietPeriod, waitFor } from '../../../test/support/wait-for';
+import { RedisLeases } from '../../platform/coordination/redis-leases';
 import { JobConcurrencyGate, type JobConcurrencyGateOptions, type JobSlot } from './job-concurrency-gate';
 
 describe('the job concurrency gate', () => {
@@ -12,12 +13,12 @@ describe('the job concurrency gate', () => {
     const keyPrefix = `ibt-gate-${randomUUID()}`;
     prefixes.push(keyPrefix);
     const all = { keyPrefix, globalLimit: 100, leaseMs: 10_000, ...options };
-    return [new JobConcurrencyGate(redis, all), new JobConcurrencyGate(redis, all)];
+    return [new JobConcurrencyGate(new RedisLeases(redis), all), new JobConcurrencyGate(new RedisLeases(redis), all)];
   }
 
   afterAll(async () => {
     for (const prefix of prefixes) {
-      const keys = await redis.keys(`${prefix}:*`);
+      const keys = await redis.keys(`*${prefix}:*`);
       if (keys.length > 0) await redis.del(...keys);
     }
     redis.disconnect();
@@ -74,7 +75,7 @@ describe('the job concurrency gate', () => {
     // A process that dies renews nothing: its own connection to Redis goes away with it.
     const dyingRedis = new IORedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 0 });
     dyingRedis.on('error', () => undefined);
-    const dying = new JobConcurrencyGate(dyingRedis, {
+    const dying = new JobConcurrencyGate(new RedisLeases(dyingRedis), {
       keyPrefix: prefixes[prefixes.length - 1],
       globalLimit: 100,
       leaseMs: 600,

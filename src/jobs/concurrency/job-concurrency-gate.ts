@@ -1,35 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type IORedis from 'ioredis';
-
-/**
- * Takes a slot in every key (global first, then the provider's) or in none.
- * Each key is a sorted set of lease tokens scored by expiry on Redis's clock,
- * so a slot held by a worker that died comes back when its lease runs out.
- * KEYS: the sets; ARGV: lease ms, token, then one limit per key.
- */
-const ACQUIRE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local lease = tonumber(ARGV[1])
-for i, key in ipairs(KEYS) do
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-  if redis.call('ZCARD', key) >= tonumber(ARGV[i + 2]) then return 0 end
-end
-for _, key in ipairs(KEYS) do
-  redis.call('ZADD', key, now + lease, ARGV[2])
-  redis.call('PEXPIRE', key, lease)
-end
-return 1`;
-
-/** Pushes the lease of a held slot forward. KEYS: the sets; ARGV: lease ms, token. */
-const RENEW = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-for _, key in ipairs(KEYS) do
-  redis.call('ZADD', key, now + tonumber(ARGV[1]), ARGV[2])
-  redis.call('PEXPIRE', key, tonumber(ARGV[1]))
-end
-return 1`;
+import type { Lease, LeaseFactory } from '../../platform/coordination/lease';
 
 export interface JobConcurrencyGateOptions {
   /** Prefix of the gate's keys, e.g. `${REDIS_PREFIX}:job-slots`. */
@@ -38,7 +7,6 @@ export interface JobConcurrencyGateOptions {
   globalLimit: number;
   /** How long a slot outlives its holder's last renewal; renewed every third of it. */
   leaseMs: number;
-  onRenewFailure?: (error: Error) => void;
 }
 
 /** The provider a job works on, and how many of its jobs may run at once. */
@@ -47,70 +15,50 @@ export interface ProviderLimit {
   limit: number;
 }
 
-/** A held slot: keeps its lease alive until released. */
+/** A held slot: keeps its leases alive until released. */
 export interface JobSlot {
   release(): Promise<void>;
 }
 
 /**
  * How many jobs run at once across every worker process: a global limit and
- * one per provider connection, held in Redis (the same lease idea as the
- * provider call limiter in src/http/redis-concurrency-limiter.ts, but taken
- * atomically over two limits and never waited for: a worker that finds no
- * slot gives its queue slot back instead of spinning).
+ * one per provider connection, each a lease of that many holders (the same
+ * leases as the provider call limit), renewed while the job runs, so a
+ * worker that dies gives its slot back when its lease lapses. Never waited
+ * for: a worker that finds no slot gives its queue slot back instead of spinning.
  */
 export class JobConcurrencyGate {
   constructor(
-    private readonly redis: IORedis,
+    private readonly leases: LeaseFactory,
     private readonly options: JobConcurrencyGateOptions,
   ) {}
 
   /** A slot under both limits, or null when either is reached. */
   async tryAcquire(provider: ProviderLimit | null): Promise<JobSlot | null> {
-    const keys = [`${this.options.keyPrefix}:global`];
-    const limits = [this.options.globalLimit];
-    if (provider) {
-      keys.push(`${this.options.keyPrefix}:provider:${provider.name}`);
-      limits.push(provider.limit);
+    const ttlMs = this.options.leaseMs;
+    // Global first: a job refused by the global limit takes no slot of its provider's.
+    const global = await this.leases.tryAcquire(`${this.options.keyPrefix}:global`, {
+      limit: this.options.globalLimit,
+      ttlMs,
+    });
+    if (!global) return null;
+    if (!provider) return leasedSlot([global]);
+    let own: Lease | null;
+    try {
+      own = await this.leases.tryAcquire(`${this.options.keyPrefix}:provider:${provider.name}`, {
+        limit: provider.limit,
+        ttlMs,
+      });
+    } catch (error) {
+      await global.release();
+      throw error;
     }
-    const token = randomUUID();
-    const granted = await this.redis.eval(ACQUIRE, keys.length, ...keys, this.options.leaseMs, token, ...limits);
-    if (granted !== 1) return null;
-    return new LeasedSlot(this.redis, keys, token, this.options);
+    if (own) return leasedSlot([global, own]);
+    await global.release();
+    return null;
   }
 }
 
-class LeasedSlot implements JobSlot {
-  private readonly timer: NodeJS.Timeout;
-  private released = false;
-
-  constructor(
-    private readonly redis: IORedis,
-    private readonly keys: string[],
-    private readonly token: string,
-    private readonly options: JobConcurrencyGateOptions,
-  ) {
-    // A transfer may run for hours; the lease only has to outlive one missed renewal.
-    this.timer = setInterval(() => void this.renew(), Math.max(100, Math.floor(options.leaseMs / 3)));
-    this.timer.unref();
-  }
-
-  async release(): Promise<void> {
-    if (this.released) return;
-    this.released = true;
-    clearInterval(this.timer);
-    const release = this.redis.multi();
-    for (const key of this.keys) release.zrem(key, this.token);
-    // When Redis is away the lease expires on its own.
-    await release.exec().catch(() => undefined);
-  }
-
-  private async renew(): Promise<void> {
-    if (this.released) return;
-    try {
-      await this.redis.eval(RENEW, this.keys.length, ...this.keys, this.options.leaseMs, this.token);
-    } catch (error) {
-      this.options.onRenewFailure?.(error as Error);
-    }
-  }
+function leasedSlot(leases: Lease[]): JobSlot {
+  return { release: async () => void (await Promise.all(leases.map((lease) => lease.release()))) };
 }

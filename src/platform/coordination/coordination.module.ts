@@ -1,10 +1,12 @@
 import { Global, Inject, Injectable, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
 import type IORedis from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { LEASES } from './lease';
 import { createRedisConnection } from './redis-connection';
+import { RedisLeases } from './redis-leases';
 import { SharedVersion } from './shared-version';
 
-/** The Redis connection for the broker's own coordination keys (versions, call limits). */
+/** The Redis connection for the broker's own coordination keys (versions, leases). */
 export const COORDINATION_REDIS = Symbol('COORDINATION_REDIS');
 
 /** Pub/sub needs a connection of its own: API replicas watch versions and cancels on it, workers an upload's intake. */
@@ -57,10 +59,18 @@ class CoordinationRedisCloser implements OnModuleDestroy {
       useFactory: (config: AppConfig) => createRedisConnection(config, 'worker'),
       inject: [AppConfig],
     },
+    {
+      provide: LEASES,
+      useFactory: (redis: IORedis) =>
+        new RedisLeases(redis, (key, error) =>
+          new Logger(RedisLeases.name).warn(`lease ${key} not renewed: ${error.message}`),
+        ),
+      inject: [COORDINATION_REDIS],
+    },
     CatalogueVersion,
     ProviderConnectionsVersion,
     CoordinationRedisCloser,
   ],
-  exports: [COORDINATION_REDIS, COORDINATION_SUBSCRIBER, CatalogueVersion, ProviderConnectionsVersion],
+  exports: [COORDINATION_REDIS, COORDINATION_SUBSCRIBER, LEASES, CatalogueVersion, ProviderConnectionsVersion],
 })
 export class CoordinationModule {}

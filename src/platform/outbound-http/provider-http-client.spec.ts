@@ -6,7 +6,13 @@ import {
   ProviderUnavailableError,
 } from '../errors/provider.errors';
 import { extractProviderMessage } from './provider-error-message';
-import { type AuthHeaderSource, ProviderHttpClient, type ProviderHttpClientOptions } from './provider-http-client';
+import { Readable } from 'node:stream';
+import {
+  type AuthHeaderSource,
+  ProviderHttpClient,
+  type ProviderHttpClientOptions,
+  type RequestBody,
+} from './provider-http-client';
 import { dropConnection, neverAnswer, replyJson, replyText, ScriptedHttpServer } from './testing/scripted-http-server';
 
 describe('ProviderHttpClient', () => {
@@ -343,6 +349,36 @@ describe('ProviderHttpClient', () => {
       expect(error).toBeInstanceOf(ProviderUnavailableError);
       expect(server.requests).toHaveLength(1);
       expect(server.requests[0].body).toBe('image-bytes');
+    });
+
+    it('retries a body opened afresh for each attempt, and ends each one', async () => {
+      server.reply(replyJson(503, {}), replyJson(200, {}));
+      const opened: Array<{ retryNumber: number; body: Readable }> = [];
+      const openBody = async (retryNumber: number) => {
+        const body = Readable.from([Buffer.from(`try-${retryNumber}`)]);
+        opened.push({ retryNumber, body });
+        return body as unknown as RequestBody;
+      };
+
+      const response = await client().request({ method: 'PUT', path: '/v2/images/1/file', openBody });
+
+      expect(response.status).toBe(200);
+      expect(server.requests.map((r) => r.body)).toEqual(['try-0', 'try-1']);
+      expect(opened.map((o) => o.retryNumber)).toEqual([0, 1]);
+      expect(opened.every((o) => o.body.destroyed)).toBe(true);
+    });
+
+    it('lets a typed error from opening a body through as it is, whatever its message says', async () => {
+      const refused = new ProviderUnavailableError('test-cloud', 'GET /v2/images/1 failed: fetch failed');
+      const openBody = jest.fn(async () => {
+        throw refused;
+      });
+
+      const error = await failureOf(client().request({ method: 'PUT', path: '/v2/images/1/file', openBody }));
+
+      expect(error).toBe(refused);
+      expect(openBody).toHaveBeenCalledTimes(1);
+      expect(server.requests).toHaveLength(0);
     });
   });
 });

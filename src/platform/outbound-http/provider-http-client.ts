@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
-import { setTimeout as sleepFor } from 'node:timers/promises';
-import type { CircuitBreaker } from './circuit-breaker';
+import { type BreakerSettings, ConnectionPolicy, type FailureClassifier } from './connection-policy';
 import type { ConcurrencyLimiter } from './concurrency-limiter';
 import type { ProviderCallObserver } from './provider-call-observer';
 import { sendStreamedBody } from './streamed-upload';
@@ -12,14 +11,9 @@ import {
   ProviderRejectedError,
   ProviderUnavailableError,
 } from '../errors/provider.errors';
+import { BrokerError } from '../errors/broker-error';
 import { extractProviderMessage } from './provider-error-message';
-import {
-  isIdempotentMethod,
-  isRetryableStatus,
-  isTransientNetworkError,
-  parseRetryAfter,
-  retryDelay,
-} from './retry-policy';
+import { isIdempotentMethod, isRetryableStatus, isTransientNetworkError, parseRetryAfter } from './retry-policy';
 
 /**
  * Where the client gets its auth headers from. After a 401 the client calls
@@ -37,19 +31,21 @@ export interface ProviderHttpClientOptions {
   baseUrl: string;
   /** Per attempt, including reading the body. */
   timeoutMs?: number;
-  /** Retries after the first attempt. */
+  /** The connection's policy (retries, breaker, limits); built from the tuning below when absent. */
+  policy?: ConnectionPolicy;
+  /** Retries after the first attempt (for the policy built here). */
   maxRetries?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
-  authenticate?: AuthHeaderSource;
-  /** Injected by tests to record or skip backoff waits. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Fails calls at once while the provider is judged down (one breaker per connection). */
-  breaker?: CircuitBreaker;
-  /** Bounds the calls in flight to the provider (shared by every replica when Redis-backed). */
-  limiter?: ConcurrencyLimiter;
   /** Injected by tests to pin the jitter; a value in [0, 1). */
   random?: () => number;
+  /** Injected by tests to record or skip backoff waits (for the policy built here). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Fails calls at once while the provider is judged down (for the policy built here). */
+  breaker?: BreakerSettings;
+  /** Bounds the calls in flight to the provider, shared by every replica (for the policy built here). */
+  limiter?: ConcurrencyLimiter;
+  authenticate?: AuthHeaderSource;
   /** Told of every attempt, for metrics. */
   observer?: ProviderCallObserver;
 }
@@ -69,6 +65,12 @@ export interface ProviderRequest {
   json?: unknown;
   /** Raw body; a stream is sent once and never retried. */
   body?: RequestBody;
+  /**
+   * A streamed body opened afresh for each attempt (a ranged read of a staged
+   * file), so unlike `body` the request may be retried. `retryNumber` is 0 for
+   * the first attempt. The client ends each stream after its attempt.
+   */
+  openBody?: (retryNumber: number) => Promise<RequestBody>;
   /** Statuses that are answers rather than errors, besides any 2xx (e.g. [404] for a lookup). */
   expectedStatus?: readonly number[];
   /** Allow retrying POST/PATCH, for calls the caller knows are safe to repeat (e.g. token requests). */
@@ -103,42 +105,54 @@ interface RawResponse {
   text: string;
   /** Set in stream mode when the status was expected: the unread body. */
   stream?: Readable;
+  /** An unexpected status worth another attempt (429, most 5xx). */
+  retryable: boolean;
 }
 
-const DEFAULTS = { timeoutMs: 30_000, maxRetries: 4, baseDelayMs: 200, maxDelayMs: 10_000 } as const;
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * The one outbound HTTP path of every provider adapter: timeouts, retries with
- * jittered backoff, re-authentication after a 401, and the mapping of failures
- * onto the port's typed errors. Nothing here logs; error messages carry the
- * method, path and the provider's own reason, never headers or credentials.
+ * The one outbound HTTP path of every provider adapter: timeouts, the
+ * connection's policy (retries, breaker, limits), re-authentication after a
+ * 401, and the mapping of failures onto the port's typed errors. Nothing here
+ * logs; error messages carry the method, path and the provider's own reason,
+ * never headers or credentials.
  */
 export class ProviderHttpClient {
+  /** How a connection policy reads this client's attempts: thrown network failures and unexpected answers. */
+  static readonly attemptFailures: FailureClassifier = {
+    isTransientError: isNetworkFailure,
+    isTransientAnswer: (raw) => (raw as RawResponse).retryable,
+    retryAfterMs: (raw) => parseRetryAfter((raw as RawResponse).headers.get('retry-after')),
+  };
+
   private readonly provider: string;
   private readonly baseUrl: URL;
   private readonly timeoutMs: number;
-  private readonly maxRetries: number;
-  private readonly backoff: { baseDelayMs: number; maxDelayMs: number; random: () => number };
+  private readonly policy: ConnectionPolicy;
   private readonly auth: AuthHeaderSource | undefined;
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  private readonly breaker: CircuitBreaker | undefined;
-  private readonly limiter: ConcurrencyLimiter | undefined;
   private readonly observer: ProviderCallObserver | undefined;
 
   constructor(options: ProviderHttpClientOptions) {
     this.provider = options.provider;
     this.baseUrl = new URL(options.baseUrl);
-    this.timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
-    this.maxRetries = options.maxRetries ?? DEFAULTS.maxRetries;
-    this.backoff = {
-      baseDelayMs: options.baseDelayMs ?? DEFAULTS.baseDelayMs,
-      maxDelayMs: options.maxDelayMs ?? DEFAULTS.maxDelayMs,
-      random: options.random ?? Math.random,
-    };
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.policy =
+      options.policy ??
+      new ConnectionPolicy(
+        {
+          provider: options.provider,
+          maxRetries: options.maxRetries,
+          baseDelayMs: options.baseDelayMs,
+          maxDelayMs: options.maxDelayMs,
+          random: options.random,
+          sleep: options.sleep,
+          breaker: options.breaker,
+          sharedLimiter: options.limiter,
+        },
+        ProviderHttpClient.attemptFailures,
+      );
     this.auth = options.authenticate;
-    this.sleep = options.sleep ?? ((ms, signal) => sleepFor(ms, undefined, { signal }));
-    this.breaker = options.breaker;
-    this.limiter = options.limiter;
     this.observer = options.observer;
   }
 
@@ -161,69 +175,61 @@ export class ProviderHttpClient {
     const url = this.resolveUrl(request.path, request.query);
     // Path only: queries hold markers and filters that bloat messages and are where secrets would hide.
     const target = `${request.method} ${url.pathname}`;
-    const replayable = !isStreamingBody(request.body);
+    const replayable = request.openBody !== undefined || !isStreamingBody(request.body);
     const mayRetry = replayable && (request.retryNonIdempotent === true || isIdempotentMethod(request.method));
     // Credentials go only to the connection's own origin, never to an absolute URL elsewhere.
     const auth = url.origin === this.baseUrl.origin ? this.auth : undefined;
-    let retries = 0;
-    let reauthenticated = false;
 
-    for (;;) {
+    for (let reauthenticated = false; ; reauthenticated = true) {
       request.signal?.throwIfAborted();
       const authHeaders = auth ? await auth.headers() : {};
       let raw: RawResponse;
+      let opened: RequestBody | undefined;
+      const openBody = request.openBody;
       try {
-        raw = await this.guardedAttempt(request, url, authHeaders, target, stream);
+        raw = await this.policy.execute(
+          async () => {
+            const body = openBody ? opened : request.body;
+            try {
+              return await this.observedAttempt(request, url, authHeaders, stream, body);
+            } finally {
+              // Opened for this attempt only: a failed send may leave its source open (a staging connection).
+              if (openBody) endBody(body);
+            }
+          },
+          {
+            replayable: mayRetry,
+            target,
+            signal: request.signal,
+            beforeAttempt: openBody && (async (retryNumber) => void (opened = await openBody(retryNumber))),
+          },
+        );
       } catch (error) {
         if (request.signal?.aborted) throw request.signal.reason;
-        if (!isTransientNetworkError(error)) throw error;
-        if (mayRetry && retries < this.maxRetries) {
-          await this.pause(retryDelay(retries++, null, this.backoff), request.signal);
-          continue;
-        }
+        if (!isNetworkFailure(error)) throw error;
         throw new ProviderUnavailableError(this.provider, `${target} failed: ${this.describeNetworkError(error)}`);
+      } finally {
+        // A body opened for an attempt the breaker or the limits then refused.
+        endBody(opened);
       }
 
       if (isExpected(raw.status, request.expectedStatus)) return raw;
       if (raw.status === 401 && auth && replayable && !reauthenticated) {
-        reauthenticated = true;
         auth.invalidate();
-        continue;
-      }
-      if (isRetryableStatus(raw.status) && mayRetry && retries < this.maxRetries) {
-        const retryAfter = parseRetryAfter(raw.headers.get('retry-after'));
-        await this.pause(retryDelay(retries++, retryAfter, this.backoff), request.signal);
         continue;
       }
       throw this.statusError(raw, target, Object.values(authHeaders));
     }
   }
 
-  /** One attempt under the breaker and the concurrency limit, its outcome recorded. */
-  private async guardedAttempt(
+  /** One attempt, its outcome told to the observer. */
+  private async observedAttempt(
     request: ProviderRequest,
     url: URL,
     authHeaders: Record<string, string>,
-    target: string,
     stream: boolean,
+    body: RequestBody | undefined,
   ): Promise<RawResponse> {
-    const refusal = this.breaker?.refusalMs() ?? 0;
-    if (refusal > 0) {
-      throw new ProviderUnavailableError(
-        this.provider,
-        `${target} not sent: ${this.provider} failed most recent calls (circuit open); next trial in ${Math.ceil(refusal / 1000)} s`,
-      );
-    }
-    let release: (() => void) | undefined;
-    if (this.limiter) {
-      try {
-        release = await this.limiter.acquire(request.signal);
-      } catch (error) {
-        if (request.signal?.aborted) throw request.signal.reason;
-        throw new ProviderUnavailableError(this.provider, `${target} not sent: ${(error as Error).message}`);
-      }
-    }
-    this.breaker?.begin();
     const started = performance.now();
     const observe = (status: number | undefined, error: string | undefined) =>
       this.observer?.observeProviderCall({
@@ -235,18 +241,12 @@ export class ProviderHttpClient {
         durationMs: performance.now() - started,
       });
     try {
-      const raw = await this.attempt(request, url, authHeaders, stream);
-      this.breaker?.record(!isRetryableStatus(raw.status));
+      const raw = await this.attempt(request, url, authHeaders, stream, body);
       observe(raw.status, isExpected(raw.status, request.expectedStatus) ? undefined : `http_${raw.status}`);
       return raw;
     } catch (error) {
-      if (!request.signal?.aborted) {
-        this.breaker?.record(!isTransientNetworkError(error));
-        observe(undefined, error instanceof TimeoutError ? 'timeout' : 'network');
-      }
+      if (!request.signal?.aborted) observe(undefined, error instanceof TimeoutError ? 'timeout' : 'network');
       throw error;
-    } finally {
-      release?.();
     }
   }
 
@@ -255,9 +255,10 @@ export class ProviderHttpClient {
     url: URL,
     authHeaders: Record<string, string>,
     stream: boolean,
+    requestBody: RequestBody | undefined,
   ): Promise<RawResponse> {
     const headers = new Headers({ accept: 'application/json' });
-    let body = request.body;
+    let body = requestBody;
     if (request.json !== undefined) {
       headers.set('content-type', 'application/json');
       body = JSON.stringify(request.json);
@@ -271,34 +272,30 @@ export class ProviderHttpClient {
       timeoutMs === null ? undefined : setTimeout(() => timeout.abort(new TimeoutError(timeoutMs)), timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
     const init: RequestInit = { method: request.method, headers, body, signal };
+    const answer = (meta: Omit<RawResponse, 'retryable' | 'text'>, text: string, rest: Partial<RawResponse> = {}) => ({
+      ...meta,
+      text,
+      ...rest,
+      retryable: !isExpected(meta.status, request.expectedStatus) && isRetryableStatus(meta.status),
+    });
 
     try {
       if (isStreamingBody(body)) {
-        return await sendStreamedBody(url, request.method, headers, body as AsyncIterable<Uint8Array>, signal);
+        const sent = await sendStreamedBody(url, request.method, headers, body as AsyncIterable<Uint8Array>, signal);
+        return answer(sent, sent.text);
       }
       const response = await fetch(url, init);
       const meta = { status: response.status, statusText: response.statusText, headers: response.headers };
       if (stream && isExpected(response.status, request.expectedStatus) && response.body) {
         clearTimeout(timer);
-        return {
-          ...meta,
-          text: '',
+        return answer(meta, '', {
           stream: Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
-        };
+        });
       }
       // Read inside the same timeout so a provider that stalls mid-body also times out.
-      return { ...meta, text: await response.text() };
+      return answer(meta, await response.text());
     } finally {
       clearTimeout(timer);
-    }
-  }
-
-  private async pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    try {
-      await this.sleep(ms, signal);
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      throw error;
     }
   }
 
@@ -378,6 +375,20 @@ function isJsonContentType(contentType: string | null): boolean {
 
 function isStreamingBody(body: RequestInit['body'] | undefined): boolean {
   return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
+}
+
+/**
+ * A failure of the connection itself. A body opened per attempt may call the
+ * provider first (Glance asks whether the image still takes data): that
+ * call's own typed error, already retried, is no network failure of this one.
+ */
+function isNetworkFailure(error: unknown): boolean {
+  return !(error instanceof BrokerError) && isTransientNetworkError(error);
+}
+
+/** Ends a stream opened for one attempt; a no-op once it has ended, and for other bodies. */
+function endBody(body: RequestBody | undefined): void {
+  (body as { destroy?: () => void } | undefined)?.destroy?.();
 }
 
 /** Error bodies are often JSON whatever their content-type says. */

@@ -1,27 +1,5 @@
-import {
-  backoffDelay,
-  isIdempotentMethod,
-  isRetryableStatus,
-  isTransientNetworkError,
-  parseRetryAfter,
-  retryDelay,
-} from './retry-policy';
+import { isIdempotentMethod, isRetryableStatus, isTransientNetworkError, parseRetryAfter } from './retry-policy';
 import { dropConnection, neverAnswer, ScriptedHttpServer } from './testing/scripted-http-server';
-
-const backoff = (random: number) => ({ baseDelayMs: 200, maxDelayMs: 10_000, random: () => random });
-
-describe('backoffDelay', () => {
-  it('doubles the ceiling with each retry and draws uniformly below it (full jitter)', () => {
-    expect([0, 1, 2, 3].map((retry) => backoffDelay(retry, backoff(0.5)))).toEqual([100, 200, 400, 800]);
-    expect(backoffDelay(3, backoff(0))).toBe(0);
-    expect(backoffDelay(3, backoff(0.999))).toBe(1598);
-  });
-
-  it('never exceeds maxDelayMs however many retries have happened', () => {
-    expect(backoffDelay(10, backoff(0.999))).toBe(9990);
-    expect(backoffDelay(60, backoff(0.999))).toBe(9990);
-  });
-});
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2025-10-22T08:40:44Z');
@@ -45,20 +23,6 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('', now)).toBeNull();
     expect(parseRetryAfter('soon', now)).toBeNull();
     expect(parseRetryAfter('-5', now)).toBeNull();
-  });
-});
-
-describe('retryDelay', () => {
-  it("prefers the provider's Retry-After over our backoff", () => {
-    expect(retryDelay(0, 2500, backoff(0.5))).toBe(2500);
-  });
-
-  it('caps a Retry-After longer than three times maxDelayMs', () => {
-    expect(retryDelay(0, 3_600_000, backoff(0.5))).toBe(30_000);
-  });
-
-  it('falls back to jittered backoff without Retry-After', () => {
-    expect(retryDelay(2, null, backoff(0.5))).toBe(400);
   });
 });
 

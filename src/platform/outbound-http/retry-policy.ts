@@ -1,24 +1,8 @@
 /**
- * When and how long to wait before trying a provider call again. Pure functions,
- * so the timing rules can be tested without a clock or a network.
+ * What the connection policy (connection-policy.ts) treats as transient, and
+ * how long a provider asks it to wait. Pure functions, so the rules can be
+ * tested without a clock or a network.
  */
-
-export interface BackoffOptions {
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A value in [0, 1); Math.random unless a test pins it. */
-  random: () => number;
-}
-
-/**
- * Capped exponential backoff with full jitter: a uniform draw from
- * [0, min(maxDelay, base * 2^retryIndex)). Full jitter spreads the retries of
- * many workers hitting the same struggling provider instead of synchronising them.
- */
-export function backoffDelay(retryIndex: number, options: BackoffOptions): number {
-  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** retryIndex);
-  return Math.floor(options.random() * ceiling);
-}
 
 /**
  * Milliseconds a `Retry-After` header asks us to wait (RFC 9110 §10.2.3: delta
@@ -34,16 +18,6 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return null;
   return Math.max(0, at - now);
-}
-
-/**
- * The wait before retry number `retryIndex` (0-based). The provider's own
- * Retry-After wins over our backoff, but is capped at three times maxDelayMs so a
- * provider asking for an hour cannot park a worker for an hour.
- */
-export function retryDelay(retryIndex: number, retryAfterMs: number | null, options: BackoffOptions): number {
-  if (retryAfterMs !== null) return Math.min(retryAfterMs, options.maxDelayMs * 3);
-  return backoffDelay(retryIndex, options);
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);

@@ -1,12 +1,15 @@
 import type { ProviderConnectionConfig } from '../connections/provider-connection.types';
-import type { CircuitBreaker } from '../../platform/outbound-http/circuit-breaker';
+import type { BreakerSettings } from '../../platform/outbound-http/connection-policy';
 import type { ConcurrencyLimiter } from '../../platform/outbound-http/concurrency-limiter';
 import type { ProviderCallObserver } from '../../platform/outbound-http/provider-call-observer';
 import type { ProviderAdapter } from './provider.port';
 
-/** What the broker hands every adapter's HTTP client for one connection. */
+/** What the broker hands every adapter for its connection's policy and HTTP client. */
 export interface AdapterRuntime {
-  breaker: CircuitBreaker;
+  breaker: BreakerSettings;
+  /** Calls in flight from this process (the policy's bulkhead). */
+  maxConcurrentCalls: number;
+  /** Calls in flight from every replica. */
   limiter: ConcurrencyLimiter;
   observer: ProviderCallObserver;
 }

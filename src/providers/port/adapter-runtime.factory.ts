@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type IORedis from 'ioredis';
 import { AppConfig } from '../../platform/config/app-config';
 import type { ProviderConnectionConfig } from '../connections/provider-connection.types';
-import { COORDINATION_REDIS } from '../../platform/coordination/coordination.module';
-import { CircuitBreaker } from '../../platform/outbound-http/circuit-breaker';
-import { RedisConcurrencyLimiter } from '../../platform/outbound-http/redis-concurrency-limiter';
+import { LEASES, type LeaseFactory } from '../../platform/coordination/lease';
+import { DEFAULT_BREAKER } from '../../platform/outbound-http/connection-policy';
+import { leasedCallLimiter } from '../../platform/outbound-http/concurrency-limiter';
 import { BrokerMetrics } from '../../platform/metrics/broker-metrics';
 import type { AdapterRuntime } from './adapter-factory';
 
@@ -13,26 +12,28 @@ export const DEFAULT_MAX_CONCURRENT_CALLS = 8;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * The resilience every connection gets: a circuit breaker (per process), a
- * concurrency limit held in Redis, so the limit is the same however many
- * replicas call the provider, and the metrics of every call.
+ * The resilience settings every connection's policy gets: a circuit breaker
+ * (per process), a concurrency limit held in Redis, so the limit is the same
+ * however many replicas call the provider, and the metrics of every call.
  */
 @Injectable()
 export class AdapterRuntimeFactory {
   constructor(
-    @Inject(COORDINATION_REDIS) private readonly redis: IORedis,
+    @Inject(LEASES) private readonly leases: LeaseFactory,
     private readonly config: AppConfig,
     private readonly metrics: BrokerMetrics,
   ) {}
 
   create(connection: ProviderConnectionConfig): AdapterRuntime {
     const timeoutMs = connection.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxConcurrentCalls = connection.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
     return {
-      breaker: new CircuitBreaker(),
+      breaker: DEFAULT_BREAKER,
+      maxConcurrentCalls,
       observer: this.metrics,
-      limiter: new RedisConcurrencyLimiter(this.redis, {
+      limiter: leasedCallLimiter(this.leases, {
         key: `${this.config.redisPrefix}:provider-calls:${connection.name}`,
-        limit: connection.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS,
+        limit: maxConcurrentCalls,
         leaseMs: timeoutMs + 5_000,
         maxWaitMs: Math.max(60_000, timeoutMs * 2),
       }),

@@ -1,7 +1,5 @@
-import type { Readable } from 'node:stream';
 import type { ProviderHttpClient, RequestBody } from '../../../platform/outbound-http/provider-http-client';
-import { retryDelay } from '../../../platform/outbound-http/retry-policy';
-import { ProviderAuthError, ProviderError, ProviderProtocolError } from '../../../platform/errors/provider.errors';
+import { ProviderAuthError, ProviderProtocolError } from '../../../platform/errors/provider.errors';
 import type { ImageBytesSource, UploadContext } from '../../port/provider-writes';
 import {
   type FptPartLayout,
@@ -13,7 +11,10 @@ import {
 
 export interface FptPartUploaderOptions {
   provider: string;
-  /** A client without the connection's auth, breaker or concurrency limit: parts go to FPT's S3, not its API. */
+  /**
+   * A client without the connection's auth, breaker or concurrency limit (parts go to FPT's S3, not its API),
+   * whose policy retries a part on transient failures (timeouts, 5xx, dropped connections).
+   */
   http: ProviderHttpClient;
   layout: FptPartLayout;
   batch: FptPresignedBatch;
@@ -26,13 +27,9 @@ export interface FptPartUploaderOptions {
   /** Parts already done (number → ETag); the uploader adds each part as it is recorded. */
   done: Map<number, string>;
   concurrency: number;
-  /** Tries per part on transient failures (timeouts, 5xx, dropped connections). */
-  attempts: number;
   /** Per part PUT; null leaves it to the job's signal. */
   partTimeoutMs: (partBytes: number) => number | null;
   now: () => number;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  random: () => number;
 }
 
 /** FPT answered a different multipart upload mid-run: recorded parts must be reconciled again. */
@@ -47,7 +44,6 @@ export class FptUploadReplacedError extends Error {
 const EXPIRY_MARGIN_MS = 60_000;
 /** Fresh URLs asked for per part after S3 refused one with 403 (expired, or signed with rotated keys). */
 const MAX_REFRESHES_PER_PART = 2;
-const BACKOFF = { baseDelayMs: 500, maxDelayMs: 15_000 };
 
 /**
  * Sends the parts not yet done to their presigned URLs, a few at a time, each
@@ -108,67 +104,42 @@ export class FptPartUploader {
     context.progress(this.doneBytes());
   }
 
+  /** Sends one part; a refused URL is presigned again, a transient failure is retried by the client's policy. */
   private async sendPart(partNumber: number, range: { start: number; end: number; size: number }): Promise<string> {
     const { signal } = this.o.context;
-    let transientFailures = 0;
-    let refreshes = 0;
-    for (;;) {
+    for (let refreshes = 0; ; refreshes++) {
       signal.throwIfAborted();
       const { url, generation } = await this.urls.urlFor(partNumber);
       try {
         return await this.putOnce(partNumber, url, range);
       } catch (error) {
-        if (signal.aborted) throw error;
-        if (isRefusedUrl(error) && refreshes < MAX_REFRESHES_PER_PART) {
-          refreshes++;
-          await this.urls.refresh(generation);
-          continue;
-        }
-        if (error instanceof ProviderError && error.transient && ++transientFailures < this.o.attempts) {
-          await this.pause(retryDelay(transientFailures - 1, null, { ...BACKOFF, random: this.o.random }));
-          continue;
-        }
-        throw error;
+        if (signal.aborted || !isRefusedUrl(error) || refreshes >= MAX_REFRESHES_PER_PART) throw error;
+        await this.urls.refresh(generation);
       }
-    }
-  }
-
-  /** Backoff that ends with the job's own abort reason, as the HTTP client's does. */
-  private async pause(ms: number): Promise<void> {
-    const { signal } = this.o.context;
-    try {
-      await this.o.sleep(ms, signal);
-    } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      throw error;
     }
   }
 
   private async putOnce(partNumber: number, url: string, range: { start: number; end: number; size: number }) {
     const { signal } = this.o.context;
-    const body: Readable = await this.o.source.open({ start: range.start, end: range.end }, signal);
-    try {
-      const response = await this.o.http.request({
-        method: 'PUT',
-        path: url,
-        body: body as unknown as RequestBody,
-        headers: { 'content-length': String(range.size) },
-        timeoutMs: this.o.partTimeoutMs(range.size),
-        signal,
-      });
-      const etag = response.headers.get('etag');
-      if (!etag) {
-        throw new ProviderProtocolError(
-          this.o.provider,
-          `Provider '${this.o.provider}': the presigned PUT of part ${partNumber} answered ${response.status} without an ETag`,
-          response.status,
-        );
-      }
-      return etag;
-    } finally {
-      // A failed PUT may leave the ranged read open (a staging connection); a sent one is already ended.
-      body.destroy();
+    const response = await this.o.http.request({
+      method: 'PUT',
+      path: url,
+      // A fresh ranged stream per attempt; the client ends it after the attempt (a staging connection).
+      openBody: async () =>
+        (await this.o.source.open({ start: range.start, end: range.end }, signal)) as unknown as RequestBody,
+      headers: { 'content-length': String(range.size) },
+      timeoutMs: this.o.partTimeoutMs(range.size),
+      signal,
+    });
+    const etag = response.headers.get('etag');
+    if (!etag) {
+      throw new ProviderProtocolError(
+        this.o.provider,
+        `Provider '${this.o.provider}': the presigned PUT of part ${partNumber} answered ${response.status} without an ETag`,
+        response.status,
+      );
     }
+    return etag;
   }
 
   private doneBytes(): number {

@@ -1,4 +1,3 @@
-import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { FptConnection } from '../../connections/provider-connection.types';
 import { extractProviderMessage } from '../../../platform/outbound-http/provider-error-message';
 import { ProviderHttpClient } from '../../../platform/outbound-http/provider-http-client';
@@ -63,6 +62,8 @@ const PART_TIMEOUT_BASE_MS = 60_000;
 const PART_MIN_BYTES_PER_SECOND = 256 * 1024;
 /** Complete assembles and hashes the whole object: a minute plus 32 MiB/s of it. */
 const COMPLETE_MIN_BYTES_PER_SECOND = 32 * 1024 * 1024;
+/** Waits between the attempts of a part: S3 throttles slow down for longer than FPT's API does. */
+const PART_BACKOFF = { baseDelayMs: 500, maxDelayMs: 15_000 };
 /** Rounds of "FPT handed out another multipart upload, reconcile and go on" before giving up. */
 const MAX_UPLOAD_ROUNDS = 3;
 
@@ -85,14 +86,16 @@ export class FptAdapter implements ProviderAdapter {
   readonly regions: readonly string[];
 
   private readonly http: ProviderHttpClient;
-  /** Presigned part PUTs: no bearer token, breaker or concurrency lease of FPT's API (the URLs are S3's). */
+  /**
+   * Presigned part PUTs, under a policy of their own: the URLs are FPT's S3,
+   * not its API, so neither the API's bearer token nor its breaker or call
+   * limit apply, and a part holds its connection for minutes.
+   */
   private readonly partHttp: ProviderHttpClient;
   private readonly translator = new FptImageTranslator();
   private readonly region: string;
   private readonly vpcPath: string;
   private readonly upload: Required<Omit<FptUploadTuning, 'partTimeoutMs'>> & { partTimeoutMs?: number | null };
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  private readonly random: () => number;
 
   constructor(conn: FptConnection, options: FptAdapterOptions = {}) {
     this.name = conn.name;
@@ -100,16 +103,6 @@ export class FptAdapter implements ProviderAdapter {
     this.regions = conn.region ? [conn.region] : [];
     this.vpcPath = `/api/v2/vmware/vpc/${encodeURIComponent(conn.vpcId)}/hpc`;
     this.http = createConnectionHttpClient(conn, options.http, () => bearerTokenSource(conn.auth.token));
-    this.sleep = options.http?.sleep ?? ((ms, signal) => sleepFor(ms, undefined, { signal }));
-    this.random = options.http?.random ?? Math.random;
-    // Stream bodies are never retried by the client; the part uploader retries by reopening the source.
-    this.partHttp = new ProviderHttpClient({
-      provider: conn.name,
-      baseUrl: conn.endpoint,
-      maxRetries: 0,
-      sleep: this.sleep,
-      random: this.random,
-    });
     const tuning = options.upload ?? {};
     this.upload = {
       partConcurrency: Math.max(1, tuning.partConcurrency ?? 3),
@@ -117,6 +110,15 @@ export class FptAdapter implements ProviderAdapter {
       partTimeoutMs: tuning.partTimeoutMs,
       now: tuning.now ?? Date.now,
     };
+    // Each attempt reopens its part's range of the source, so a part is retried like any replayable call.
+    this.partHttp = new ProviderHttpClient({
+      provider: conn.name,
+      baseUrl: conn.endpoint,
+      maxRetries: this.upload.partAttempts - 1,
+      ...PART_BACKOFF,
+      sleep: options.http?.sleep,
+      random: options.http?.random,
+    });
   }
 
   /** FPT's public images first, then the VPC's custom images; each list is one response. */
@@ -357,14 +359,11 @@ export class FptAdapter implements ProviderAdapter {
         state,
         done,
         concurrency: this.upload.partConcurrency,
-        attempts: this.upload.partAttempts,
         partTimeoutMs: (bytes) =>
           this.upload.partTimeoutMs === undefined
             ? PART_TIMEOUT_BASE_MS + Math.ceil((bytes / PART_MIN_BYTES_PER_SECOND) * 1000)
             : this.upload.partTimeoutMs,
         now: this.upload.now,
-        sleep: this.sleep,
-        random: this.random,
       });
       try {
         await uploader.run();

@@ -1,8 +1,11 @@
 import { pipeline } from 'node:stream';
-import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { GlanceConnection } from '../../connections/provider-connection.types';
 import { extractProviderMessage } from '../../../platform/outbound-http/provider-error-message';
-import type { ProviderHttpClient, ProviderRequest, ProviderResponse } from '../../../platform/outbound-http/provider-http-client';
+import type {
+  ProviderHttpClient,
+  ProviderRequest,
+  ProviderResponse,
+} from '../../../platform/outbound-http/provider-http-client';
 import { capabilities, PROVIDER_OPERATIONS } from '../../port/capabilities';
 import type { NormalizedImage } from '../../port/normalized-image';
 import {
@@ -26,7 +29,6 @@ import type {
   UploadContext,
 } from '../../port/provider-writes';
 import { type AdapterHttpOverrides, createConnectionHttpClient } from '../shared/connection-http-client';
-import { backoffDelay } from '../../../platform/outbound-http/retry-policy';
 import { lowerCaseText } from '../shared/payload-values';
 import { glanceCreateRequest } from './glance-create-request';
 import { glanceCreateProblems, glanceUploadProblems } from './glance-write-rules';
@@ -47,9 +49,6 @@ import { createGlanceAuthSource, KeystoneTokenSource } from './keystone-auth';
 
 export const GLANCE_KIND = 'openstack-glance';
 const DEFAULT_PAGE_SIZE = 100;
-/** Data PUTs sent again within one upload when the connection does not set maxRetries. */
-const DEFAULT_DATA_RETRIES = 4;
-const DATA_RETRY_BACKOFF = { baseDelayMs: 500, maxDelayMs: 8_000, random: Math.random };
 
 export interface GlanceAdapterOptions {
   /** Client overrides (tests: sleep, random, an `authenticate` stub, short timeouts). */
@@ -57,8 +56,6 @@ export interface GlanceAdapterOptions {
   pageSize?: number;
   /** How long, and with which sleep, to wait for an uploaded image to leave `saving` (tests shorten it). */
   uploadSettle?: SettleOptions;
-  /** The wait before the data PUT is sent again after a transient failure (tests pin it). */
-  dataRetrySleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** What a GlanceAdapter can do; its kind's definition shows the same. */
@@ -83,9 +80,6 @@ export class GlanceAdapter implements ProviderAdapter {
   private keystone: KeystoneTokenSource | null = null;
   private readonly dialect: GlanceConnection['dialect'];
   private readonly uploadSettle: SettleOptions;
-  /** Times the data PUT is sent again after a transient failure, within one upload. */
-  private readonly dataRetries: number;
-  private readonly dataRetrySleep: (ms: number, signal: AbortSignal) => Promise<void>;
 
   constructor(conn: GlanceConnection, options: GlanceAdapterOptions = {}) {
     this.name = conn.name;
@@ -93,8 +87,6 @@ export class GlanceAdapter implements ProviderAdapter {
     this.context = { region: conn.region ?? '', dialect: conn.dialect };
     this.dialect = conn.dialect;
     this.uploadSettle = options.uploadSettle ?? {};
-    this.dataRetries = conn.maxRetries ?? DEFAULT_DATA_RETRIES;
-    this.dataRetrySleep = options.dataRetrySleep ?? ((ms, signal) => sleepFor(ms, undefined, { signal }));
     // Ascending creation order keeps markers stable while new images are being added.
     this.listQuery = { limit: String(options.pageSize ?? DEFAULT_PAGE_SIZE), sort_key: 'created_at', sort_dir: 'asc' };
     this.http = createConnectionHttpClient(conn, options.http, (tuning) => {
@@ -234,7 +226,7 @@ export class GlanceAdapter implements ProviderAdapter {
       throw this.integrityError(nativeId, before, source, 'is already active with other data');
     }
 
-    await this.putImageDataRetried(nativeId, source, context);
+    await this.putImageData(nativeId, source, context);
 
     const outcome = await readUntilSettled(
       () => this.readImage(nativeId, context.signal),
@@ -369,49 +361,36 @@ export class GlanceAdapter implements ProviderAdapter {
     await this.requestRefusable({ method: 'DELETE', path: this.memberPath(nativeId, memberId) });
   }
 
-  /** Streams the staged bytes through a counter into one PUT: never buffered, however large. */
   /**
-   * The data PUT, sent again from byte 0 after a transient failure (5xx, 429,
-   * a dropped connection) while Glance still shows the image `queued`: a PUT
-   * that failed left nothing behind, so a new one is the whole retry, and a
-   * flaky provider costs a few seconds instead of a job retry. A PUT that got
-   * through although its answer was lost leaves the image past `queued`; the
-   * settle and checksum checks after it decide.
+   * Streams the staged bytes through a counter into one PUT: never buffered,
+   * however large. The connection's policy sends it again, from byte 0, after
+   * a transient failure (5xx, 429, a dropped connection) while Glance still
+   * shows the image `queued`: a PUT that failed left nothing behind, so a new
+   * one is the whole retry, and a flaky provider costs a few seconds instead of
+   * a job retry. A PUT that got through although its answer was lost leaves
+   * the image past `queued`; the settle and checksum checks after it decide.
    */
-  private async putImageDataRetried(nativeId: string, source: ImageBytesSource, context: UploadContext): Promise<void> {
-    for (let retry = 0; ; retry++) {
-      try {
-        await this.putImageData(nativeId, source, context);
-        return;
-      } catch (error) {
-        if (!(error instanceof ProviderUnavailableError) || retry >= this.dataRetries || context.signal.aborted) {
-          throw error;
-        }
-        const wait = backoffDelay(retry, DATA_RETRY_BACKOFF);
-        // A 429's Retry-After is not kept on the error; a second is what throttling providers ask for.
-        await this.dataRetrySleep(error.upstreamStatus === 429 ? Math.max(wait, 1_000) : wait, context.signal);
-        context.signal.throwIfAborted();
-        const status = lowerCaseText((await this.readImage(nativeId, context.signal)).status);
-        if (status !== 'queued') return;
-      }
-    }
-  }
-
   private async putImageData(nativeId: string, source: ImageBytesSource, context: UploadContext): Promise<void> {
-    const data = await source.open(undefined, context.signal);
-    // A read error of the staged object fails the body, and so the PUT (a transient network failure: retried as a job).
-    const body = pipeline(
-      data,
-      byteCounter((bytes) => context.progress(bytes)),
-      () => undefined,
-    );
+    const openBody = async (retryNumber: number) => {
+      if (retryNumber > 0 && lowerCaseText((await this.readImage(nativeId, context.signal)).status) !== 'queued') {
+        throw new DataAlreadyTaken();
+      }
+      const data = await source.open(undefined, context.signal);
+      // A read error of the staged object fails the body, and so the PUT (a transient network failure).
+      // Ending the body (the client does after each attempt) ends the staged read with it.
+      return pipeline(
+        data,
+        byteCounter((bytes) => context.progress(bytes)),
+        () => undefined,
+      );
+    };
     try {
       await this.requestRefusable(
         {
           method: 'PUT',
           path: `${this.imagePath(nativeId)}/file`,
           headers: { 'content-type': 'application/octet-stream', 'content-length': String(source.sizeBytes) },
-          body,
+          openBody,
           // A multi-GiB transfer outlives any per-request timeout; the job's signal bounds it.
           timeoutMs: null,
           signal: context.signal,
@@ -427,10 +406,8 @@ export class GlanceAdapter implements ProviderAdapter {
               )
             : undefined,
       );
-    } finally {
-      // No-ops once both ended; after a failure or abort they release the staged object's connection at once.
-      body.destroy();
-      data.destroy();
+    } catch (error) {
+      if (!(error instanceof DataAlreadyTaken)) throw error;
     }
   }
 
@@ -592,3 +569,6 @@ function isImageListPage(body: unknown): body is GlanceImageListPayload {
 export function createGlanceAdapter(conn: GlanceConnection): GlanceAdapter {
   return new GlanceAdapter(conn);
 }
+
+/** An earlier data PUT got through although its answer was lost: there is nothing to send again. */
+class DataAlreadyTaken extends Error {}

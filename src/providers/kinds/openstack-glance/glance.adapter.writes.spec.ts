@@ -62,7 +62,6 @@ async function startGlance(dialect: Dialect): Promise<Glance> {
       {
         http: { sleep: async () => undefined },
         uploadSettle: { timeoutMs: 1_000, sleep: async () => undefined },
-        dataRetrySleep: async () => undefined,
       },
     );
   return { emulator, adapter: adapterAs(OWNER_TOKEN), partner: adapterAs(PARTNER_TOKEN) };

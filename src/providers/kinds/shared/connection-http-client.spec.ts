@@ -1,4 +1,5 @@
 import { replyJson, ScriptedHttpServer } from '../../../platform/outbound-http/testing/scripted-http-server';
+import { ConnectionPolicy } from '../../../platform/outbound-http/connection-policy';
 import { StaticHeaderSource } from '../../../platform/outbound-http/static-header-source';
 import { type AuthRequestTuning, createConnectionHttpClient } from './connection-http-client';
 
@@ -21,14 +22,20 @@ describe('createConnectionHttpClient', () => {
     expect(server.requests[0]).toMatchObject({ url: '/api/images', headers: { 'x-auth-token': 'own' } });
   });
 
-  it('hands the auth source the same tuning as the client, the connection first and the overrides over it', () => {
+  it('hands the auth source the same tuning and policy as the client, the connection first and the overrides over it', () => {
     let seen: AuthRequestTuning | undefined;
     createConnectionHttpClient({ ...conn(), timeoutMs: 5_000 }, { ...noWait, maxRetries: 4 }, (tuning) => {
       seen = tuning;
       return new StaticHeaderSource({});
     });
 
-    expect(seen).toEqual({ timeoutMs: 5_000, maxRetries: 4, sleep: noWait.sleep });
+    // The token requests share the connection's one policy (breaker and limits), as they shared its breaker before.
+    expect(seen).toEqual({
+      timeoutMs: 5_000,
+      maxRetries: 4,
+      sleep: noWait.sleep,
+      policy: expect.any(ConnectionPolicy) as unknown,
+    });
   });
 
   it('uses an auth source given in the overrides instead of building the connection one', async () => {
