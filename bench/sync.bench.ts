@@ -1,5 +1,5 @@
 import { BrokerProcess } from '../harness/broker-process';
-import { SANDBOX_SIZES, startSandboxEmulators } from '../sandbox/sandbox-emulators';
+import { startSandboxEmulators } from '../sandbox/sandbox-emulators';
 
 /**
  * Sync benchmark: about 50,000 images spread over the five emulated
@@ -8,9 +8,7 @@ import { SANDBOX_SIZES, startSandboxEmulators } from '../sandbox/sandbox-emulato
  */
 export async function syncBenchmark(): Promise<string> {
   // 10,000 images on every sandbox connection, whichever kinds the registry lists.
-  const clouds = await startSandboxEmulators(
-    Object.fromEntries(Object.keys(SANDBOX_SIZES).map((key) => [key, 10_000])),
-  );
+  const clouds = await startSandboxEmulators(10_000);
   const broker = await BrokerProcess.start({
     label: 'bench-sync',
     providersYaml: clouds.providersYaml,

@@ -14,11 +14,12 @@ export interface SandboxEmulators {
   close(): Promise<void>;
 }
 
-/** Seed images per emulated connection, by each kind's size key (see its emulator/sandbox.ts). */
-export type SandboxSizes = Readonly<Record<string, number>>;
-
-/** A catalogue a newcomer can browse: a few hundred images, every kind of image on show. */
-export const SANDBOX_SIZES: SandboxSizes = { nhn: 120, vietnix: 130, fpt: 150, genesis: 80, nscale: 200 };
+/**
+ * Seed images per emulated connection: by each kind's size key (see its
+ * emulator/sandbox.ts; a kind not named keeps its own default, a catalogue a
+ * newcomer can browse), or one number for every connection of every kind.
+ */
+export type SandboxSizes = Readonly<Record<string, number>> | number;
 
 /**
  * One emulator per provider connection of the sandbox, each seeded with a
@@ -29,13 +30,13 @@ export const SANDBOX_SIZES: SandboxSizes = { nhn: 120, vietnix: 130, fpt: 150, g
  * @param kinds the kinds to emulate: PROVIDER_KINDS, unless a test adds one.
  */
 export async function startSandboxEmulators(
-  sizes: SandboxSizes = SANDBOX_SIZES,
+  sizes: SandboxSizes = {},
   fptS3Endpoint?: string,
   kinds: readonly ProviderKindDefinition[] = PROVIDER_KINDS,
 ): Promise<SandboxEmulators> {
-  const parts = await Promise.all(
-    kinds.map(async (kind) => (await kind.sandbox()).start({ sizes, s3Endpoint: fptS3Endpoint })),
-  );
+  const options =
+    typeof sizes === 'number' ? { sizeForAll: sizes, s3Endpoint: fptS3Endpoint } : { sizes, s3Endpoint: fptS3Endpoint };
+  const parts = await Promise.all(kinds.map(async (kind) => (await kind.sandbox()).start(options)));
   const connections = parts.flatMap((part: RunningKindSandbox) => part.connections);
   return {
     providersYaml: `# Written by npm run dev: the sandbox's emulated clouds.\nproviders:\n${connections.map((c) => c.yaml).join('')}`,

@@ -92,7 +92,7 @@ describe('fuzzing every route of openapi.json', () => {
 
   beforeAll(async () => {
     s3 = await startEmbeddedS3();
-    clouds = await startSandboxEmulators({ nhn: 4, vietnix: 4, fpt: 4, genesis: 4, nscale: 4 });
+    clouds = await startSandboxEmulators(4);
     broker = await BrokerProcess.start({
       label: 'fuzz',
       providersYaml: clouds.providersYaml,

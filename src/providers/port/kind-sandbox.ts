@@ -6,6 +6,8 @@
 export interface KindSandboxOptions {
   /** Seed images per sandbox connection, by the short key the kind documents (nhn, vietnix, fpt, ...); the kind has defaults. */
   sizes?: Readonly<Record<string, number>>;
+  /** Seed images on every connection of the kind, over `sizes` and the defaults: a benchmark's large catalogue. */
+  sizeForAll?: number;
   /** An S3-compatible server an emulator may keep uploaded bytes in (the sandbox's embedded one). */
   s3Endpoint?: string;
 }

@@ -4,9 +4,9 @@ import { toySeed } from './toy-seed';
 
 /** One toy cloud with one shelf, `attic` (size key `toy`, 3 images unless told). */
 export const sandbox = {
-  async start({ sizes = {} }) {
+  async start({ sizes = {}, sizeForAll }) {
     const token = 'sandbox-toy-token';
-    const toy = createToyEmulator({ token, shelves: { attic: toySeed('attic', sizes.toy ?? 3) } });
+    const toy = createToyEmulator({ token, shelves: { attic: toySeed('attic', sizeForAll ?? sizes.toy ?? 3) } });
     const url = await toy.listen();
     return {
       connections: [

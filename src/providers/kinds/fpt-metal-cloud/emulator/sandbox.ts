@@ -9,7 +9,7 @@ const FPT_VPC = '0f6c1f2e-3b4a-4d5e-8f90-123456789abc';
  * land in a real multipart upload there; without, on the emulator's own disk.
  */
 export const sandbox = {
-  async start({ sizes = {}, s3Endpoint }) {
+  async start({ sizes = {}, sizeForAll, s3Endpoint }) {
     const fptToken = 'sandbox-fpt-token';
     const fpt = createFptEmulator({
       vpcId: FPT_VPC,
@@ -24,7 +24,7 @@ export const sandbox = {
             secretAccessKey: 'S3RVER',
           }
         : undefined,
-      ...generateFptSeed({ count: sizes.fpt ?? 150, seed: 3, vpcId: FPT_VPC }),
+      ...generateFptSeed({ count: sizeForAll ?? sizes.fpt ?? 150, seed: 3, vpcId: FPT_VPC }),
     });
     const fptUrl = await fpt.listen();
     return {

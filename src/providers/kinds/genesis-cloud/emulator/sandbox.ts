@@ -4,11 +4,11 @@ import { generateGenesisSeed } from './genesis-seed';
 
 /** One Genesis Cloud (size key `genesis`). */
 export const sandbox = {
-  async start({ sizes = {} }) {
+  async start({ sizes = {}, sizeForAll }) {
     const genesisToken = 'sandbox-genesis-token';
     const genesis = createGenesisEmulator({
       tokens: [genesisToken],
-      images: generateGenesisSeed({ count: sizes.genesis ?? 80, seed: 4 }),
+      images: generateGenesisSeed({ count: sizeForAll ?? sizes.genesis ?? 80, seed: 4 }),
     });
     const genesisUrl = await genesis.listen();
     return {

@@ -7,14 +7,14 @@ const NSCALE_REGIONS = ['2b3a9b56-4c2f-4a6b-9a55-7a8e4c1b9d01', '7d1e2f3a-1111-4
 
 /** One Nscale organization over two regions, by OAuth2 client credentials (size key `nscale`). */
 export const sandbox = {
-  async start({ sizes = {} }) {
+  async start({ sizes = {}, sizeForAll }) {
     const nscaleClient = { clientId: 'image-broker-sandbox', clientSecret: 'sandbox-nscale-secret' };
     const nscale = createNscaleEmulator({
       organizationId: NSCALE_ORG,
       regionIds: NSCALE_REGIONS,
       oauth2: { ...nscaleClient, tokenTtlSeconds: 300 },
       images: generateNscaleSeed({
-        count: sizes.nscale ?? 200,
+        count: sizeForAll ?? sizes.nscale ?? 200,
         seed: 5,
         regionIds: NSCALE_REGIONS,
         organizationId: NSCALE_ORG,

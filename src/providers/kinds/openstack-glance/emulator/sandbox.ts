@@ -7,7 +7,7 @@ const VIETNIX_PROJECT = 'f33507157a634f1cac71e06a70fb558e';
 
 /** Two Glance clouds: NHN's dialect by static token (size key `nhn`), the standard one by Keystone (`vietnix`). */
 export const sandbox = {
-  async start({ sizes = {} }) {
+  async start({ sizes = {}, sizeForAll }) {
     const nhnToken = 'sandbox-nhn-token';
     const nhn = createGlanceEmulator({
       dialect: 'nhn',
@@ -15,7 +15,7 @@ export const sandbox = {
       owner: NHN_PROJECT,
       images: generateGlanceSeed({
         dialect: 'nhn',
-        count: sizes.nhn ?? 120,
+        count: sizeForAll ?? sizes.nhn ?? 120,
         seed: 1,
         owner: NHN_PROJECT,
         region: 'kr1',
@@ -28,7 +28,7 @@ export const sandbox = {
       owner: VIETNIX_PROJECT,
       images: generateGlanceSeed({
         dialect: 'standard',
-        count: sizes.vietnix ?? 130,
+        count: sizeForAll ?? sizes.vietnix ?? 130,
         seed: 2,
         owner: VIETNIX_PROJECT,
         region: 'hcm1',
