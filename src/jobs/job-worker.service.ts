@@ -30,6 +30,12 @@ import type { Job } from '../platform/persistence/generated/client';
 
 /** A job that finds its limit reached, or its input not there yet, goes back to BullMQ for about this long (plus jitter). */
 const LIMITED_RETRY_MS = 500;
+/**
+ * A job waiting for its input looks again this often; its producer wakes it
+ * (JobService.wake, BullMQ's promote) the moment the input is there, so this
+ * is only the bound for a wake lost to a Redis hiccup or a race with the look.
+ */
+const NOT_READY_RECHECK_MS = 3_000;
 
 /**
  * Runs queued jobs in ROLE=worker (or all). One BullMQ worker per queue
@@ -148,7 +154,7 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
     if (!queued || (queued.state !== 'queued' && queued.state !== 'running')) return this.skip(handler, jobId, queued);
     if (handler.ready && !(await handler.ready(queued.payload as never))) {
       // Waiting for its input (an upload's first bytes) outside both slots: a ready job may take them.
-      await queueJob.moveToDelayed(Date.now() + LIMITED_RETRY_MS + Math.random() * LIMITED_RETRY_MS, token);
+      await queueJob.moveToDelayed(Date.now() + NOT_READY_RECHECK_MS + Math.random() * LIMITED_RETRY_MS, token);
       throw new DelayedError();
     }
     const provider = queued.providerName

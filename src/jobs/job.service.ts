@@ -12,6 +12,7 @@ import type { JobListDto, ListJobsQuery } from './dto/job.dto';
 import type { BrokerJobType, JobPayloads } from './job-types';
 import { presentJob } from './job.presenter';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
+import { JobQueue } from './queue/job-queue';
 
 export interface CreateJobOptions {
   providerName?: string;
@@ -32,6 +33,7 @@ export class JobService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly relay: OutboxRelayService,
+    private readonly queue: JobQueue,
     private readonly config: AppConfig,
     @Inject(COORDINATION_REDIS) private readonly redis: IORedis,
   ) {}
@@ -52,6 +54,19 @@ export class JobService {
       this.logger.warn(`job ${id} cancelled, but workers could not be told: ${(error as Error).message}`);
     });
     return this.get(id);
+  }
+
+  /**
+   * Tells a queued job that the input it waits for has arrived (see
+   * JobHandler.ready): BullMQ runs it now instead of at its next look. Best
+   * effort: when Redis is away, that next look finds the input.
+   */
+  async wake(id: string): Promise<void> {
+    const job = await this.prisma.job.findUnique({ where: { id }, select: { type: true, state: true } });
+    if (job?.state !== 'queued') return;
+    await this.queue.promote(job.type, id).catch((error: unknown) => {
+      this.logger.debug(`job ${id} could not be woken: ${(error as Error).message}`);
+    });
   }
 
   async create<T extends BrokerJobType>(

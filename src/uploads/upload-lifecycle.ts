@@ -196,7 +196,10 @@ export class UploadLifecycle {
       data,
     });
     if (count > 0) await this.signals.publish(uploadId, 'sha256' in received ? 'ended' : 'staged');
-    return { recorded: count > 0, job: await this.jobs.find(jobId) };
+    const job = await this.jobs.find(jobId);
+    // A push held back until bytes are staged (readyToPush) starts now, not at its next look.
+    if (count > 0 && job?.state === 'queued') await this.jobs.wake(jobId);
+    return { recorded: count > 0, job };
   }
 
   /**

@@ -1,6 +1,7 @@
+import { Queue } from 'bullmq';
 import type { ClientRequest } from 'node:http';
 import { BrokerProcess, WRITER_SECRET } from '../../harness/broker-process';
-import { connectDatabase } from '../../harness/isolated-resources';
+import { connectDatabase, REDIS_URL } from '../../harness/isolated-resources';
 import { startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
 import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
 import { TestImageBytes } from '../support/image-bytes';
@@ -211,6 +212,33 @@ describe('uploads from slow, silent and cancelled clients', () => {
     const ended = await api.waitForJob((await onlyJob(target.id)).id);
     expect(ended).toMatchObject({ state: 'failed', error: { code: 'upload_interrupted' } });
     expect((await image(target.id)).status).toBe('pending');
+  });
+
+  it('wakes an upload job held back for its first segment when the segment is staged, not at its own next look', async () => {
+    const body = Buffer.alloc(3 * MiB + 5, 0x5a);
+    const target = await registerRaw('woken', body.length);
+    const { req, answer } = startUpload(target.id, body.length);
+    // A byte every 300 ms: the body is not idle, and no segment is staged yet.
+    let sent = 0;
+    const timer = setInterval(() => req.write(body.subarray(sent, ++sent)), 300);
+    const transfers = new Queue('transfers', { connection: { url: REDIS_URL }, prefix: api.redisPrefix });
+    try {
+      const jobId = (await onlyJob(target.id)).id;
+      // The worker looked, found nothing staged and put the job back: it would look again 3 s or more later.
+      await waitFor(async () => (await (await transfers.getJob(jobId))?.getState()) === 'delayed', ANSWER_WAIT_MS, 20);
+      const heldBackAt = Date.now();
+      clearInterval(timer);
+      req.write(body.subarray(sent, 1.5 * MiB));
+      await waitFor(async () => glance.standard.store.get(target.nativeId)?.status === 'saving', ANSWER_WAIT_MS, 20);
+      // Less than the worker's own 3 s (minus this test's 20 ms look): the intake woke it.
+      expect(Date.now() - heldBackAt).toBeLessThan(2_900);
+      req.end(body.subarray(1.5 * MiB));
+      expect((await within(answer, ANSWER_WAIT_MS, 'the answer to a woken upload')).status).toBe(202);
+      expect((await api.waitForJob(jobId)).state).toBe('succeeded');
+    } finally {
+      clearInterval(timer);
+      await transfers.close();
+    }
   });
 
   it('cuts off a body that goes silent mid-push: 408, the job upload_interrupted, segments removed', async () => {

@@ -11,6 +11,7 @@ import {
   type QueuedJobData,
 } from '../job-types';
 import { createRedisConnection } from '../../platform/coordination/redis-connection';
+import { promoteDelayed } from './promote-delayed';
 
 /**
  * The producer side of the queues. The rest of the broker enqueues through
@@ -51,6 +52,16 @@ export class JobQueue implements OnModuleDestroy {
     const existing = await this.queue(JOB_REGISTRY[type].queue).getJob(jobId);
     if (existing && ((await existing.isCompleted()) || (await existing.isFailed()))) await existing.remove();
     await this.enqueue(type, jobId);
+  }
+
+  /**
+   * Moves a job that waits in the delayed set to the waiting list now: a job
+   * held back for its input (an upload's first segment) runs as soon as the
+   * input's producer says it is there. False when BullMQ holds it otherwise
+   * (not relayed yet, being looked at, running): that look sees the input itself.
+   */
+  async promote(type: BrokerJobType, jobId: string): Promise<boolean> {
+    return promoteDelayed(this.queue(JOB_REGISTRY[type].queue), jobId);
   }
 
   /** Installs (or removes, with 0) the repeatable sync tick. Idempotent across replicas. */
