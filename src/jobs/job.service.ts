@@ -61,11 +61,10 @@ export class JobService {
    * JobHandler.ready): BullMQ runs it now instead of at its next look. Best
    * effort: when Redis is away, that next look finds the input.
    */
-  async wake(id: string): Promise<void> {
-    const job = await this.prisma.job.findUnique({ where: { id }, select: { type: true, state: true } });
-    if (job?.state !== 'queued') return;
-    await this.queue.promote(job.type, id).catch((error: unknown) => {
-      this.logger.debug(`job ${id} could not be woken: ${(error as Error).message}`);
+  async wake(job: Pick<Job, 'id' | 'type' | 'state'>): Promise<void> {
+    if (job.state !== 'queued') return;
+    await this.queue.promote(job.type, job.id).catch((error: unknown) => {
+      this.logger.debug(`job ${job.id} could not be woken: ${(error as Error).message}`);
     });
   }
 

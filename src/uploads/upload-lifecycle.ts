@@ -198,7 +198,7 @@ export class UploadLifecycle {
     if (count > 0) await this.signals.publish(uploadId, 'sha256' in received ? 'ended' : 'staged');
     const job = await this.jobs.find(jobId);
     // A push held back until bytes are staged (readyToPush) starts now, not at its next look.
-    if (count > 0 && job?.state === 'queued') await this.jobs.wake(jobId);
+    if (count > 0 && job) await this.jobs.wake(job);
     return { recorded: count > 0, job };
   }
 
