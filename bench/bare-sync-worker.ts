@@ -13,6 +13,7 @@ import type { ProviderAdapter } from '../src/providers/port/provider.port';
 import type { ProviderRegistry } from '../src/providers/port/provider-registry.service';
 import { ProviderConnectionStore } from '../src/providers/connections/provider-connection.store';
 import { RedisLeases } from '../src/platform/coordination/redis-leases';
+import { readFileSync } from 'node:fs';
 
 /**
  * The job benchmark's baseline worker: the same sync work as the broker's
@@ -44,7 +45,8 @@ interface Args {
   connections: ProviderConnectionConfig[];
 }
 
-const args = JSON.parse(process.argv[2]) as Args;
+// Read whole from stdin (fd 0) before anything starts: the bench writes it and closes the pipe.
+const args = JSON.parse(readFileSync(0, 'utf8')) as Args;
 const config = { databaseUrl: args.databaseUrl, redisPrefix: args.prefix } as AppConfig;
 const connection = new IORedis(args.redisUrl, { maxRetriesPerRequest: null });
 const coordination = new IORedis(args.redisUrl, { maxRetriesPerRequest: null });

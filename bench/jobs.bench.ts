@@ -179,21 +179,18 @@ async function runBareSync(databaseUrl: string, glanceUrl: string): Promise<{ se
       region: 'bench1',
       auth: { type: 'token', token: TOKEN },
     }));
-    child = spawn(
-      process.execPath,
-      [
-        join(__dirname, 'bare-sync-worker.js'),
-        JSON.stringify({
-          redisUrl: REDIS_URL,
-          databaseUrl,
-          prefix,
-          queue: queueName,
-          concurrency: CONCURRENCY,
-          count: JOBS,
-          connections,
-        }),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+    // Its arguments on stdin: 1,000 connections are more than one argv string may hold (E2BIG).
+    child = spawn(process.execPath, [join(__dirname, 'bare-sync-worker.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdin!.end(
+      JSON.stringify({
+        redisUrl: REDIS_URL,
+        databaseUrl,
+        prefix,
+        queue: queueName,
+        concurrency: CONCURRENCY,
+        count: JOBS,
+        connections,
+      }),
     );
     await waitForLine(child, 'ready');
     const done = waitForLine(child, 'done');
