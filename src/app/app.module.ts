@@ -24,6 +24,11 @@ import { PersistenceModule } from '../platform/persistence/persistence.module';
 import { ApiKeyThrottlerGuard } from '../platform/rate-limit/api-key-throttler.guard';
 import { RateLimitModule } from '../platform/rate-limit/rate-limit.module';
 import { ReplicationModule } from '../replication/replication.module';
+import { FamiliesCoreModule } from '../families/families-core.module';
+import { FamiliesModule } from '../families/families.module';
+import { FamiliesWorkerModule } from '../families/families-worker.module';
+import { EventsModule } from '../events/events.module';
+import { EventsWorkerModule } from '../events/events-worker.module';
 import { StagingModule } from '../platform/staging/staging.module';
 import { UploadsModule } from '../uploads/uploads.module';
 
@@ -40,9 +45,17 @@ export class AppModule {
     kinds: readonly ProviderKindDefinition[] = PROVIDER_KINDS,
   ): DynamicModule {
     const apiModules = config.runsApi
-      ? [CatalogueModule, UploadsModule, ReplicationModule, JobsApiModule, RateLimitModule.forRoot(config)]
+      ? [
+          CatalogueModule,
+          UploadsModule,
+          ReplicationModule,
+          FamiliesModule,
+          EventsModule,
+          JobsApiModule,
+          RateLimitModule.forRoot(config),
+        ]
       : [];
-    const workerModules = config.runsWorker ? [JobsWorkerModule] : [];
+    const workerModules = config.runsWorker ? [JobsWorkerModule, FamiliesWorkerModule, EventsWorkerModule] : [];
     const rateLimited = config.runsApi && config.rateLimit.requests > 0;
     return {
       module: AppModule,
@@ -56,6 +69,7 @@ export class AppModule {
         ProvidersModule,
         JobsCoreModule,
         CatalogueCoreModule,
+        FamiliesCoreModule,
         AuthModule,
         HealthModule,
         MetricsModule,

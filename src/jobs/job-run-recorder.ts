@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { Job, Prisma } from '../platform/persistence/generated/client';
 import { PrismaService } from '../platform/persistence/prisma.service';
+import { JobEndListeners } from './job-end-listeners';
 import { scrubPublicText } from './public-job-error';
 
 /** Writes a job row's state transitions as a worker runs it. */
 @Injectable()
 export class JobRunRecorder {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly ended: JobEndListeners,
+  ) {}
 
   /** Marks the row running and counts the attempt; null when the row has already ended (cancelled, say). */
   async start(jobId: string): Promise<Job | null> {
@@ -31,16 +35,20 @@ export class JobRunRecorder {
     });
   }
 
+  /** Ends the run; the job's end listeners hear of it in the same transaction. */
   async succeed(jobId: string, result: Record<string, unknown>): Promise<void> {
-    await this.prisma.job.updateMany({
-      where: { id: jobId, state: 'running' },
-      data: {
-        state: 'succeeded',
-        result: result as Prisma.InputJsonValue,
-        errorCode: null,
-        errorMessage: null,
-        finishedAt: new Date(),
-      },
+    await this.prisma.$transaction(async (tx) => {
+      const [ended] = await tx.job.updateManyAndReturn({
+        where: { id: jobId, state: 'running' },
+        data: {
+          state: 'succeeded',
+          result: result as Prisma.InputJsonValue,
+          errorCode: null,
+          errorMessage: null,
+          finishedAt: new Date(),
+        },
+      });
+      if (ended) await this.ended.notify(tx, ended);
     });
   }
 
@@ -59,11 +67,19 @@ export class JobRunRecorder {
   async fail(jobId: string, code: string, rawMessage: string, final: boolean): Promise<void> {
     // Job errors are shown to users and logged: known credentials and URLs' secrets go first (a last safety net).
     const message = scrubPublicText(rawMessage);
-    await this.prisma.job.updateMany({
-      where: { id: jobId, state: 'running' },
-      data: final
-        ? { state: 'failed', errorCode: code, errorMessage: message, finishedAt: new Date() }
-        : { state: 'queued', errorCode: code, errorMessage: message },
+    if (!final) {
+      await this.prisma.job.updateMany({
+        where: { id: jobId, state: 'running' },
+        data: { state: 'queued', errorCode: code, errorMessage: message },
+      });
+      return;
+    }
+    await this.prisma.$transaction(async (tx) => {
+      const [ended] = await tx.job.updateManyAndReturn({
+        where: { id: jobId, state: 'running' },
+        data: { state: 'failed', errorCode: code, errorMessage: message, finishedAt: new Date() },
+      });
+      if (ended) await this.ended.notify(tx, ended);
     });
   }
 }

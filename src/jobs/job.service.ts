@@ -13,6 +13,14 @@ import type { BrokerJobType, JobPayloads } from './job-types';
 import { presentJob } from './job.presenter';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { JobQueue } from './queue/job-queue';
+import { JobEndListeners } from './job-end-listeners';
+
+/** Creates a job inside a caller's transaction (see JobService.transaction). */
+export type CreateJobWithin = <T extends BrokerJobType>(
+  type: T,
+  payload: JobPayloads[T],
+  options?: Omit<CreateJobOptions, 'dedupeKey'>,
+) => Promise<Job>;
 
 export interface CreateJobOptions {
   providerName?: string;
@@ -36,6 +44,7 @@ export class JobService {
     private readonly queue: JobQueue,
     private readonly config: AppConfig,
     @Inject(COORDINATION_REDIS) private readonly redis: IORedis,
+    private readonly ended: JobEndListeners,
   ) {}
 
   /**
@@ -45,11 +54,20 @@ export class JobService {
    */
   async cancel(id: string): Promise<Job> {
     const job = await this.get(id);
-    const { count } = await this.prisma.job.updateMany({
-      where: { id: job.id, state: { in: ['queued', 'running'] } },
-      data: { state: 'cancelled', errorCode: 'cancelled', errorMessage: 'cancelled by a user', finishedAt: new Date() },
+    const cancelled = await this.prisma.$transaction(async (tx) => {
+      const [ended] = await tx.job.updateManyAndReturn({
+        where: { id: job.id, state: { in: ['queued', 'running'] } },
+        data: {
+          state: 'cancelled',
+          errorCode: 'cancelled',
+          errorMessage: 'cancelled by a user',
+          finishedAt: new Date(),
+        },
+      });
+      if (ended) await this.ended.notify(tx, ended);
+      return ended;
     });
-    if (count === 0) throw new ConflictError(`Job '${id}' has already ended (${job.state})`);
+    if (!cancelled) throw new ConflictError(`Job '${id}' has already ended (${job.state})`);
     await this.redis.publish(cancellationChannel(this.config.redisPrefix), job.id).catch((error: unknown) => {
       this.logger.warn(`job ${id} cancelled, but workers could not be told: ${(error as Error).message}`);
     });
@@ -101,6 +119,34 @@ export class JobService {
     return { job, deduplicated: false };
   }
 
+  /**
+   * Runs `work` in one PostgreSQL transaction in which it may create jobs
+   * (each with its outbox row) beside its own rows: a family's placements and
+   * their replication jobs commit together or not at all. The relay is woken
+   * once the transaction has committed.
+   */
+  async transaction<R>(work: (tx: Prisma.TransactionClient, createJob: CreateJobWithin) => Promise<R>): Promise<R> {
+    let created = 0;
+    const result = await this.prisma.$transaction(async (tx) => {
+      const createJob: CreateJobWithin = async (type, payload, options = {}) => {
+        const row = await tx.job.create({
+          data: {
+            type,
+            payload: payload as unknown as Prisma.InputJsonValue,
+            providerName: options.providerName,
+            imageId: options.imageId,
+          },
+        });
+        await tx.jobOutbox.create({ data: { jobId: row.id } });
+        created += 1;
+        return row;
+      };
+      return work(tx, createJob);
+    });
+    if (created > 0) this.relay.wake();
+    return result;
+  }
+
   /** The job row, or null: for callers that follow a job they hold the id of (an upload's intake). */
   async find(id: string): Promise<Job | null> {
     return this.prisma.job.findUnique({ where: { id } });
@@ -115,11 +161,14 @@ export class JobService {
    * it ran); false when a worker has it, which then ends it itself.
    */
   async failUnstarted(id: string, errorCode: string, errorMessage: string): Promise<boolean> {
-    const { count } = await this.prisma.job.updateMany({
-      where: { id, state: 'queued', startedAt: null },
-      data: { state: 'failed', errorCode, errorMessage, finishedAt: new Date() },
+    return this.prisma.$transaction(async (tx) => {
+      const [ended] = await tx.job.updateManyAndReturn({
+        where: { id, state: 'queued', startedAt: null },
+        data: { state: 'failed', errorCode, errorMessage, finishedAt: new Date() },
+      });
+      if (ended) await this.ended.notify(tx, ended);
+      return ended !== undefined;
     });
-    return count > 0;
   }
 
   /** Points a job at the image it works on once that image exists (a replication's copy). */

@@ -1,14 +1,15 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { BrokerMetrics } from '../platform/metrics/broker-metrics';
 import { MetricsSnapshotSource } from './job-metrics.source';
+import { JobEndListeners } from './job-end-listeners';
 import { JobService } from './job.service';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { JobQueue } from './queue/job-queue';
 
 /** Creating and reading jobs, and relaying them to BullMQ: needed by the API and the worker alike. */
 @Module({
-  providers: [JobQueue, OutboxRelayService, JobService, MetricsSnapshotSource],
-  exports: [JobQueue, OutboxRelayService, JobService],
+  providers: [JobQueue, OutboxRelayService, JobEndListeners, JobService, MetricsSnapshotSource],
+  exports: [JobQueue, OutboxRelayService, JobEndListeners, JobService],
 })
 export class JobsCoreModule implements OnModuleInit {
   constructor(

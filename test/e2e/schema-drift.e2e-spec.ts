@@ -8,6 +8,8 @@ const schema = readPrismaSchema(join(resolve(__dirname, '../..'), 'prisma/schema
 const enumNames = new Set(schema.enums.map((e) => e.name));
 
 function expectedType(c: SchemaColumn): { udt: string } {
+  const unsupported = /^Unsupported\("(\w+)"\)$/.exec(c.prismaType);
+  if (unsupported) return { udt: unsupported[1] };
   if (enumNames.has(c.prismaType)) return { udt: c.list ? `_${c.prismaType}` : c.prismaType };
   const base: Record<string, string> = {
     String: c.dbType === 'Uuid' ? 'uuid' : 'text',
