@@ -58,11 +58,7 @@ export class FamilyVersionReader {
 }
 
 export function placementStatus(placement: Placement, job: Job | undefined): PlacementStatusName {
-  if (placement.status !== 'pending' && placement.status !== 'placing') return placement.status;
-  if (!job) return placement.status;
-  if (job.state === 'running') return 'placing';
-  if (job.state === 'queued') return placement.status;
-  // The job ended but its end has not reached the row yet (its listener commits with the job): show the stored one.
+  if (placement.status === 'pending' && job?.state === 'running') return 'placing';
   return placement.status;
 }
 
