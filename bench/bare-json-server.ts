@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 const [file, port] = process.argv.slice(2);
 const body = readFileSync(file, 'utf8');
 const app = Fastify({ logger: false });
-app.get('/v1/images', (_request, reply) => {
+// Any path: the catalogue benchmark asks for /v1/images, the resolve benchmark for a family's resolve.
+app.get('/*', (_request, reply) => {
   void reply.header('content-type', 'application/json; charset=utf-8').send(body);
 });
 app.listen({ port: Number(port), host: '127.0.0.1' }).then(

@@ -1,4 +1,5 @@
 import { catalogueBenchmark } from './catalogue.bench';
+import { placementBenchmark, resolveBenchmark } from './families.bench';
 import { jobsBenchmark } from './jobs.bench';
 import { replicationBenchmark } from './replication.bench';
 import { syncBenchmark } from './sync.bench';
@@ -11,6 +12,8 @@ const BENCHMARKS: Array<[string, () => Promise<string>]> = [
   ['transfer', transferBenchmark],
   ['jobs', jobsBenchmark],
   ['replication', replicationBenchmark],
+  // Issue 15's two figures under one name: resolve under load, and publish-to-active time.
+  ['resolve', async () => `${await resolveBenchmark()}\n${await placementBenchmark()}`],
 ];
 
 async function main(): Promise<void> {
