@@ -8,6 +8,7 @@ import { fixHeapGrowth } from '../src/platform/lifecycle/heap-growth';
 import { bootstrapDatabase } from '../src/platform/persistence/database-bootstrap';
 import { projectRoot } from '../src/platform/persistence/project-root';
 import { startEmbeddedS3 } from './embedded-s3';
+import { seedExampleFamily } from './family-seed';
 import { startSandboxEmulators } from './sandbox-emulators';
 import { sandboxSecretsKey } from './sandbox-secrets-key';
 
@@ -55,6 +56,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown());
 
   const synced = await syncEverything(url, adminSecret, emulators.providerNames);
+  // The example family is a convenience: a sandbox whose seeding failed still serves everything else.
+  const resolveCommand = await seedExampleFamily(
+    url,
+    adminSecret,
+    process.env.API_KEYS ? '<secret>' : adminSecret,
+  ).catch((error: unknown) => `(the example family could not be seeded: ${(error as Error).message})`);
   console.log(`
 image-broker sandbox is up
   API         ${url}/v1/images
@@ -67,7 +74,10 @@ image-broker sandbox is up
   providers   ${emulators.describe().join('\n              ')}
   catalogue   ${synced} images synced
 
+  families    gpu-base on vietnix-hcm, nhn-kr1 and fpt-hcm: stable = 2026.11, beta = 2026.12
+
   try: curl -H "Authorization: Bearer ${process.env.API_KEYS ? '<secret>' : adminSecret}" "${url}/v1/images?osDistro=ubuntu&limit=5"
+  and: ${resolveCommand}
 `);
 }
 
