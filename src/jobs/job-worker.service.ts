@@ -233,8 +233,10 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
         { errorCode: shown.code, final },
         scrubPublicText(`${type} job failed: ${detail}${final ? '' : '; it will be retried'}`),
       );
-      await this.recorder.fail(jobId, shown.code, shown.message, final);
+      // Settled before the row says failed: whoever sees the job failed (a client, an end listener) sees its effects
+      // undone too (an upload's image pending again, a replication's source released).
       if (final) await this.settle(handler, jobId, row.payload, error);
+      await this.recorder.fail(jobId, shown.code, shown.message, final);
       // BullMQ keeps the thrown message as failedReason in Redis (and the queue dashboard shows it): only the public text.
       if (permanent) throw new UnrecoverableError(shown.message);
       throw new QueuedJobFailure(shown.message);
