@@ -54,6 +54,14 @@ export class ConflictError extends AppError {
   readonly transient = false;
 }
 
+/** What was asked for existed and was withdrawn for good (a revoked family version). */
+export class GoneError extends AppError {
+  readonly status = 410;
+  readonly slug = 'gone';
+  readonly title = 'Gone';
+  readonly transient = false;
+}
+
 export class UnprocessableError extends AppError {
   readonly status = 422;
   readonly slug = 'unprocessable';

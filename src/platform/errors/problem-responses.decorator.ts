@@ -7,6 +7,7 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'The API key lacks the scope',
   404: 'Not found',
   409: 'Conflict with the current state',
+  410: 'Withdrawn for good',
   422: 'Valid request the broker cannot carry out',
   501: 'The provider does not support this operation',
   502: 'The provider failed the operation',
