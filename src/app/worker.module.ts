@@ -9,6 +9,10 @@ import { JobReconciler } from '../jobs/job-reconciler.service';
 import { JobRunRecorder } from '../jobs/job-run-recorder';
 import { SCHEDULED_TICK } from '../jobs/scheduled-tick';
 import { JobWorkerService } from '../jobs/job-worker.service';
+import { TIMER_HANDLERS, type TimerHandler } from '../jobs/timers/timer-types';
+import { TimerWorker } from '../jobs/timers/timer-worker';
+import { FamiliesWorkerModule } from '../families/families-worker.module';
+import { VersionStateDueTimer, VersionStateSweep } from '../families/lifecycle/version-state-timers';
 import { SyncScheduleTick } from '../catalogue/sync/sync-schedule.tick';
 import { SyncProcessor } from '../catalogue/sync/sync.processor';
 import { SyncScheduleInstaller } from '../catalogue/sync/sync-schedule.installer';
@@ -28,7 +32,7 @@ import { JobsCoreModule } from '../jobs/jobs-core.module';
 import { ProvidersModule } from '../providers/providers.module';
 
 @Module({
-  imports: [CatalogueCoreModule, ProvidersModule, JobsCoreModule],
+  imports: [CatalogueCoreModule, ProvidersModule, JobsCoreModule, FamiliesWorkerModule],
   providers: [
     SyncProcessor,
     UploadProcessor,
@@ -68,6 +72,12 @@ import { ProvidersModule } from '../providers/providers.module';
       inject: [SyncProcessor, UploadProcessor, ImportProcessor, ReplicateProcessor],
     },
     JobWorkerService,
+    {
+      provide: TIMER_HANDLERS,
+      useFactory: (...handlers: TimerHandler[]) => handlers,
+      inject: [VersionStateDueTimer, VersionStateSweep],
+    },
+    TimerWorker,
   ],
 })
 export class JobsWorkerModule {}

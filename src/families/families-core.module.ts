@@ -3,6 +3,7 @@ import { ChannelMover } from './channels/channel-mover';
 import { FamiliesCacheVersion } from './families-cache-version';
 import { FamilyLookup } from './family-lookup';
 import { FamilyVersionReader } from './family-version.reader';
+import { VersionStateWriter } from './lifecycle/version-state-writer';
 
 /**
  * What both processes need of families: lookups and the version reader, and
@@ -11,7 +12,7 @@ import { FamilyVersionReader } from './family-version.reader';
  * use (channel moves, version states) and the cache version every write bumps.
  */
 @Module({
-  providers: [FamilyLookup, FamilyVersionReader, FamiliesCacheVersion, ChannelMover],
-  exports: [FamilyLookup, FamilyVersionReader, FamiliesCacheVersion, ChannelMover],
+  providers: [FamilyLookup, FamilyVersionReader, FamiliesCacheVersion, ChannelMover, VersionStateWriter],
+  exports: [FamilyLookup, FamilyVersionReader, FamiliesCacheVersion, ChannelMover, VersionStateWriter],
 })
 export class FamiliesCoreModule {}

@@ -5,11 +5,12 @@ import { JobEndListeners } from './job-end-listeners';
 import { JobService } from './job.service';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { JobQueue } from './queue/job-queue';
+import { TimerQueue } from './timers/timer-queue';
 
 /** Creating and reading jobs, and relaying them to BullMQ: needed by the API and the worker alike. */
 @Module({
-  providers: [JobQueue, OutboxRelayService, JobEndListeners, JobService, MetricsSnapshotSource],
-  exports: [JobQueue, OutboxRelayService, JobEndListeners, JobService],
+  providers: [JobQueue, TimerQueue, OutboxRelayService, JobEndListeners, JobService, MetricsSnapshotSource],
+  exports: [JobQueue, TimerQueue, OutboxRelayService, JobEndListeners, JobService],
 })
 export class JobsCoreModule implements OnModuleInit {
   constructor(
