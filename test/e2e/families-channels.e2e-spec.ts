@@ -363,6 +363,25 @@ describe('family channels, resolve and version lifecycle', () => {
     expect(events.rows).toHaveLength(1);
     expect(events.rows[0].data).toMatchObject({ version: '1', replacement: '2', by: null });
   });
+
+  it('carries out a change past due whose timer was lost when a worker starts', async () => {
+    const id = await family('swept');
+    await version(id, '1', { nhn: 'active', vietnix: 'active' });
+    // As a PATCH leaves it, without the delayed job (a Redis that lost its data).
+    await db.query(
+      `UPDATE family_versions SET scheduled_state = 'obsolete', scheduled_at = now() - interval '1 minute'
+       WHERE family_id = $1 AND version = '1'`,
+      [id],
+    );
+    const worker = await BrokerProcess.start({ label: 'fam-sweep', role: 'worker', shareWith: broker });
+    try {
+      await waitFor(async () => (await resolve('swept', 'version=1&provider=nhn-kr1')).status === 410, 15_000, 100);
+    } finally {
+      await worker.stop();
+    }
+    const events = await db.query(`SELECT type FROM events WHERE ordering_key = 'swept'`);
+    expect(events.rows.map((r: { type: string }) => r.type)).toEqual(['version.obsoleted']);
+  });
 });
 
 function sha256Of(familyId: string, version: string): string {
