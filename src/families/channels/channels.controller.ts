@@ -15,7 +15,11 @@ export class ChannelsController {
 
   @Get()
   @RequireScope('images:read')
-  @ApiOperation({ operationId: 'listChannels', summary: "A family's channels and the version each points at" })
+  @ApiOperation({
+    operationId: 'listChannels',
+    summary: "A family's channels and the version each points at",
+    description: 'In name order; `GET …/channels/{channel}` shows one with its moves.',
+  })
   @ApiOkResponse({ type: ChannelListDto })
   @ApiProblemResponses(400, 401, 403, 404)
   list(@Param('family', FAMILY_PARAM) family: string): Promise<ChannelListDto> {
