@@ -28,14 +28,17 @@ export class SharedVersion {
     subscriber.on('message', (channel: string, value: string) => {
       if (channel === this.channel && this.watching) this.learn(Number(value));
     });
-    subscriber.on('ready', () => {
+    const subscribe = () => {
       // Bumps may have been missed while disconnected: read Redis again before trusting memory.
       this.known = null;
       void subscriber.subscribe(this.channel).then(
         () => (this.watching = true),
         () => (this.watching = false),
       );
-    });
+    };
+    subscriber.on('ready', subscribe);
+    // A second version watched on a connection already up would otherwise wait for its next reconnect.
+    if (subscriber.status === 'ready') subscribe();
     for (const event of ['close', 'end', 'reconnecting']) {
       subscriber.on(event, () => {
         this.watching = false;
