@@ -32,7 +32,7 @@ export class TimerWorker implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     this.connection = createRedisConnection(this.config, 'worker');
     this.worker = new Worker<{ key?: string }>(TIMERS_QUEUE, (job) => this.fire(job), {
       connection: this.connection,
@@ -42,7 +42,8 @@ export class TimerWorker implements OnApplicationBootstrap, OnApplicationShutdow
     this.worker.on('error', (error) => this.logger.warn(`queue ${TIMERS_QUEUE}: ${error.message}`));
     for (const handler of this.handlers.values()) {
       if (handler.everyMs === undefined) continue;
-      await this.timers.every(handler.name, handler.everyMs).catch((error: Error) => {
+      // Not awaited: a Redis that is away at start-up must not hold the worker's boot (the next start installs it).
+      void this.timers.every(handler.name, handler.everyMs).catch((error: Error) => {
         this.logger.warn(`could not install the periodic timer ${handler.name}: ${error.message}`);
       });
       void handler.fire('').catch((error: Error) => {
