@@ -335,6 +335,8 @@ describe('family channels, resolve and version lifecycle', () => {
     expect(scheduled.body.scheduled).toEqual({ state: 'revoked', at: at.toISOString() });
     // The channel moved at once; the version still resolves, with its Sunset, until the time comes.
     expect((await resolve('timed', 'channel=stable&provider=nhn-kr1')).body.version).toBe('2');
+    // No channel is moved onto it meanwhile unless forced.
+    expect((await put('timed', 'beta', { version: '1' })).status).toBe(409);
     const before = await resolve('timed', 'version=1&provider=nhn-kr1');
     expect(before.status).toBe(200);
     expect(before.headers.get('sunset')).toBe(at.toUTCString());

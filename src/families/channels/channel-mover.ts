@@ -34,6 +34,14 @@ export class ChannelMover {
           (to.replacement ? ` (its replacement is '${to.replacement}')` : ''),
       );
     }
+    const ending = to.scheduledState === 'revoked' || to.scheduledState === 'obsolete';
+    if (ending && !force) {
+      // Its revocation was let through because no channel pointed at it then (or they were moved away).
+      throw new ConflictError(
+        `Version '${to.version}' of family '${family.name}' is to be ${to.scheduledState} at ` +
+          `${to.scheduledAt?.toISOString()}: move the channel with force: true to point at it until then`,
+      );
+    }
     const current = await tx.familyChannel.findUnique({
       where: { familyId_name: { familyId: family.id, name: channel } },
     });
