@@ -276,6 +276,8 @@ describe('family channels, resolve and version lifecycle', () => {
     expect(refused.body.channels).toEqual(['lts', 'stable']);
     expect((await patch('base', '1', { state: 'revoked', replacement: '1' })).status).toBe(422);
     expect((await patch('base', '1', { state: 'revoked', replacement: '9' })).status).toBe(422);
+    expect((await patch('base', '1', { stateAt: new Date().toISOString() })).status).toBe(400);
+    expect((await patch('base', '1', { state: 'gone' })).status).toBe(400);
 
     const moved = await patch('base', '1', { state: 'revoked', replacement: '3', moveChannelsTo: '3' });
     expect(moved.status).toBe(200);

@@ -45,6 +45,10 @@ export class VersionLifecycleService {
     if (body.state === undefined && body.replacement === undefined) {
       throw new BadRequestError('Give a state, a replacement or both', [{ field: 'state', message: 'is missing' }]);
     }
+    if (body.stateAt !== undefined && body.state === undefined) {
+      const message = 'stateAt goes with a state: it says when that state takes effect';
+      throw new BadRequestError(message, [{ field: 'stateAt', message }]);
+    }
     if (body.moveChannelsTo !== undefined && (body.state === undefined || !WITHDRAWN.includes(body.state))) {
       const message = 'moveChannelsTo goes with state revoked or obsolete';
       throw new BadRequestError(message, [{ field: 'moveChannelsTo', message }]);
