@@ -18,6 +18,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('images', 'The normalized catalogue')
     .addTag('providers', 'Provider connections')
     .addTag('jobs', 'Long-running work')
+    .addTag('families', 'Image families: versions placed on every target')
     .addTag('health', 'Probes')
     .build();
   return withUnsupportedMediaType(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] }));

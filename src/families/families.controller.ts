@@ -62,7 +62,11 @@ export class FamiliesController {
 
   @Get(':family')
   @RequireScope('images:read')
-  @ApiOperation({ operationId: 'getFamily', summary: 'One image family' })
+  @ApiOperation({
+    operationId: 'getFamily',
+    summary: 'One image family',
+    description: 'Its os, gpu, targets and drift policy.',
+  })
   @ApiOkResponse({ type: FamilyDto })
   @ApiProblemResponses(401, 403, 404)
   get(@Param('family') family: string): Promise<FamilyDto> {
