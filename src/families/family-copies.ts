@@ -42,8 +42,9 @@ export class FamilyCopies {
       select: { imageId: true },
     });
     const imageIds = [...new Set(made.map((t) => t.imageId!))];
+    // The placements being let go are `removed` (or deleted with their family) by now.
     const keptElsewhere = await this.prisma.placement.findMany({
-      where: { imageId: { in: imageIds }, id: { notIn: placements.map((p) => p.id) }, status: { not: 'removed' } },
+      where: { imageId: { in: imageIds }, status: { not: 'removed' } },
       select: { imageId: true },
     });
     const kept = new Set(keptElsewhere.map((p) => p.imageId));

@@ -62,6 +62,7 @@ export class FamilyWriter {
         },
         include: { targets: true },
       });
+      // cache: bump here (resolve's 404 for this name changes from "no such family" to "no version")
       return presentFamily(family, family.targets);
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError(`A family named '${body.name}' already exists`);
@@ -103,11 +104,6 @@ export class FamilyWriter {
       throw new UnprocessableError(problems.map((p) => `${p.field} ${p.message}`).join('; '), problems);
 
     const leaving = await this.placementsAt(family, removed);
-    if (leaving.length > 0) {
-      await this.copies.stopJobs(leaving);
-      if (deleteImages) await this.copies.delete(leaving);
-    }
-
     await this.jobs.transaction(async (tx, createJob) => {
       await tx.family.update({
         where: { id: family.id },
@@ -139,6 +135,8 @@ export class FamilyWriter {
       }
       // cache: bump here (a target added or removed changes what resolve answers for it)
     });
+    // Tracking stopped with the commit, so a cancelled job's end no longer reaches its (removed) placement.
+    await this.release(leaving, deleteImages);
     return presentFamily(
       await this.lookup.family(name),
       await this.prisma.familyTarget.findMany({ where: { familyId: family.id } }),
@@ -155,10 +153,22 @@ export class FamilyWriter {
       const message = `family '${name}' has ${placements.length} placement(s): say whether their copies at the providers go too with ?deleteImages=true or ?deleteImages=false`;
       throw new UnprocessableError(message, [{ field: 'deleteImages', message: 'is required: true or false' }]);
     }
-    await this.copies.stopJobs(placements);
-    if (deleteImages) await this.copies.delete(placements);
     await this.prisma.family.deleteMany({ where: { id: family.id } });
     // cache: bump here (the family and everything resolve could answer for it are gone)
+    await this.release(placements, deleteImages ?? false);
+  }
+
+  /**
+   * After the placements stopped being tracked: their live jobs are cancelled
+   * and, when asked, the copies they made are deleted at the providers. A copy
+   * that cannot be deleted fails the request with the provider's error; the
+   * change itself has committed, and the copy stays in the catalogue to be
+   * deleted with DELETE /v1/images/{id}.
+   */
+  private async release(placements: readonly Placement[], deleteImages: boolean): Promise<void> {
+    if (placements.length === 0) return;
+    await this.copies.stopJobs(placements);
+    if (deleteImages) await this.copies.delete(placements);
   }
 
   private placementsAt(family: Family, targets: readonly FamilyTargetRef[]): Promise<Placement[]> {
