@@ -241,6 +241,33 @@ describe('families: publishing a version places it on every target', () => {
     );
   }, 180_000);
 
+  it('places a drifted placement afresh when asked (what drift repair calls): a new copy, active, the only one at FPT', async () => {
+    const before = (await version('gpu-base', '2026.12')).body.placements.find((p) => p.provider === 'fpt-hcm')!;
+    // What a sync and drift detection leave behind: the copy gone upstream, its image deleted, the placement drifted.
+    fpt.store.deleteCustom(before.nativeId!);
+    const db = await connectDatabase(broker.databaseUrl);
+    try {
+      await db.query("UPDATE images SET status = 'deleted' WHERE id = $1", [before.imageId]);
+      await db.query(
+        "UPDATE placements SET status = 'drifted', error_code = 'vanished', error_message = 'gone upstream' WHERE id = $1",
+        [before.id],
+      );
+    } finally {
+      await db.end();
+    }
+    const res = await write<Version>(`/v1/families/gpu-base/versions/2026.12/placements/${before.id}/retry`, 'POST');
+    expect(res.status).toBe(202);
+    const again = res.body.placements.find((p) => p.id === before.id)!;
+    expect(again.jobId).not.toBe(before.jobId);
+    expect(again.status).not.toBe('drifted');
+    const done = await settled('gpu-base', '2026.12', 3);
+    const placed = done.placements.find((p) => p.id === before.id)!;
+    expect(placed).toMatchObject({ status: 'active', error: null });
+    expect(placed.nativeId).not.toBe(before.nativeId);
+    const copies = fpt.store.customRecords().filter((i) => i.sha256 === bytes.sha256);
+    expect(copies.map((c) => c.id)).toEqual([placed.nativeId]);
+  }, 120_000);
+
   it('refuses a second version with the same sha256 or the same version string with 409', async () => {
     const sameImage = await write<Problem>('/v1/families/gpu-base/versions', 'POST', {
       version: '2026.13',
