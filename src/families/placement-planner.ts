@@ -4,25 +4,11 @@ import type { FieldProblem } from '../platform/config/validation-messages';
 import { EventLog } from '../platform/events/event-log';
 import type { Family, FamilyVersion, Image, Placement, Prisma } from '../platform/persistence/generated/client';
 import { ProviderRegistry } from '../providers/port/provider-registry.service';
-import type { CopyOverrides } from '../replication/copy-spec';
 import { ReplicationService } from '../replication/replication.service';
-import { sameTarget, type FamilyTargetRef } from './family-targets.checker';
+import { familyOverrides } from './family-overrides';
+import { sameTarget, type FamilyTargetRef } from './family-targets';
 import { placementEvent } from './placement-events';
 import { PlacementStore } from './placement.store';
-
-/** What a family gives each copy in place of its image's own values: the family's `os` fields. */
-export function familyOverrides(family: Pick<Family, 'os'>): CopyOverrides {
-  const os = family.os !== null && typeof family.os === 'object' ? (family.os as Record<string, unknown>) : {};
-  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const picked = {
-    type: text(os.type),
-    distro: text(os.distro),
-    version: text(os.version),
-    architecture: text(os.architecture),
-  };
-  const given = Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined));
-  return Object.keys(given).length > 0 ? { os: given } : {};
-}
 
 /** Whether `image` is itself on `target`: that placement is active at once, without a copy. */
 function holds(image: Image, target: FamilyTargetRef): boolean {
