@@ -52,12 +52,12 @@ export class PlacementKeeper {
         `Placement '${placementId}' is ${placement.status}; only a failed or drifted placement is placed again`,
       );
     }
-    if (placement.status === 'failed' && placement.replicationTargetId) {
-      const requeued = await this.replication.requeueWithin(tx, createJob, placement.replicationTargetId);
-      if (requeued) {
-        // cache: bump here (the placement is pending again)
-        return this.store.replacing(tx, placement.id, requeued.target.id, requeued.job.id);
-      }
+    if (placement.status === 'failed' && (await this.canRunAgain(tx, placement.replicationTargetId))) {
+      const requeued = await this.replication.requeueWithin(tx, createJob, placement.replicationTargetId!);
+      // Its replication target was run again another way (the replications route): that job ends the placement.
+      if (!requeued) throw new ConflictError(`Placement '${placementId}' is being placed again already`);
+      // cache: bump here (the placement is pending again)
+      return this.store.replacing(tx, placement.id, requeued.target.id, requeued.job.id);
     }
     const version = await tx.familyVersion.findUniqueOrThrow({
       where: { id: placement.versionId },
@@ -76,5 +76,15 @@ export class PlacementKeeper {
     const [placed] = await this.planner.placeWithin(tx, createJob, version.family, version, source, [target]);
     // cache: bump here (the placement is pending again, or active at once on the source's own target)
     return placed;
+  }
+
+  /** Whether the placement's replication target can simply run again: it exists and its source is still active. */
+  private async canRunAgain(tx: Prisma.TransactionClient, targetId: string | null): Promise<boolean> {
+    if (!targetId) return false;
+    const target = await tx.replicationTarget.findUnique({
+      where: { id: targetId },
+      select: { replication: { select: { sourceImage: { select: { status: true } } } } },
+    });
+    return target?.replication.sourceImage.status === 'active';
   }
 }
