@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, UnprocessableError } from '../platform/errors/app.errors';
 import type { FieldProblem } from '../platform/config/validation-messages';
 import { ImagesService } from '../catalogue/images.service';
-import { JobService } from '../jobs/job.service';
-import type { Image, Job, ReplicationTarget } from '../platform/persistence/generated/client';
+import { JobService, type CreateJobWithin } from '../jobs/job.service';
+import type { Image, Job, Prisma, ReplicationTarget } from '../platform/persistence/generated/client';
 import { isUuid } from '../platform/persistence/uuid';
 import type { ImageVisibility } from '../providers/port/normalized-image';
 import { createProblems, type ProviderAdapter } from '../providers/port/provider.port';
@@ -88,6 +88,57 @@ export class ReplicationService {
     return this.describe(replicationId);
   }
 
+  /**
+   * Plans a replication of `sourceImageId` inside the caller's transaction:
+   * the replication, its targets and one replicate job per target (created
+   * with `createJob`, JobService.transaction's), so they commit with the
+   * caller's own rows or not at all. The targets must have passed `preflight`.
+   */
+  async planWithin(
+    tx: Prisma.TransactionClient,
+    createJob: CreateJobWithin,
+    sourceImageId: string,
+    targets: Array<{ provider: string; region: string; overrides: CopyOverrides }>,
+  ): Promise<Array<{ target: ReplicationTarget; job: Job }>> {
+    const replication = await this.store.create(sourceImageId, targets, tx);
+    const planned: Array<{ target: ReplicationTarget; job: Job }> = [];
+    for (const target of replication.targets) {
+      const job = await createJob(
+        'replicate',
+        { targetId: target.id },
+        { providerName: target.providerName, imageId: sourceImageId },
+      );
+      await this.store.assignJobWithin(tx, target, job.id);
+      planned.push({ target: { ...target, jobId: job.id }, job });
+    }
+    return planned;
+  }
+
+  /**
+   * Runs one target again with a new job, inside the caller's transaction (it
+   * keeps the copy already registered at the provider, as `retry` does); null
+   * when the target is gone or its latest job is still queued or running.
+   */
+  async requeueWithin(
+    tx: Prisma.TransactionClient,
+    createJob: CreateJobWithin,
+    targetId: string,
+  ): Promise<{ target: ReplicationTarget; job: Job } | null> {
+    const target = await this.store.findTarget(targetId, tx);
+    if (!target) return null;
+    const replication = await this.store.find(target.replicationId, tx);
+    if (!replication) return null;
+    const last = target.jobId ? await tx.job.findUnique({ where: { id: target.jobId } }) : null;
+    if (last && (last.state === 'queued' || last.state === 'running')) return null;
+    const job = await createJob(
+      'replicate',
+      { targetId: target.id },
+      { providerName: target.providerName, imageId: replication.sourceImageId },
+    );
+    await this.store.assignJobWithin(tx, target, job.id);
+    return { target: { ...target, jobId: job.id }, job };
+  }
+
   private async queue(target: ReplicationTarget, sourceImageId: string): Promise<Job> {
     const { job } = await this.jobs.create(
       'replicate',
@@ -135,13 +186,9 @@ export class ReplicationService {
    * What the target would refuse in the copy, checked with the adapter's own
    * rules before any job is queued. Size and sha256 the source does not know
    * are left out: the job computes them from the bytes before it registers.
+   * Public for families, which check every target of a version this way.
    */
-  private preflight(
-    adapter: ProviderAdapter,
-    source: Image,
-    region: string,
-    overrides: CopyOverrides,
-  ): CreateSpecProblem[] {
+  preflight(adapter: ProviderAdapter, source: Image, region: string, overrides: CopyOverrides): CreateSpecProblem[] {
     const bytes = { sizeBytes: source.sizeBytes === null ? null : Number(source.sizeBytes), sha256: source.sha256 };
     const spec = copySpec(source, region, overrides, bytes);
     return createProblems(adapter, spec, ['create', 'upload']).filter(

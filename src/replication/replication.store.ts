@@ -17,11 +17,13 @@ export type TargetWithSource = ReplicationTarget & { replication: Replication & 
 export class ReplicationStore {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** @param db the caller's transaction, when the replication must commit with its rows (a family's placements). */
   create(
     sourceImageId: string,
     targets: Array<{ provider: string; region: string; overrides: CopyOverrides }>,
+    db: Prisma.TransactionClient = this.prisma,
   ): Promise<Replication & { targets: ReplicationTarget[] }> {
-    return this.prisma.replication.create({
+    return db.replication.create({
       data: {
         sourceImageId,
         targets: {
@@ -37,8 +39,8 @@ export class ReplicationStore {
     });
   }
 
-  find(replicationId: string): Promise<Replication | null> {
-    return this.prisma.replication.findUnique({ where: { id: replicationId } });
+  find(replicationId: string, db: Prisma.TransactionClient = this.prisma): Promise<Replication | null> {
+    return db.replication.findUnique({ where: { id: replicationId } });
   }
 
   findWithTargets(replicationId: string): Promise<(Replication & { targets: ReplicationTarget[] }) | null> {
@@ -57,8 +59,8 @@ export class ReplicationStore {
     });
   }
 
-  findTarget(targetId: string): Promise<ReplicationTarget | null> {
-    return this.prisma.replicationTarget.findUnique({ where: { id: targetId } });
+  findTarget(targetId: string, db: Prisma.TransactionClient = this.prisma): Promise<ReplicationTarget | null> {
+    return db.replicationTarget.findUnique({ where: { id: targetId } });
   }
 
   findTargetWithSource(targetId: string): Promise<TargetWithSource | null> {
@@ -82,11 +84,14 @@ export class ReplicationStore {
    * recorded failure is forgotten, for it to be downloaded and checked again.
    */
   async assignJob(target: ReplicationTarget, jobId: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM replications WHERE id = ${target.replicationId}::uuid FOR UPDATE`;
-      await tx.replicationTarget.update({ where: { id: target.id }, data: { jobId, sourceReleased: false } });
-      await tx.replication.update({ where: { id: target.replicationId }, data: { sourceFailure: null } });
-    });
+    await this.prisma.$transaction((tx) => this.assignJobWithin(tx, target, jobId));
+  }
+
+  /** assignJob inside the caller's transaction (the job was created in it too). */
+  async assignJobWithin(tx: Prisma.TransactionClient, target: ReplicationTarget, jobId: string): Promise<void> {
+    await tx.$queryRaw`SELECT id FROM replications WHERE id = ${target.replicationId}::uuid FOR UPDATE`;
+    await tx.replicationTarget.update({ where: { id: target.id }, data: { jobId, sourceReleased: false } });
+    await tx.replication.update({ where: { id: target.replicationId }, data: { sourceFailure: null } });
   }
 
   /** The target's copy: registered by its job (`reused` false), or an identical image found there. */

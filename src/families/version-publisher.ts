@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { ImagesService } from '../catalogue/images.service';
+import { JobService } from '../jobs/job.service';
+import { ConflictError, UnprocessableError } from '../platform/errors/app.errors';
+import { EventLog } from '../platform/events/event-log';
+import { PrismaService } from '../platform/persistence/prisma.service';
+import type { FamilyVersionDto } from './dto/family-version.dto';
+import type { PublishVersionDto } from './dto/publish-version.dto';
+import { FamilyLookup } from './family-lookup';
+import { FamilyVersionReader } from './family-version.reader';
+import { PlacementPlanner } from './placement-planner';
+import { versionSubject } from './placement-events';
+import { isUniqueViolation } from './unique-violation';
+
+/**
+ * Publishes a version: an active broker image with a sha256 becomes version
+ * `version` of the family, identified by that sha256, and is placed on every
+ * target. Everything a target would refuse is a 422 before any outbound call
+ * or row; the version, its placements, the replication with its jobs and the
+ * `version.published` event then commit in one transaction.
+ */
+@Injectable()
+export class VersionPublisher {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly jobs: JobService,
+    private readonly lookup: FamilyLookup,
+    private readonly images: ImagesService,
+    private readonly planner: PlacementPlanner,
+    private readonly events: EventLog,
+    private readonly reader: FamilyVersionReader,
+  ) {}
+
+  async publish(familyName: string, body: PublishVersionDto, publishedBy: string | null): Promise<FamilyVersionDto> {
+    const family = await this.lookup.family(familyName);
+    const source = await this.images.row(body.imageId);
+    if (source.status !== 'active' || !source.sha256) {
+      const why = source.status !== 'active' ? `is ${source.status ?? 'in an unknown state'}` : 'has no sha256';
+      throw new UnprocessableError(
+        `Image '${source.id}' ${why}; a version is published from an active image with a sha256`,
+        [{ field: 'imageId', message: `${why}; only an active image with a sha256 can be published` }],
+      );
+    }
+    await this.refuseDuplicate(family.id, body.version, source.sha256, familyName);
+
+    const targets = (
+      await this.prisma.familyTarget.findMany({ where: { familyId: family.id }, orderBy: { position: 'asc' } })
+    ).map((t) => ({ provider: t.providerName, region: t.region }));
+    const problems = await this.planner.problems(family, source, targets, (i) => `targets[${i}]`);
+    if (problems.length > 0) {
+      throw new UnprocessableError(
+        `Family '${familyName}' has targets that cannot take this image: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+        problems,
+      );
+    }
+
+    try {
+      const version = await this.jobs.transaction(async (tx, createJob) => {
+        const row = await tx.familyVersion.create({
+          data: {
+            familyId: family.id,
+            version: body.version,
+            sha256: source.sha256!,
+            sizeBytes: source.sizeBytes,
+            sourceImageId: source.id,
+            publishedBy,
+          },
+        });
+        const placements = await this.planner.placeWithin(tx, createJob, family, row, source, targets);
+        await this.events.append(tx, [
+          {
+            type: 'version.published',
+            subject: versionSubject(family, row),
+            orderingKey: family.name,
+            data: {
+              family: family.name,
+              version: row.version,
+              sha256: row.sha256,
+              sizeBytes: row.sizeBytes === null ? null : Number(row.sizeBytes),
+              imageId: source.id,
+              publishedBy,
+              placements: placements.map((p) => ({
+                id: p.id,
+                provider: p.providerName,
+                region: p.region === '' ? null : p.region,
+                status: p.status,
+                jobId: p.jobId,
+              })),
+            },
+          },
+        ]);
+        // cache: bump here (a new version, and placements already active where the target holds its image)
+        return row;
+      });
+      return this.reader.describe(family, version);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        await this.refuseDuplicate(family.id, body.version, source.sha256, familyName);
+        throw new ConflictError(`Family '${familyName}' already has version '${body.version}' or that image`);
+      }
+      throw error;
+    }
+  }
+
+  /** 409 naming the version that already holds this version string or this sha256. */
+  private async refuseDuplicate(familyId: string, version: string, sha256: string, familyName: string): Promise<void> {
+    const existing = await this.prisma.familyVersion.findFirst({
+      where: { familyId, OR: [{ version }, { sha256 }] },
+    });
+    if (!existing) return;
+    if (existing.version === version)
+      throw new ConflictError(`Family '${familyName}' already has a version '${version}'`);
+    throw new ConflictError(
+      `Family '${familyName}' already has this image (sha256 ${sha256}) as version '${existing.version}'`,
+    );
+  }
+}
