@@ -1,7 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EventLog } from '../platform/events/event-log';
 import type { Prisma } from '../platform/persistence/generated/client';
 import { PrismaService } from '../platform/persistence/prisma.service';
 import type { NormalizedImage } from '../providers/port/normalized-image';
+import { type RecordedCatalogueChange, catalogueChangeEvents } from './catalogue-change-events';
+import { CatalogueChangeListeners } from './catalogue-change-listeners';
 import { databaseRefusal } from './database-refusal';
 import { imageContentHash } from './image-content-hash';
 import { deterministicImageId } from './image-id';
@@ -90,6 +93,23 @@ const KEEP_STATUS_WHEN_UNREPORTED =
 /** Rows per INSERT: 38 parameters each stays far below PostgreSQL's 65,535. */
 export const WRITE_BATCH_SIZE = 500;
 
+/** Events appended per INSERT when a sync marks many images vanished at once. */
+const EVENT_CHUNK = 2_000;
+
+/** A vanishing sync of a whole large provider writes every row and its event in one transaction. */
+const VANISH_TRANSACTION_TIMEOUT_MS = 120_000;
+
+/** A row a sync statement changed, as RETURNING gives it. */
+interface ChangedRow {
+  id: string;
+  region: string;
+  native_id: string;
+  name: string;
+  sha256: string | null;
+  kind: 'appeared' | 'changed' | 'vanished';
+  previous_sha256: string | null;
+}
+
 /** An upstream image a sync did not write, and why (public text: no database internals). */
 export interface SkippedRow {
   image: NormalizedImage;
@@ -105,13 +125,19 @@ export interface SyncBatchOutcome {
 /**
  * Writes what a sync read into the catalogue. One statement per batch; a row
  * whose content hash is unchanged is not touched, so re-syncing an unchanged
- * provider writes nothing.
+ * provider writes nothing. What a sync changed (appeared, changed, vanished)
+ * is recorded in the event feed and told to CatalogueChangeListeners in the
+ * transaction that writes the rows.
  */
 @Injectable()
 export class CatalogueWriter {
   private readonly logger = new Logger(CatalogueWriter.name);
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly events: EventLog,
+    private readonly listeners: CatalogueChangeListeners,
+  ) {}
 
   /**
    * Writes one batch of a sync, never failing it for one bad row: a row with a
@@ -134,14 +160,14 @@ export class CatalogueWriter {
       else storable.push(image);
     }
     try {
-      return { written: await this.upsertBatch(providerName, providerKind, storable, now), skipped };
+      return { written: await this.upsertSyncBatch(providerName, providerKind, storable, now), skipped };
     } catch (error) {
       if (databaseRefusal(error) === null) throw error;
     }
     let written = 0;
     for (const image of storable) {
       try {
-        written += await this.upsertBatch(providerName, providerKind, [image], now);
+        written += await this.upsertSyncBatch(providerName, providerKind, [image], now);
       } catch (error) {
         const reason = databaseRefusal(error);
         if (reason === null) throw error;
@@ -155,7 +181,11 @@ export class CatalogueWriter {
     return { written, skipped };
   }
 
-  /** Upserts one batch; returns how many rows were inserted or changed. */
+  /**
+   * Upserts one batch outside a sync (a registration, an upload, a
+   * replication: the broker's own writes); returns how many rows were
+   * inserted or changed. Records no event: those writes record their own.
+   */
   async upsertBatch(
     providerName: string,
     providerKind: string,
@@ -164,28 +194,59 @@ export class CatalogueWriter {
     db: Prisma.TransactionClient = this.prisma,
   ): Promise<number> {
     if (images.length === 0) return 0;
-    const params: unknown[] = [];
-    const tuples = images.map((image) => {
-      const values = rowValues(providerName, providerKind, image, now);
-      const placeholders = values.map((v, i) => {
-        params.push(v);
-        const cast = CASTS[COLUMNS[i]];
-        return cast ? `$${params.length}::${cast}` : `$${params.length}`;
-      });
-      return `(${placeholders.join(',')})`;
+    const { insert, params } = upsertStatement(providerName, providerKind, images, now);
+    return db.$executeRawUnsafe(insert, ...params);
+  }
+
+  /**
+   * Upserts one batch of a sync and records what it changed, in one
+   * transaction: one statement writes the rows and returns each changed one
+   * with its sha256 before (read from the same snapshot), then one INSERT
+   * appends their events. An unchanged row is not returned, so it has no event.
+   */
+  private async upsertSyncBatch(
+    providerName: string,
+    providerKind: string,
+    images: NormalizedImage[],
+    now: Date,
+  ): Promise<number> {
+    if (images.length === 0) return 0;
+    const { insert, params, keys } = upsertStatement(providerName, providerKind, images, now);
+    // $2 is the first row's provider_name: every row of a batch is the same provider's.
+    const sql = `WITH old AS (
+        SELECT region, native_id, sha256, status FROM images
+        WHERE provider_name = $2 AND (region, native_id) IN (${keys.join(',')})
+      ), up AS (${insert} RETURNING id, region, native_id, name, sha256)
+      SELECT up.id::text AS id, up.region, up.native_id, up.name, up.sha256, old.sha256 AS previous_sha256,
+        CASE WHEN old.region IS NULL OR old.status = 'deleted' THEN 'appeared' ELSE 'changed' END AS kind
+      FROM up LEFT JOIN old ON old.region = up.region AND old.native_id = up.native_id`;
+    return this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRawUnsafe<ChangedRow[]>(sql, ...params);
+      await this.recordChanges(tx, providerName, rows);
+      return rows.length;
     });
-    const updates = COLUMNS.filter((c) => c !== 'id' && c !== 'provider_name' && c !== 'region' && c !== 'native_id')
-      .map((c) => {
-        if (c === 'status') return KEEP_STATUS_WHEN_UNREPORTED;
-        return KEEP_WHEN_UNREPORTED.has(c)
-          ? `"${c}" = COALESCE(EXCLUDED."${c}", images."${c}")`
-          : `"${c}" = EXCLUDED."${c}"`;
-      })
-      .join(', ');
-    const sql = `INSERT INTO images (${COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES ${tuples.join(',')}
-      ON CONFLICT (provider_name, region, native_id) DO UPDATE SET ${updates}
-      WHERE images.content_hash IS DISTINCT FROM EXCLUDED.content_hash`;
-    return db.$executeRawUnsafe(sql, ...params);
+  }
+
+  private async recordChanges(
+    tx: Prisma.TransactionClient,
+    providerName: string,
+    rows: readonly ChangedRow[],
+  ): Promise<void> {
+    const changes: RecordedCatalogueChange[] = rows.map((row) => ({
+      kind: row.kind,
+      imageId: row.id,
+      providerName,
+      region: row.region,
+      nativeId: row.native_id,
+      name: row.name,
+      sha256: row.kind === 'vanished' ? null : row.sha256,
+      previousSha256: row.kind === 'appeared' ? null : row.previous_sha256,
+    }));
+    const events = catalogueChangeEvents(changes);
+    for (let i = 0; i < events.length; i += EVENT_CHUNK) {
+      await this.events.append(tx, events.slice(i, i + EVENT_CHUNK));
+    }
+    await this.listeners.notify(tx, changes);
   }
 
   /**
@@ -242,14 +303,22 @@ export class CatalogueWriter {
       regions.push(region);
       nativeIds.push(nativeId);
     }
-    return this.prisma.$executeRawUnsafe(
-      `UPDATE images SET status = 'deleted', native_status = COALESCE(native_status, 'gone'), synced_at = $2
-       WHERE provider_name = $1 AND status IS DISTINCT FROM 'deleted' AND first_seen_at < $2
-         AND (region, native_id) NOT IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
-      providerName,
-      syncStartedAt,
-      regions,
-      nativeIds,
+    return this.prisma.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRawUnsafe<ChangedRow[]>(
+          `UPDATE images SET status = 'deleted', native_status = COALESCE(native_status, 'gone'), synced_at = $2
+           WHERE provider_name = $1 AND status IS DISTINCT FROM 'deleted' AND first_seen_at < $2
+             AND (region, native_id) NOT IN (SELECT * FROM unnest($3::text[], $4::text[]))
+           RETURNING id::text AS id, region, native_id, name, sha256, sha256 AS previous_sha256, 'vanished' AS kind`,
+          providerName,
+          syncStartedAt,
+          regions,
+          nativeIds,
+        );
+        await this.recordChanges(tx, providerName, rows);
+        return rows.length;
+      },
+      { timeout: VANISH_TRANSACTION_TIMEOUT_MS },
     );
   }
 }
@@ -261,6 +330,46 @@ export function seenKey(image: Pick<NormalizedImage, 'region' | 'nativeId'>): st
 function splitSeenKey(key: string): [string, string] {
   const i = key.indexOf('\u0000');
   return [key.slice(0, i), key.slice(i + 1)];
+}
+
+/**
+ * The upsert of a batch: the INSERT … ON CONFLICT statement, its parameters,
+ * and each row's `($region, $nativeId)` placeholders (to find the rows it
+ * replaces without sending them twice).
+ */
+function upsertStatement(
+  providerName: string,
+  providerKind: string,
+  images: NormalizedImage[],
+  now: Date,
+): { insert: string; params: unknown[]; keys: string[] } {
+  const params: unknown[] = [];
+  const keys: string[] = [];
+  const regionAt = COLUMNS.indexOf('region');
+  const nativeIdAt = COLUMNS.indexOf('native_id');
+  const tuples = images.map((image) => {
+    const first = params.length + 1;
+    const values = rowValues(providerName, providerKind, image, now);
+    const placeholders = values.map((v, i) => {
+      params.push(v);
+      const cast = CASTS[COLUMNS[i]];
+      return cast ? `$${params.length}::${cast}` : `$${params.length}`;
+    });
+    keys.push(`($${first + regionAt},$${first + nativeIdAt})`);
+    return `(${placeholders.join(',')})`;
+  });
+  const updates = COLUMNS.filter((c) => c !== 'id' && c !== 'provider_name' && c !== 'region' && c !== 'native_id')
+    .map((c) => {
+      if (c === 'status') return KEEP_STATUS_WHEN_UNREPORTED;
+      return KEEP_WHEN_UNREPORTED.has(c)
+        ? `"${c}" = COALESCE(EXCLUDED."${c}", images."${c}")`
+        : `"${c}" = EXCLUDED."${c}"`;
+    })
+    .join(', ');
+  const insert = `INSERT INTO images (${COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES ${tuples.join(',')}
+      ON CONFLICT (provider_name, region, native_id) DO UPDATE SET ${updates}
+      WHERE images.content_hash IS DISTINCT FROM EXCLUDED.content_hash`;
+  return { insert, params, keys };
 }
 
 function rowValues(providerName: string, providerKind: string, image: NormalizedImage, now: Date): unknown[] {
