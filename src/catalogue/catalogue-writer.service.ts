@@ -211,11 +211,18 @@ export class CatalogueWriter {
     now: Date,
   ): Promise<number> {
     if (images.length === 0) return 0;
-    const { insert, params, keys } = upsertStatement(providerName, providerKind, images, now);
-    // $2 is the first row's provider_name: every row of a batch is the same provider's.
+    const { insert, params } = upsertStatement(providerName, providerKind, images, now);
+    const regions = params.length + 1;
+    params.push(
+      images.map((i) => i.region),
+      images.map((i) => i.nativeId),
+    );
+    // $2 is the first row's provider_name: every row of a batch is the same provider's. The rows
+    // replaced are found through the unique index (a join on unnest, not an IN list the planner scans).
     const sql = `WITH old AS (
-        SELECT region, native_id, sha256, status FROM images
-        WHERE provider_name = $2 AND (region, native_id) IN (${keys.join(',')})
+        SELECT i.region, i.native_id, i.sha256, i.status
+        FROM unnest($${regions}::text[], $${regions + 1}::text[]) AS k(region, native_id)
+        JOIN images i ON i.provider_name = $2 AND i.region = k.region AND i.native_id = k.native_id
       ), up AS (${insert} RETURNING id, region, native_id, name, sha256)
       SELECT up.id::text AS id, up.region, up.native_id, up.name, up.sha256, old.sha256 AS previous_sha256,
         CASE WHEN old.region IS NULL OR old.status = 'deleted' THEN 'appeared' ELSE 'changed' END AS kind
@@ -332,30 +339,21 @@ function splitSeenKey(key: string): [string, string] {
   return [key.slice(0, i), key.slice(i + 1)];
 }
 
-/**
- * The upsert of a batch: the INSERT … ON CONFLICT statement, its parameters,
- * and each row's `($region, $nativeId)` placeholders (to find the rows it
- * replaces without sending them twice).
- */
+/** The upsert of a batch: the INSERT … ON CONFLICT statement and its parameters. */
 function upsertStatement(
   providerName: string,
   providerKind: string,
   images: NormalizedImage[],
   now: Date,
-): { insert: string; params: unknown[]; keys: string[] } {
+): { insert: string; params: unknown[] } {
   const params: unknown[] = [];
-  const keys: string[] = [];
-  const regionAt = COLUMNS.indexOf('region');
-  const nativeIdAt = COLUMNS.indexOf('native_id');
   const tuples = images.map((image) => {
-    const first = params.length + 1;
     const values = rowValues(providerName, providerKind, image, now);
     const placeholders = values.map((v, i) => {
       params.push(v);
       const cast = CASTS[COLUMNS[i]];
       return cast ? `$${params.length}::${cast}` : `$${params.length}`;
     });
-    keys.push(`($${first + regionAt},$${first + nativeIdAt})`);
     return `(${placeholders.join(',')})`;
   });
   const updates = COLUMNS.filter((c) => c !== 'id' && c !== 'provider_name' && c !== 'region' && c !== 'native_id')
@@ -369,7 +367,7 @@ function upsertStatement(
   const insert = `INSERT INTO images (${COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES ${tuples.join(',')}
       ON CONFLICT (provider_name, region, native_id) DO UPDATE SET ${updates}
       WHERE images.content_hash IS DISTINCT FROM EXCLUDED.content_hash`;
-  return { insert, params, keys };
+  return { insert, params };
 }
 
 function rowValues(providerName: string, providerKind: string, image: NormalizedImage, now: Date): unknown[] {
