@@ -11,7 +11,11 @@ import { WebhooksController } from './webhooks.controller';
 @Module({
   controllers: [EventsController, WebhooksController],
   providers: [
-    { provide: EventFeedReader, useFactory: (prisma: PrismaService) => new EventFeedReader(prisma), inject: [PrismaService] },
+    {
+      provide: EventFeedReader,
+      useFactory: (prisma: PrismaService) => new EventFeedReader(prisma),
+      inject: [PrismaService],
+    },
     WebhookStore,
     WebhookUrlCheck,
     WebhookDeliveriesReader,

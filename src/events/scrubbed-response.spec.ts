@@ -2,7 +2,9 @@ import { scrubbedResponse } from './scrubbed-response';
 
 describe("a receiver's answer as an attempt keeps it", () => {
   it('redacts what looks like a secret and drops control characters', () => {
-    const text = scrubbedResponse(Buffer.from('error\u0000: token=abc123 Bearer xyz.def whsec_QUJD password: "hunter2"'));
+    const text = scrubbedResponse(
+      Buffer.from('error\u0000: token=abc123 Bearer xyz.def whsec_QUJD password: "hunter2"'),
+    );
     expect(text).toBe('error: token=[redacted] [redacted] [redacted] password: "[redacted]"');
   });
 

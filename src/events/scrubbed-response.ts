@@ -8,6 +8,10 @@ const SECRET_LOOKING = [
   /\b(password|passwd|secret|token|api[_-]?key|authorization)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi,
 ];
 
+/** Control characters (but tab and newline, folded below) and the replacement character of broken UTF-8. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g;
+
 /**
  * The start of a receiver's answer as an attempt keeps it: decoded as text,
  * control characters dropped, whitespace folded, what looks like a secret
@@ -16,11 +20,13 @@ const SECRET_LOOKING = [
  */
 export function scrubbedResponse(body: Buffer): string | null {
   let text = body.toString('utf8');
-  // eslint-disable-next-line no-control-regex
-  text = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g, '').replace(/\s+/g, ' ').trim();
+  text = text.replace(CONTROL, '').replace(/\s+/g, ' ').trim();
   for (const pattern of SECRET_LOOKING) {
     text = text.replace(pattern, (match, ...groups: unknown[]) =>
-      typeof groups[1] === 'string' && typeof groups[0] === 'string' && groups[1].length > 0 && !match.startsWith('whsec_')
+      typeof groups[1] === 'string' &&
+      typeof groups[0] === 'string' &&
+      groups[1].length > 0 &&
+      !match.startsWith('whsec_')
         ? `${groups[0]}${groups[1]}[redacted]`
         : '[redacted]',
     );

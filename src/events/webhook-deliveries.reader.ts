@@ -50,16 +50,14 @@ function present(row: DeliveryRow): WebhookDeliveryDto {
     state: row.state,
     nextAttemptAt: row.state === 'pending' ? row.next_attempt_at.toISOString() : null,
     deliveredAt: row.delivered_at?.toISOString() ?? null,
-    attempts: row.log.map(
-      (a): DeliveryAttemptDto => ({
-        attempt: a.attempt,
-        at: a.at,
-        statusCode: a.statusCode,
-        error: a.error,
-        durationMs: a.durationMs,
-        response: a.response,
-      }),
-    ),
+    attempts: row.log.map((a): DeliveryAttemptDto => ({
+      attempt: a.attempt,
+      at: a.at,
+      statusCode: a.statusCode,
+      error: a.error,
+      durationMs: a.durationMs,
+      response: a.response,
+    })),
   };
 }
 
