@@ -75,4 +75,25 @@ describe('the event feed', () => {
     expect(one.nextCursor).toEqual(expect.any(String));
     expect((await feed.page(start, ['job.failed'], 10)).items).toEqual([]);
   });
+
+  it('orders ids numerically across pages (10 after 9, not after 1)', async () => {
+    const start = (await feed.page(undefined, undefined, 500)).nextCursor;
+    await db.event.createMany({
+      data: Array.from({ length: 12 }, (_, i) => ({
+        type: 'job.succeeded',
+        subject: `n-${i}`,
+        orderingKey: 'n',
+        data: {},
+      })),
+    });
+    await readUntil(start, 12);
+    const subjects: string[] = [];
+    let after = start;
+    for (let i = 0; i < 3; i++) {
+      const page = await feed.page(after, undefined, 5);
+      subjects.push(...page.items.map((e) => e.subject));
+      after = page.nextCursor;
+    }
+    expect(subjects).toEqual(Array.from({ length: 12 }, (_, i) => `n-${i}`));
+  });
 });

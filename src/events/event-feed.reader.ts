@@ -39,7 +39,7 @@ export class EventFeedReader {
        WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
          AND (tx_id, id) > ($1::xid8, $2::bigint)
          AND ($3::text[] IS NULL OR type = ANY($3::text[]))
-       ORDER BY tx_id, id
+       ORDER BY events.tx_id, events.id
        LIMIT $4`,
       from.txId,
       from.id,
