@@ -194,7 +194,9 @@ export class WebhookDispatcher {
       let busy = false;
       try {
         await this.fanOut();
-        busy = (await this.deliverDue()) >= this.options.batchSize;
+        // Each round sends one delivery per key at most: go straight on while there was any, so a
+        // backlog drains at the receivers' pace, not one delivery per key per pause.
+        busy = (await this.deliverDue()) > 0;
       } catch (error) {
         this.ports.log(`webhook dispatch round failed: ${(error as Error).message}`);
       }
