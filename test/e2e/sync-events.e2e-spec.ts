@@ -119,4 +119,13 @@ describe('the image events a sync records', () => {
     expect(after.status).toBe(400);
     expect(after.body.errors?.[0]?.field).toBe('after');
   });
+
+  it('cannot register a webhook without SECRETS_KEY to seal its secret (503)', async () => {
+    const { status, body } = await broker.api<{ detail: string }>('/v1/webhooks', {
+      method: 'POST',
+      body: { url: 'https://hooks.example.com/x', events: ['image.vanished'] },
+    });
+    expect(status).toBe(503);
+    expect(body.detail).toContain('SECRETS_KEY');
+  });
 });
