@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventLog } from '../platform/events/event-log';
 import type { Prisma } from '../platform/persistence/generated/client';
 import { PrismaService } from '../platform/persistence/prisma.service';
 import type { NormalizedImage } from '../providers/port/normalized-image';
-import { type RecordedCatalogueChange, catalogueChangeEvents } from './catalogue-change-events';
-import { CatalogueChangeListeners } from './catalogue-change-listeners';
+import { imageEventsInsert } from './catalogue-change-events';
+import { type CatalogueChange, CatalogueChangeListeners } from './catalogue-change-listeners';
 import { databaseRefusal } from './database-refusal';
 import { imageContentHash } from './image-content-hash';
 import { deterministicImageId } from './image-id';
@@ -93,9 +92,6 @@ const KEEP_STATUS_WHEN_UNREPORTED =
 /** Rows per INSERT: 38 parameters each stays far below PostgreSQL's 65,535. */
 export const WRITE_BATCH_SIZE = 500;
 
-/** Events appended per INSERT when a sync marks many images vanished at once. */
-const EVENT_CHUNK = 2_000;
-
 /** A vanishing sync of a whole large provider writes every row and its event in one transaction. */
 const VANISH_TRANSACTION_TIMEOUT_MS = 120_000;
 
@@ -104,7 +100,6 @@ interface ChangedRow {
   id: string;
   region: string;
   native_id: string;
-  name: string;
   sha256: string | null;
   kind: 'appeared' | 'changed' | 'vanished';
   previous_sha256: string | null;
@@ -135,7 +130,6 @@ export class CatalogueWriter {
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly events: EventLog,
     private readonly listeners: CatalogueChangeListeners,
   ) {}
 
@@ -200,9 +194,9 @@ export class CatalogueWriter {
 
   /**
    * Upserts one batch of a sync and records what it changed, in one
-   * transaction: one statement writes the rows and returns each changed one
-   * with its sha256 before (read from the same snapshot), then one INSERT
-   * appends their events. An unchanged row is not returned, so it has no event.
+   * transaction: one statement writes the rows, appends an event for each
+   * changed one (its sha256 before read from the same snapshot) and returns
+   * them for the listeners. An unchanged row is not returned: no event.
    */
   private async upsertSyncBatch(
     providerName: string,
@@ -223,37 +217,18 @@ export class CatalogueWriter {
         SELECT i.region, i.native_id, i.sha256, i.status
         FROM unnest($${regions}::text[], $${regions + 1}::text[]) AS k(region, native_id)
         JOIN images i ON i.provider_name = $2 AND i.region = k.region AND i.native_id = k.native_id
-      ), up AS (${insert} RETURNING id, region, native_id, name, sha256)
-      SELECT up.id::text AS id, up.region, up.native_id, up.name, up.sha256, old.sha256 AS previous_sha256,
-        CASE WHEN old.region IS NULL OR old.status = 'deleted' THEN 'appeared' ELSE 'changed' END AS kind
-      FROM up LEFT JOIN old ON old.region = up.region AND old.native_id = up.native_id`;
+      ), up AS (${insert} RETURNING id, region, native_id, name, sha256),
+      changed AS (
+        SELECT up.id, up.region, up.native_id, up.name, up.sha256, old.sha256 AS previous_sha256,
+          CASE WHEN old.region IS NULL OR old.status = 'deleted' THEN 'appeared' ELSE 'changed' END AS kind
+        FROM up LEFT JOIN old ON old.region = up.region AND old.native_id = up.native_id
+      ), recorded AS (${imageEventsInsert('$2')})
+      SELECT id::text AS id, region, native_id, sha256, previous_sha256, kind FROM changed`;
     return this.prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRawUnsafe<ChangedRow[]>(sql, ...params);
-      await this.recordChanges(tx, providerName, rows);
+      await this.listeners.notify(tx, changesOf(providerName, rows));
       return rows.length;
     });
-  }
-
-  private async recordChanges(
-    tx: Prisma.TransactionClient,
-    providerName: string,
-    rows: readonly ChangedRow[],
-  ): Promise<void> {
-    const changes: RecordedCatalogueChange[] = rows.map((row) => ({
-      kind: row.kind,
-      imageId: row.id,
-      providerName,
-      region: row.region,
-      nativeId: row.native_id,
-      name: row.name,
-      sha256: row.kind === 'vanished' ? null : row.sha256,
-      previousSha256: row.kind === 'appeared' ? null : row.previous_sha256,
-    }));
-    const events = catalogueChangeEvents(changes);
-    for (let i = 0; i < events.length; i += EVENT_CHUNK) {
-      await this.events.append(tx, events.slice(i, i + EVENT_CHUNK));
-    }
-    await this.listeners.notify(tx, changes);
   }
 
   /**
@@ -313,21 +288,37 @@ export class CatalogueWriter {
     return this.prisma.$transaction(
       async (tx) => {
         const rows = await tx.$queryRawUnsafe<ChangedRow[]>(
-          `UPDATE images SET status = 'deleted', native_status = COALESCE(native_status, 'gone'), synced_at = $2
-           WHERE provider_name = $1 AND status IS DISTINCT FROM 'deleted' AND first_seen_at < $2
-             AND (region, native_id) NOT IN (SELECT * FROM unnest($3::text[], $4::text[]))
-           RETURNING id::text AS id, region, native_id, name, sha256, sha256 AS previous_sha256, 'vanished' AS kind`,
+          `WITH changed AS (
+             UPDATE images SET status = 'deleted', native_status = COALESCE(native_status, 'gone'), synced_at = $2
+             WHERE provider_name = $1 AND status IS DISTINCT FROM 'deleted' AND first_seen_at < $2
+               AND (region, native_id) NOT IN (SELECT * FROM unnest($3::text[], $4::text[]))
+             RETURNING id, region, native_id, name, sha256, sha256 AS previous_sha256, 'vanished'::text AS kind
+           ), recorded AS (${imageEventsInsert('$1')})
+           SELECT id::text AS id, region, native_id, sha256, previous_sha256, kind FROM changed`,
           providerName,
           syncStartedAt,
           regions,
           nativeIds,
         );
-        await this.recordChanges(tx, providerName, rows);
+        await this.listeners.notify(tx, changesOf(providerName, rows));
         return rows.length;
       },
       { timeout: VANISH_TRANSACTION_TIMEOUT_MS },
     );
   }
+}
+
+/** What the listeners hear of the rows a sync statement changed. */
+function changesOf(providerName: string, rows: readonly ChangedRow[]): CatalogueChange[] {
+  return rows.map((row) => ({
+    kind: row.kind,
+    imageId: row.id,
+    providerName,
+    region: row.region,
+    nativeId: row.native_id,
+    sha256: row.kind === 'vanished' ? null : row.sha256,
+    previousSha256: row.kind === 'appeared' ? null : row.previous_sha256,
+  }));
 }
 
 export function seenKey(image: Pick<NormalizedImage, 'region' | 'nativeId'>): string {
