@@ -94,6 +94,8 @@ export class WebhookDispatcher {
        hooks AS (
          SELECT w.id, w.events, w.fanned_out_before FROM webhooks w, horizon
          WHERE w.fanned_out_before < horizon.h
+           -- the horizon moves with every transaction anywhere: a webhook row is written only for new events
+           AND EXISTS (SELECT 1 FROM events e WHERE e.tx_id >= w.fanned_out_before AND e.tx_id < horizon.h)
          FOR UPDATE OF w SKIP LOCKED
        ),
        fanned AS (
