@@ -18,6 +18,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('images', 'The normalized catalogue')
     .addTag('providers', 'Provider connections')
     .addTag('jobs', 'Long-running work')
+    .addTag('events', 'The event feed')
+    .addTag('webhooks', 'Event deliveries to registered URLs, signed as Standard Webhooks')
     .addTag('health', 'Probes')
     .build();
   return withUnsupportedMediaType(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] }));
