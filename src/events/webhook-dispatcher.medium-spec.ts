@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { Client } from 'pg';
 import { connectDatabase, dropDatabase, isolatedNames } from '../../harness/isolated-resources';
+import { waitFor } from '../../test/support/wait-for';
 import { bootstrapDatabase } from '../platform/persistence/database-bootstrap';
 import { PrismaClient } from '../platform/persistence/generated/client';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -130,6 +131,13 @@ describe('the webhook dispatcher', () => {
 
   it('does not deliver events of transactions that ended before the webhook was registered', async () => {
     await record('old', 2);
+    // Registered once their transactions are below the horizon (another database's transaction may hold it a moment).
+    await waitFor(async () => {
+      const [{ ended }] = await db.$queryRawUnsafe<Array<{ ended: boolean }>>(
+        'SELECT max(tx_id) < pg_snapshot_xmin(pg_current_snapshot()) AS ended FROM events',
+      );
+      return ended;
+    });
     await webhook();
     const fresh = await record('new', 1);
     const receivers = new FakeReceivers();
