@@ -95,6 +95,13 @@ export const WRITE_BATCH_SIZE = 500;
 /** A vanishing sync of a whole large provider writes every row and its event in one transaction. */
 const VANISH_TRANSACTION_TIMEOUT_MS = 120_000;
 
+/**
+ * A sync batch's transaction: Prisma's defaults (2 s to get a connection, 5 s
+ * to finish) would fail a sync on a busy pool or a slow listener; a batch
+ * written as one bare statement, as before it had listeners, had no such bound.
+ */
+const SYNC_TRANSACTION = { maxWait: 30_000, timeout: 60_000 } as const;
+
 /** A row a sync statement changed, as RETURNING gives it. */
 interface ChangedRow {
   id: string;
@@ -228,7 +235,7 @@ export class CatalogueWriter {
       const rows = await tx.$queryRawUnsafe<ChangedRow[]>(sql, ...params);
       await this.listeners.notify(tx, changesOf(providerName, rows));
       return rows.length;
-    });
+    }, SYNC_TRANSACTION);
   }
 
   /**
@@ -303,7 +310,7 @@ export class CatalogueWriter {
         await this.listeners.notify(tx, changesOf(providerName, rows));
         return rows.length;
       },
-      { timeout: VANISH_TRANSACTION_TIMEOUT_MS },
+      { ...SYNC_TRANSACTION, timeout: VANISH_TRANSACTION_TIMEOUT_MS },
     );
   }
 }
