@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { CatalogueWriter } from '../src/catalogue/catalogue-writer.service';
+import { CatalogueChangeListeners } from '../src/catalogue/catalogue-change-listeners';
 import { SyncProcessor } from '../src/catalogue/sync/sync.processor';
 import type { AppConfig } from '../src/platform/config/app-config';
 import { CatalogueVersion, ProviderConnectionsVersion } from '../src/platform/coordination/coordination.module';
@@ -67,7 +68,7 @@ const registry = {
 } as unknown as ProviderRegistry;
 const sync = new SyncProcessor(
   registry,
-  new CatalogueWriter(prisma),
+  new CatalogueWriter(prisma, new CatalogueChangeListeners()),
   // The sync records its outcome on the connection row through the store, as in the broker.
   new ProviderConnectionStore(prisma, config),
   new CatalogueVersion(coordination, null, config),

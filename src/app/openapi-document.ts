@@ -19,6 +19,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('providers', 'Provider connections')
     .addTag('jobs', 'Long-running work')
     .addTag('families', 'One image across clouds: versions, placements, channels, resolve')
+    .addTag('events', 'The event feed')
+    .addTag('webhooks', 'Event deliveries to registered URLs, signed as Standard Webhooks')
     .addTag('health', 'Probes')
     .build();
   return withUnsupportedMediaType(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] }));

@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Prisma } from '../platform/persistence/generated/client';
 import { PrismaService } from '../platform/persistence/prisma.service';
 import type { NormalizedImage } from '../providers/port/normalized-image';
+import { imageEventsInsert } from './catalogue-change-events';
+import { type CatalogueChange, CatalogueChangeListeners } from './catalogue-change-listeners';
 import { databaseRefusal } from './database-refusal';
 import { imageContentHash } from './image-content-hash';
 import { deterministicImageId } from './image-id';
@@ -90,6 +92,26 @@ const KEEP_STATUS_WHEN_UNREPORTED =
 /** Rows per INSERT: 38 parameters each stays far below PostgreSQL's 65,535. */
 export const WRITE_BATCH_SIZE = 500;
 
+/** A vanishing sync of a whole large provider writes every row and its event in one transaction. */
+const VANISH_TRANSACTION_TIMEOUT_MS = 120_000;
+
+/**
+ * A sync batch's transaction: Prisma's defaults (2 s to get a connection, 5 s
+ * to finish) would fail a sync on a busy pool or a slow listener; a batch
+ * written as one bare statement, as before it had listeners, had no such bound.
+ */
+const SYNC_TRANSACTION = { maxWait: 30_000, timeout: 60_000 } as const;
+
+/** A row a sync statement changed, as RETURNING gives it. */
+interface ChangedRow {
+  id: string;
+  region: string;
+  native_id: string;
+  sha256: string | null;
+  kind: 'appeared' | 'changed' | 'vanished';
+  previous_sha256: string | null;
+}
+
 /** An upstream image a sync did not write, and why (public text: no database internals). */
 export interface SkippedRow {
   image: NormalizedImage;
@@ -105,13 +127,18 @@ export interface SyncBatchOutcome {
 /**
  * Writes what a sync read into the catalogue. One statement per batch; a row
  * whose content hash is unchanged is not touched, so re-syncing an unchanged
- * provider writes nothing.
+ * provider writes nothing. What a sync changed (appeared, changed, vanished)
+ * is recorded in the event feed and told to CatalogueChangeListeners in the
+ * transaction that writes the rows.
  */
 @Injectable()
 export class CatalogueWriter {
   private readonly logger = new Logger(CatalogueWriter.name);
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly listeners: CatalogueChangeListeners,
+  ) {}
 
   /**
    * Writes one batch of a sync, never failing it for one bad row: a row with a
@@ -134,14 +161,14 @@ export class CatalogueWriter {
       else storable.push(image);
     }
     try {
-      return { written: await this.upsertBatch(providerName, providerKind, storable, now), skipped };
+      return { written: await this.upsertSyncBatch(providerName, providerKind, storable, now), skipped };
     } catch (error) {
       if (databaseRefusal(error) === null) throw error;
     }
     let written = 0;
     for (const image of storable) {
       try {
-        written += await this.upsertBatch(providerName, providerKind, [image], now);
+        written += await this.upsertSyncBatch(providerName, providerKind, [image], now);
       } catch (error) {
         const reason = databaseRefusal(error);
         if (reason === null) throw error;
@@ -155,7 +182,11 @@ export class CatalogueWriter {
     return { written, skipped };
   }
 
-  /** Upserts one batch; returns how many rows were inserted or changed. */
+  /**
+   * Upserts one batch outside a sync (a registration, an upload, a
+   * replication: the broker's own writes); returns how many rows were
+   * inserted or changed. Records no event: those writes record their own.
+   */
   async upsertBatch(
     providerName: string,
     providerKind: string,
@@ -164,28 +195,47 @@ export class CatalogueWriter {
     db: Prisma.TransactionClient = this.prisma,
   ): Promise<number> {
     if (images.length === 0) return 0;
-    const params: unknown[] = [];
-    const tuples = images.map((image) => {
-      const values = rowValues(providerName, providerKind, image, now);
-      const placeholders = values.map((v, i) => {
-        params.push(v);
-        const cast = CASTS[COLUMNS[i]];
-        return cast ? `$${params.length}::${cast}` : `$${params.length}`;
-      });
-      return `(${placeholders.join(',')})`;
-    });
-    const updates = COLUMNS.filter((c) => c !== 'id' && c !== 'provider_name' && c !== 'region' && c !== 'native_id')
-      .map((c) => {
-        if (c === 'status') return KEEP_STATUS_WHEN_UNREPORTED;
-        return KEEP_WHEN_UNREPORTED.has(c)
-          ? `"${c}" = COALESCE(EXCLUDED."${c}", images."${c}")`
-          : `"${c}" = EXCLUDED."${c}"`;
-      })
-      .join(', ');
-    const sql = `INSERT INTO images (${COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES ${tuples.join(',')}
-      ON CONFLICT (provider_name, region, native_id) DO UPDATE SET ${updates}
-      WHERE images.content_hash IS DISTINCT FROM EXCLUDED.content_hash`;
-    return db.$executeRawUnsafe(sql, ...params);
+    const { insert, params } = upsertStatement(providerName, providerKind, images, now);
+    return db.$executeRawUnsafe(insert, ...params);
+  }
+
+  /**
+   * Upserts one batch of a sync and records what it changed, in one
+   * transaction: one statement writes the rows, appends an event for each
+   * changed one (its sha256 before read from the same snapshot) and returns
+   * them for the listeners. An unchanged row is not returned: no event.
+   */
+  private async upsertSyncBatch(
+    providerName: string,
+    providerKind: string,
+    images: NormalizedImage[],
+    now: Date,
+  ): Promise<number> {
+    if (images.length === 0) return 0;
+    const { insert, params } = upsertStatement(providerName, providerKind, images, now);
+    const regions = params.length + 1;
+    params.push(
+      images.map((i) => i.region),
+      images.map((i) => i.nativeId),
+    );
+    // $2 is the first row's provider_name: every row of a batch is the same provider's. The rows
+    // replaced are found through the unique index (a join on unnest, not an IN list the planner scans).
+    const sql = `WITH old AS (
+        SELECT i.region, i.native_id, i.sha256, i.status
+        FROM unnest($${regions}::text[], $${regions + 1}::text[]) AS k(region, native_id)
+        JOIN images i ON i.provider_name = $2 AND i.region = k.region AND i.native_id = k.native_id
+      ), up AS (${insert} RETURNING id, region, native_id, name, sha256),
+      changed AS (
+        SELECT up.id, up.region, up.native_id, up.name, up.sha256, old.sha256 AS previous_sha256,
+          CASE WHEN old.region IS NULL OR old.status = 'deleted' THEN 'appeared' ELSE 'changed' END AS kind
+        FROM up LEFT JOIN old ON old.region = up.region AND old.native_id = up.native_id
+      ), recorded AS (${imageEventsInsert('$2')})
+      SELECT id::text AS id, region, native_id, sha256, previous_sha256, kind FROM changed`;
+    return this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRawUnsafe<ChangedRow[]>(sql, ...params);
+      await this.listeners.notify(tx, changesOf(providerName, rows));
+      return rows.length;
+    }, SYNC_TRANSACTION);
   }
 
   /**
@@ -242,16 +292,40 @@ export class CatalogueWriter {
       regions.push(region);
       nativeIds.push(nativeId);
     }
-    return this.prisma.$executeRawUnsafe(
-      `UPDATE images SET status = 'deleted', native_status = COALESCE(native_status, 'gone'), synced_at = $2
-       WHERE provider_name = $1 AND status IS DISTINCT FROM 'deleted' AND first_seen_at < $2
-         AND (region, native_id) NOT IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
-      providerName,
-      syncStartedAt,
-      regions,
-      nativeIds,
+    return this.prisma.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRawUnsafe<ChangedRow[]>(
+          `WITH changed AS (
+             UPDATE images SET status = 'deleted', native_status = COALESCE(native_status, 'gone'), synced_at = $2
+             WHERE provider_name = $1 AND status IS DISTINCT FROM 'deleted' AND first_seen_at < $2
+               AND (region, native_id) NOT IN (SELECT * FROM unnest($3::text[], $4::text[]))
+             RETURNING id, region, native_id, name, sha256, sha256 AS previous_sha256, 'vanished'::text AS kind
+           ), recorded AS (${imageEventsInsert('$1')})
+           SELECT id::text AS id, region, native_id, sha256, previous_sha256, kind FROM changed`,
+          providerName,
+          syncStartedAt,
+          regions,
+          nativeIds,
+        );
+        await this.listeners.notify(tx, changesOf(providerName, rows));
+        return rows.length;
+      },
+      { ...SYNC_TRANSACTION, timeout: VANISH_TRANSACTION_TIMEOUT_MS },
     );
   }
+}
+
+/** What the listeners hear of the rows a sync statement changed. */
+function changesOf(providerName: string, rows: readonly ChangedRow[]): CatalogueChange[] {
+  return rows.map((row) => ({
+    kind: row.kind,
+    imageId: row.id,
+    providerName,
+    region: row.region,
+    nativeId: row.native_id,
+    sha256: row.kind === 'vanished' ? null : row.sha256,
+    previousSha256: row.kind === 'appeared' ? null : row.previous_sha256,
+  }));
 }
 
 export function seenKey(image: Pick<NormalizedImage, 'region' | 'nativeId'>): string {
@@ -261,6 +335,37 @@ export function seenKey(image: Pick<NormalizedImage, 'region' | 'nativeId'>): st
 function splitSeenKey(key: string): [string, string] {
   const i = key.indexOf('\u0000');
   return [key.slice(0, i), key.slice(i + 1)];
+}
+
+/** The upsert of a batch: the INSERT … ON CONFLICT statement and its parameters. */
+function upsertStatement(
+  providerName: string,
+  providerKind: string,
+  images: NormalizedImage[],
+  now: Date,
+): { insert: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const tuples = images.map((image) => {
+    const values = rowValues(providerName, providerKind, image, now);
+    const placeholders = values.map((v, i) => {
+      params.push(v);
+      const cast = CASTS[COLUMNS[i]];
+      return cast ? `$${params.length}::${cast}` : `$${params.length}`;
+    });
+    return `(${placeholders.join(',')})`;
+  });
+  const updates = COLUMNS.filter((c) => c !== 'id' && c !== 'provider_name' && c !== 'region' && c !== 'native_id')
+    .map((c) => {
+      if (c === 'status') return KEEP_STATUS_WHEN_UNREPORTED;
+      return KEEP_WHEN_UNREPORTED.has(c)
+        ? `"${c}" = COALESCE(EXCLUDED."${c}", images."${c}")`
+        : `"${c}" = EXCLUDED."${c}"`;
+    })
+    .join(', ');
+  const insert = `INSERT INTO images (${COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES ${tuples.join(',')}
+      ON CONFLICT (provider_name, region, native_id) DO UPDATE SET ${updates}
+      WHERE images.content_hash IS DISTINCT FROM EXCLUDED.content_hash`;
+  return { insert, params };
 }
 
 function rowValues(providerName: string, providerKind: string, image: NormalizedImage, now: Date): unknown[] {

@@ -125,6 +125,8 @@ WORKER_CONCURRENCY, which each Deployment sets itself.
   value: {{ .Values.config.importMaxBytes | int64 | quote }}
 - name: IDEMPOTENCY_TTL_HOURS
   value: {{ .Values.config.idempotencyTtlHours | int64 | quote }}
+- name: WEBHOOK_RETRY_BASE_MS
+  value: {{ .Values.config.webhookRetryBaseMs | int64 | quote }}
 {{- if .Values.config.trustProxy }}
 - name: TRUST_PROXY
   value: {{ .Values.config.trustProxy | quote }}

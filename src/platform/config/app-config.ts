@@ -59,6 +59,8 @@ export class AppConfig {
     readonly idempotencyTtlSeconds: number = 24 * 3600,
     /** The environment the config was read from, for files that reference it (`${env:NAME}` in PROVIDERS_FILE). */
     readonly environment: Readonly<Record<string, string | undefined>> = {},
+    /** WEBHOOK_RETRY_BASE_MS: the first retry delay of a failed webhook delivery. */
+    readonly webhookRetryBaseMs: number = 5_000,
   ) {}
 
   get runsApi(): boolean {
@@ -102,6 +104,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     parseTrustProxy(vars.TRUST_PROXY),
     vars.IDEMPOTENCY_TTL_HOURS * 3600,
     { ...env },
+    vars.WEBHOOK_RETRY_BASE_MS,
   );
 }
 

@@ -206,4 +206,15 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   IMPORT_MAX_BYTES = 64 * 1024 * 1024 * 1024;
+
+  /**
+   * The first retry delay of a failed webhook delivery; each further one
+   * doubles, up to an hour, for at least 24 hours. Tests shorten it.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  WEBHOOK_RETRY_BASE_MS = 5_000;
 }
