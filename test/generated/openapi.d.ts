@@ -388,6 +388,278 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/families": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Image families
+         * @description By name, keyset-paged.
+         */
+        get: operations["listFamilies"];
+        put?: never;
+        /**
+         * Create an image family
+         * @description A name, what every version is (os, gpu), the targets every version is placed on (provider connections, with a region where the connection has several) and what a drifted placement gets. 422 names a target whose connection does not exist or whose region is missing or unknown; 409 when the name is taken.
+         */
+        post: operations["createFamily"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/families/{family}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One image family
+         * @description Its os, gpu, targets and drift policy.
+         */
+        get: operations["getFamily"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a family
+         * @description With its versions, placements and channels. A family with placements needs ?deleteImages=true (the copies it made at the providers are deleted first) or ?deleteImages=false (they stay, untracked); without it, 422 naming deleteImages.
+         */
+        delete: operations["deleteFamily"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a family
+         * @description A merge patch of description, os, gpu, onDrift and targets (the whole list). An added target gets the family's current versions placed (those a channel points at; without channels, the newest active version), checked like a publish (422 names the target). A removed target stops being tracked: its placements become removed and their jobs are cancelled; with ?deleteImages=true the copies the family made there are deleted at the provider too.
+         */
+        patch: operations["updateFamily"];
+        trace?: never;
+    };
+    "/v1/families/{family}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A family's versions
+         * @description Newest first.
+         */
+        get: operations["listFamilyVersions"];
+        put?: never;
+        /**
+         * Publish a version and place it on every target
+         * @description An active broker image with a sha256 becomes the version; the sha256 is its identity (409 when the family already has that sha256 or that version string). One replicate job per target; an identical image already at a target is reused, and the target holding the image itself is active at once. 422 names every target that cannot take it (a provider without create or upload, a field its rules require such as os.type for NHN Cloud), before any job or call to a provider.
+         */
+        post: operations["publishFamilyVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/families/{family}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One version with its placements
+         * @description Each placement's provider, region, broker imageId, nativeId, status, job and error.
+         */
+        get: operations["getFamilyVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a version's lifecycle state, now or at a later time
+         * @description `deprecated` (resolve still answers, with `Deprecation`), `obsolete` and `revoked` (resolve answers 410), or `active` again; with a future `stateAt` the change is kept as `scheduled` and carried out on time by the workers. Revoking or making obsolete a version that channels point at is 409 naming them, unless `moveChannelsTo` moves them in the same request or `force` is set. `replacement` must be another version of the family.
+         */
+        patch: operations["updateVersionState"];
+        trace?: never;
+    };
+    "/v1/families/{family}/versions/{version}/placements/{placementId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Place one failed or drifted copy again
+         * @description A failed placement runs its replication target again (keeping the copy registered at the provider); a drifted one is copied afresh. 409 for any other status.
+         */
+        post: operations["retryPlacement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/families/{family}/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A family's channels and the version each points at
+         * @description In name order; `GET …/channels/{channel}` shows one with its moves.
+         */
+        get: operations["listChannels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/families/{family}/channels/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A channel: its version and its moves, newest first
+         * @description Each move says from which version to which, when and by which API key: a rollback is a move back.
+         */
+        get: operations["getChannel"];
+        /**
+         * Point a channel at a version (creating the channel on its first move)
+         * @description Refused with 409, naming each target and its placement status, while the version is not `active` on every current target of the family; `force: true` moves it anyway. A revoked or obsolete version is always refused. Moving a channel to the version it already points at changes nothing and records no move.
+         */
+        put: operations["moveChannel"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/families/{family}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The native image a channel stands for on one target
+         * @description `channel=latest` (the default) is the newest version active on the target and neither deprecated, obsolete nor revoked. 404 names the placement status when the version has no active copy there (or says the provider is not a target); 410 for a revoked or obsolete version names its replacement. A deprecated version answers 200 with `Deprecation` and, when it is scheduled to become obsolete or revoked, `Sunset` and a `successor-version` link. Cached and tagged like the catalogue: send the `ETag` as `If-None-Match` for a 304.
+         */
+        get: operations["resolveFamily"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event feed, oldest first
+         * @description Every change that matters, in commit-safe order: an event appears only once every transaction that began before it has ended, so polling with `nextCursor` never skips one. `nextCursor` is never null.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Registered webhooks
+         * @description Without secrets.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Register a URL for events
+         * @description Deliveries are POSTed as Standard Webhooks (`webhook-id` is the event id, `webhook-timestamp`, `webhook-signature`), at least once and in order per ordering key, retried with backoff for 24 hours. The URL passes the import address guard (IMPORT_ALLOWED_ADDRESSES). The secret is returned only here. Events of transactions that end after the registration are delivered.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One webhook
+         * @description Without its secret.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Stop delivering to a URL
+         * @description Its pending deliveries and their history go with it.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A webhook's deliveries, newest first
+         * @description Each with its event, state, next attempt and every attempt made (status code or error).
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs": {
         parameters: {
             query?: never;
@@ -981,6 +1253,370 @@ export interface components {
         ReplicationListDto: {
             items: components["schemas"]["ReplicationDto"][];
             /** @description Always null: newest 100 replications */
+            nextCursor: string | null;
+        };
+        FamilyOsDto: {
+            /**
+             * @description Given to every copy; NHN Cloud requires it
+             * @enum {string}
+             */
+            type?: "linux" | "windows";
+            /** @example ubuntu */
+            family?: string;
+            /** @example ubuntu */
+            distro?: string;
+            /** @example 24.04 */
+            version?: string;
+            /** @example noble */
+            codename?: string;
+            /** @example x86_64 */
+            architecture?: string;
+        };
+        FamilyGpuDto: {
+            /** @example nvidia */
+            vendor?: string;
+            /** @example 560.35 */
+            driver?: string;
+            /**
+             * @example [
+             *       "H100"
+             *     ]
+             */
+            models?: string[];
+        };
+        FamilyTargetRequestDto: {
+            /**
+             * @description Provider connection name
+             * @example fpt-hcm
+             */
+            provider: string;
+            /** @description One of the connection's regions; required when it has several */
+            region?: string;
+        };
+        CreateFamilyDto: {
+            /** @example gpu-base */
+            name: string;
+            description?: string;
+            /** @description What every version is; its fields are given to each copy */
+            os?: components["schemas"]["FamilyOsDto"];
+            gpu?: components["schemas"]["FamilyGpuDto"];
+            targets: components["schemas"]["FamilyTargetRequestDto"][];
+            /**
+             * @description What a drifted placement gets
+             * @default report
+             * @enum {string}
+             */
+            onDrift: "repair" | "report";
+        };
+        FamilyTargetDto: {
+            /** @example fpt-hcm */
+            provider: string;
+            /** @description null where the kind has no regions */
+            region: string | null;
+        };
+        /** @enum {string} */
+        DriftPolicy: "repair" | "report";
+        FamilyDto: {
+            /** @example gpu-base */
+            name: string;
+            description: string | null;
+            os: components["schemas"]["FamilyOsDto"] | null;
+            gpu: components["schemas"]["FamilyGpuDto"] | null;
+            targets: components["schemas"]["FamilyTargetDto"][];
+            onDrift: components["schemas"]["DriftPolicy"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        FamilyListDto: {
+            items: components["schemas"]["FamilyDto"][];
+            nextCursor: string | null;
+        };
+        UpdateFamilyDto: {
+            /** @description null removes it */
+            description?: string | null;
+            /** @description Replaces the whole block; null removes it */
+            os?: components["schemas"]["FamilyOsDto"] | null;
+            /** @description Replaces the whole block; null removes it */
+            gpu?: components["schemas"]["FamilyGpuDto"] | null;
+            /** @description The whole list: an added target gets the family's current versions placed; a removed one stops being tracked */
+            targets?: components["schemas"]["FamilyTargetRequestDto"][];
+            /** @enum {string} */
+            onDrift?: "repair" | "report";
+        };
+        PublishVersionDto: {
+            /** @example 2026.12 */
+            version: string;
+            /**
+             * Format: uuid
+             * @description An active broker image with a sha256: the version is that sha256
+             */
+            imageId: string;
+        };
+        /** @enum {string} */
+        VersionState: "active" | "deprecated" | "obsolete" | "revoked";
+        ScheduledStateDto: {
+            state: components["schemas"]["VersionState"];
+            /** Format: date-time */
+            at: string;
+        };
+        /** @enum {string} */
+        PlacementStatus: "pending" | "placing" | "active" | "failed" | "drifted" | "removed";
+        PlacementDto: {
+            /**
+             * Format: uuid
+             * @description Names the placement in …/placements/{placementId}/retry
+             */
+            id: string;
+            /** @example fpt-hcm */
+            provider: string;
+            /** @description The target's region; null where the kind has none */
+            region: string | null;
+            /**
+             * Format: uuid
+             * @description The broker id of the copy, once known
+             */
+            imageId: string | null;
+            /** @description The provider's own id of the copy, once known */
+            nativeId: string | null;
+            status: components["schemas"]["PlacementStatus"];
+            /**
+             * Format: uuid
+             * @description The job that placed it last
+             */
+            jobId: string | null;
+            error: components["schemas"]["JobErrorDto"] | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        FamilyVersionDto: {
+            /** @example gpu-base */
+            family: string;
+            /** @example 2026.12 */
+            version: string;
+            /**
+             * @description The version's identity: its image's sha256 (hex)
+             * @example a3f…
+             */
+            sha256: string;
+            /** Format: int64 */
+            sizeBytes: number | null;
+            /**
+             * Format: uuid
+             * @description The broker image it was published from
+             */
+            sourceImageId: string | null;
+            state: components["schemas"]["VersionState"];
+            /**
+             * Format: date-time
+             * @description When the current state took effect
+             */
+            stateAt: string;
+            /** @description The version to move to instead */
+            replacement: string | null;
+            /** @description A state change still to come */
+            scheduled: components["schemas"]["ScheduledStateDto"] | null;
+            /** @description Channels that point at this version */
+            channels: string[];
+            placements: components["schemas"]["PlacementDto"][];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        FamilyVersionListDto: {
+            items: components["schemas"]["FamilyVersionDto"][];
+            nextCursor: string | null;
+        };
+        ChannelSummaryDto: {
+            /** @example stable */
+            channel: string;
+            /** @example 2026.12 */
+            version: string;
+            /**
+             * Format: date-time
+             * @description When it last moved
+             */
+            updatedAt: string;
+        };
+        ChannelListDto: {
+            items: components["schemas"]["ChannelSummaryDto"][];
+        };
+        ChannelMoveDto: {
+            /** @description The version it pointed at before; null for its first move */
+            from: string | null;
+            /** @example 2026.12 */
+            to: string;
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description The API key that moved it
+             * @example release-bot
+             */
+            by: string;
+            /** @description Moved with force: true */
+            forced: boolean;
+        };
+        ChannelDto: {
+            /** @example stable */
+            channel: string;
+            /** @example 2026.12 */
+            version: string;
+            /**
+             * Format: date-time
+             * @description When it last moved
+             */
+            updatedAt: string;
+            /** @description Its moves, newest first (the latest 100) */
+            history: components["schemas"]["ChannelMoveDto"][];
+        };
+        MoveChannelDto: {
+            /**
+             * @description The version the channel is to point at
+             * @example 2026.12
+             */
+            version: string;
+            /**
+             * @description Move even while the version is not active on every target of the family
+             * @default false
+             */
+            force: boolean;
+        };
+        ResolvedImageDto: {
+            /** @example gpu-base */
+            family: string;
+            /**
+             * @description null when resolved by `version`
+             * @example stable
+             */
+            channel: string | null;
+            /** @example 2026.12 */
+            version: string;
+            /** @example fpt-hcm */
+            provider: string;
+            region: string | null;
+            /**
+             * Format: uuid
+             * @description The broker id of the copy on that target
+             */
+            imageId: string;
+            /** @description The provider's own id of the copy: what Terraform or a provisioning service uses */
+            nativeId: string;
+            /** @description The version's sha256 (hex) */
+            sha256: string;
+        };
+        UpdateVersionStateDto: {
+            state?: components["schemas"]["VersionState"];
+            /**
+             * Format: date-time
+             * @description When the change takes effect; absent or past: now. A future time keeps it as `scheduled`.
+             */
+            stateAt?: string;
+            /**
+             * @description Another version of the family to use instead; null clears it
+             * @example 2027.01
+             */
+            replacement?: string | null;
+            /**
+             * @description When revoking (or making obsolete) a version channels point at: move those channels to this version in the same request (each kept as a move)
+             * @example 2027.01
+             */
+            moveChannelsTo?: string;
+            /**
+             * @description Revoke even though channels point at the version (they then resolve to 410); with moveChannelsTo, move them even while the new version is not active on every target
+             * @default false
+             */
+            force: boolean;
+        };
+        EventDto: {
+            /** @description The event id (also the `webhook-id` of its deliveries) */
+            id: string;
+            /** @enum {string} */
+            type: "image.appeared" | "image.changed" | "image.vanished" | "job.succeeded" | "job.failed" | "version.published" | "placement.active" | "placement.failed" | "placement.drifted" | "channel.moved" | "version.deprecated" | "version.obsoleted" | "version.revoked";
+            /** Format: date-time */
+            at: string;
+            /** @description What it is about: `images/{id}`, `jobs/{id}`, `families/{name}/versions/{version}` */
+            subject: string;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        EventListDto: {
+            items: components["schemas"]["EventDto"][];
+            /** @description Never null: poll with it; the same cursor comes back while nothing new has committed */
+            nextCursor: string;
+        };
+        CreateWebhookRequestDto: {
+            /** @description http(s) URL the deliveries are POSTed to; passes the same address guard as imports */
+            url: string;
+            /** @description The event types this URL receives */
+            events: ("image.appeared" | "image.changed" | "image.vanished" | "job.succeeded" | "job.failed" | "version.published" | "placement.active" | "placement.failed" | "placement.drifted" | "channel.moved" | "version.deprecated" | "version.obsoleted" | "version.revoked")[];
+            /** @description Signing secret, `whsec_` and 24–64 bytes of base64; generated when absent. Returned only now. */
+            secret?: string;
+        };
+        CreatedWebhookDto: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: ("image.appeared" | "image.changed" | "image.vanished" | "job.succeeded" | "job.failed" | "version.published" | "placement.active" | "placement.failed" | "placement.drifted" | "channel.moved" | "version.deprecated" | "version.obsoleted" | "version.revoked")[];
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The API key that registered it */
+            createdBy: string;
+            /** @description The signing secret (`whsec_…`): shown this once, never again */
+            secret: string;
+        };
+        WebhookDto: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: ("image.appeared" | "image.changed" | "image.vanished" | "job.succeeded" | "job.failed" | "version.published" | "placement.active" | "placement.failed" | "placement.drifted" | "channel.moved" | "version.deprecated" | "version.obsoleted" | "version.revoked")[];
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The API key that registered it */
+            createdBy: string;
+        };
+        WebhookListDto: {
+            items: components["schemas"]["WebhookDto"][];
+        };
+        DeliveryAttemptDto: {
+            /** @description 1 for the first attempt */
+            attempt: number;
+            /** Format: date-time */
+            at: string;
+            /** @description The receiver's HTTP status; null when none came */
+            statusCode: number | null;
+            /** @description Why the attempt failed (timeout, refused, non-2xx) */
+            error: string | null;
+            durationMs: number;
+            /** @description The start of the receiver's answer, scrubbed */
+            response: string | null;
+        };
+        WebhookDeliveryDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description The event id: the `webhook-id` header of every attempt */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "image.appeared" | "image.changed" | "image.vanished" | "job.succeeded" | "job.failed" | "version.published" | "placement.active" | "placement.failed" | "placement.drifted" | "channel.moved" | "version.deprecated" | "version.obsoleted" | "version.revoked";
+            /** @description Deliveries of one key arrive in feed order; a failing one holds back later ones */
+            orderingKey: string;
+            /**
+             * @description failed: given up after the retry window
+             * @enum {string}
+             */
+            state: "pending" | "delivered" | "failed";
+            /**
+             * Format: date-time
+             * @description null once delivered or given up
+             */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            attempts: components["schemas"]["DeliveryAttemptDto"][];
+        };
+        WebhookDeliveryListDto: {
+            /** @description Newest first */
+            items: components["schemas"]["WebhookDeliveryDto"][];
             nextCursor: string | null;
         };
         JobListDto: {
@@ -3046,6 +3682,1326 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listFamilies: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyListDto"];
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    createFamily: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFamilyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyDto"];
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Valid request the broker cannot carry out */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getFamily: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    deleteFamily: {
+        parameters: {
+            query?: {
+                /** @description Also delete the family's copies at the providers (copies it made, not reused or source images) */
+                deleteImages?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                family: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Valid request the broker cannot carry out */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The provider does not support this operation */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    updateFamily: {
+        parameters: {
+            query?: {
+                /** @description Also delete the family's copies at the providers (copies it made, not reused or source images) */
+                deleteImages?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                family: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["UpdateFamilyDto"];
+                "application/json": components["schemas"]["UpdateFamilyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyDto"];
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Valid request the broker cannot carry out */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The provider does not support this operation */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listFamilyVersions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                family: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyVersionListDto"];
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    publishFamilyVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishVersionDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyVersionDto"];
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Valid request the broker cannot carry out */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getFamilyVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyVersionDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    updateVersionState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateVersionStateDto"];
+                "application/merge-patch+json": components["schemas"]["UpdateVersionStateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyVersionDto"];
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Valid request the broker cannot carry out */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    retryPlacement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family: string;
+                version: string;
+                placementId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyVersionDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Valid request the broker cannot carry out */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelListDto"];
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family: string;
+                channel: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelDto"];
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    moveChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family: string;
+                channel: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveChannelDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelDto"];
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    resolveFamily: {
+        parameters: {
+            query: {
+                /** @description A channel, or `latest`: the newest version that is active on the target and neither deprecated, obsolete nor revoked */
+                channel?: string;
+                /** @description A version by name instead of a channel (what a `successor-version` link names); not with `channel` */
+                version?: string;
+                /** @description The provider connection of the target */
+                provider: string;
+                /** @description The target's region; needed only when the family targets the provider in several regions */
+                region?: string;
+            };
+            header?: {
+                /** @description An `ETag` of this answer the caller holds */
+                "If-None-Match"?: string;
+            };
+            path: {
+                family: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description Entity tag of this answer */
+                    ETag?: string;
+                    /** @description RFC 9745: `@<unix seconds>` when the version is (or is scheduled to be) deprecated */
+                    Deprecation?: string;
+                    /** @description RFC 8594: when the version is scheduled to become obsolete or revoked */
+                    Sunset?: string;
+                    /** @description `<…/resolve?version=…>; rel="successor-version"`: its replacement on the same target */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolvedImageDto"];
+                };
+            };
+            /** @description Unchanged since the `ETag` sent as `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Withdrawn for good */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page; absent: from the first event */
+                after?: string;
+                /** @description Only these types (repeat the parameter for several) */
+                type?: ("image.appeared" | "image.changed" | "image.vanished" | "job.succeeded" | "job.failed" | "version.published" | "placement.active" | "placement.failed" | "placement.drifted" | "channel.moved" | "version.deprecated" | "version.obsoleted" | "version.revoked")[];
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventListDto"];
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookListDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookRequestDto"];
+            };
+        };
+        responses: {
+            /** @description The webhook with its secret; `Location` points at it */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookDto"];
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is of a media type the route does not take; `detail` names those it takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Valid request the broker cannot carry out */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryListDto"];
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
