@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { AfterCommitWork, type AfterCommit } from '../platform/persistence/after-commit';
 import type { Prisma } from '../platform/persistence/generated/client';
 
 /** What a sync found different upstream for one catalogue row. */
@@ -14,9 +15,12 @@ export interface CatalogueChange {
   previousSha256: string | null;
 }
 
-/** Told of what a sync changed inside the transaction that writes it, so what it writes commits with the rows. */
+/**
+ * Told of what a sync changed inside the transaction that writes it, so what
+ * it writes commits with the rows; what it returns runs once that committed.
+ */
 export interface CatalogueChangeListener {
-  onCatalogueChanges(tx: Prisma.TransactionClient, changes: readonly CatalogueChange[]): Promise<void>;
+  onCatalogueChanges(tx: Prisma.TransactionClient, changes: readonly CatalogueChange[]): Promise<AfterCommit | void>;
 }
 
 /**
@@ -27,14 +31,22 @@ export interface CatalogueChangeListener {
  */
 @Injectable()
 export class CatalogueChangeListeners {
+  private readonly logger = new Logger(CatalogueChangeListeners.name);
   private readonly listeners: CatalogueChangeListener[] = [];
 
   register(listener: CatalogueChangeListener): void {
     this.listeners.push(listener);
   }
 
-  async notify(tx: Prisma.TransactionClient, changes: readonly CatalogueChange[]): Promise<void> {
-    if (changes.length === 0) return;
-    for (const listener of this.listeners) await listener.onCatalogueChanges(tx, changes);
+  /** Call inside the writing transaction; pass the answer to `committed` once it has committed. */
+  async notify(tx: Prisma.TransactionClient, changes: readonly CatalogueChange[]): Promise<AfterCommitWork> {
+    const after = new AfterCommitWork();
+    if (changes.length === 0) return after;
+    for (const listener of this.listeners) after.add(await listener.onCatalogueChanges(tx, changes));
+    return after;
+  }
+
+  async committed(after: AfterCommitWork): Promise<void> {
+    await after.run(this.logger);
   }
 }

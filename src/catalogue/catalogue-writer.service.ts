@@ -231,11 +231,12 @@ export class CatalogueWriter {
         FROM up LEFT JOIN old ON old.region = up.region AND old.native_id = up.native_id
       ), recorded AS (${imageEventsInsert('$2')})
       SELECT id::text AS id, region, native_id, sha256, previous_sha256, kind FROM changed`;
-    return this.prisma.$transaction(async (tx) => {
+    const { written, after } = await this.prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRawUnsafe<ChangedRow[]>(sql, ...params);
-      await this.listeners.notify(tx, changesOf(providerName, rows));
-      return rows.length;
+      return { written: rows.length, after: await this.listeners.notify(tx, changesOf(providerName, rows)) };
     }, SYNC_TRANSACTION);
+    await this.listeners.committed(after);
+    return written;
   }
 
   /**
@@ -292,7 +293,7 @@ export class CatalogueWriter {
       regions.push(region);
       nativeIds.push(nativeId);
     }
-    return this.prisma.$transaction(
+    const { vanished, after } = await this.prisma.$transaction(
       async (tx) => {
         const rows = await tx.$queryRawUnsafe<ChangedRow[]>(
           `WITH changed AS (
@@ -307,11 +308,12 @@ export class CatalogueWriter {
           regions,
           nativeIds,
         );
-        await this.listeners.notify(tx, changesOf(providerName, rows));
-        return rows.length;
+        return { vanished: rows.length, after: await this.listeners.notify(tx, changesOf(providerName, rows)) };
       },
       { ...SYNC_TRANSACTION, timeout: VANISH_TRANSACTION_TIMEOUT_MS },
     );
+    await this.listeners.committed(after);
+    return vanished;
   }
 }
 

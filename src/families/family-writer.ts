@@ -13,6 +13,7 @@ import {
 import { PrismaService } from '../platform/persistence/prisma.service';
 import { currentVersions } from './current-versions';
 import type { CreateFamilyDto, FamilyDto, UpdateFamilyDto } from './dto/family.dto';
+import { FamiliesCacheVersion } from './families-cache-version';
 import { FamilyCopies } from './family-copies';
 import { FamilyLookup } from './family-lookup';
 import { FamilyTargetsChecker } from './family-targets.checker';
@@ -45,6 +46,7 @@ export class FamilyWriter {
     private readonly placements: PlacementStore,
     private readonly sources: VersionSource,
     private readonly copies: FamilyCopies,
+    private readonly cache: FamiliesCacheVersion,
   ) {}
 
   async create(body: CreateFamilyDto): Promise<FamilyDto> {
@@ -63,7 +65,8 @@ export class FamilyWriter {
         },
         include: { targets: true },
       });
-      // cache: bump here (resolve's 404 for this name changes from "no such family" to "no version")
+      // Resolve's 404 for this name changes from "no such family" to "no version".
+      await this.cache.bump();
       return presentFamily(family, family.targets);
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError(`A family named '${body.name}' already exists`);
@@ -134,8 +137,9 @@ export class FamilyWriter {
       for (const { version, source } of plans) {
         await this.planner.placeWithin(tx, createJob, patched, version, source, added);
       }
-      // cache: bump here (a target added or removed changes what resolve answers for it)
     });
+    // A target added or removed changes what resolve answers for it.
+    await this.cache.bump();
     // Tracking stopped with the commit, so a cancelled job's end no longer reaches its (removed) placement.
     await this.release(leaving, deleteImages);
     return presentFamily(
@@ -155,7 +159,7 @@ export class FamilyWriter {
       throw new UnprocessableError(message, [{ field: 'deleteImages', message: 'is required: true or false' }]);
     }
     await this.prisma.family.deleteMany({ where: { id: family.id } });
-    // cache: bump here (the family and everything resolve could answer for it are gone)
+    await this.cache.bump();
     await this.release(placements, deleteImages ?? false);
   }
 

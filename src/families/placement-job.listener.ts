@@ -1,7 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { JobEndListeners, type JobEndListener } from '../jobs/job-end-listeners';
 import { EventLog } from '../platform/events/event-log';
+import type { AfterCommit } from '../platform/persistence/after-commit';
 import type { Job, Prisma } from '../platform/persistence/generated/client';
+import { FamiliesCacheVersion } from './families-cache-version';
 import { placementEvent } from './placement-events';
 import { PlacementStore } from './placement.store';
 
@@ -18,13 +20,14 @@ export class PlacementJobListener implements JobEndListener, OnModuleInit {
     private readonly listeners: JobEndListeners,
     private readonly store: PlacementStore,
     private readonly events: EventLog,
+    private readonly cache: FamiliesCacheVersion,
   ) {}
 
   onModuleInit(): void {
     this.listeners.register(this);
   }
 
-  async onJobEnded(tx: Prisma.TransactionClient, job: Job): Promise<void> {
+  async onJobEnded(tx: Prisma.TransactionClient, job: Job): Promise<AfterCommit | void> {
     if (job.type !== 'replicate') return;
     const targetId = (job.payload as { targetId?: unknown } | null)?.targetId;
     if (typeof targetId !== 'string') return;
@@ -48,6 +51,7 @@ export class PlacementJobListener implements JobEndListener, OnModuleInit {
       });
     }
     await this.events.append(tx, [placementEvent(version.family, version, ended, nativeId)]);
-    // cache: bump here (a placement turned active or failed: resolve's answer for its target changes)
+    // A placement turned active or failed: resolve's answer for its target changes once this commits.
+    return () => this.cache.bump();
   }
 }

@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../platform/er
 import type { Placement, Prisma } from '../platform/persistence/generated/client';
 import { isUuid } from '../platform/persistence/uuid';
 import { ReplicationService } from '../replication/replication.service';
+import { FamiliesCacheVersion } from './families-cache-version';
 import { PlacementPlanner } from './placement-planner';
 import { PlacementStore } from './placement.store';
 import { VersionSource } from './version-source';
@@ -17,8 +18,10 @@ import { VersionSource } from './version-source';
  * version's image (or an active copy of it, VersionSource). Either way the
  * placement is `pending` with the new job, and PlacementJobListener ends it.
  *
- * Callers: `replace(placementId)` in its own transaction, or
- * `replaceWithin(tx, createJob, placementId)` inside JobService.transaction.
+ * Callers: `replace(placementId)` in its own transaction (it bumps the
+ * families cache version after), or `replaceWithin(tx, createJob,
+ * placementId)` inside a caller's transaction, whose caller bumps it once
+ * that has committed.
  */
 @Injectable()
 export class PlacementKeeper {
@@ -28,14 +31,20 @@ export class PlacementKeeper {
     private readonly replication: ReplicationService,
     private readonly planner: PlacementPlanner,
     private readonly sources: VersionSource,
+    private readonly cache: FamiliesCacheVersion,
   ) {}
 
   /**
    * 404 for an unknown placement (or one not of `versionId`, when given), 409
    * unless failed or drifted, 422 when nothing can be copied there now.
    */
-  replace(placementId: string, versionId?: string): Promise<Placement> {
-    return this.jobs.transaction((tx, createJob) => this.replaceWithin(tx, createJob, placementId, versionId));
+  async replace(placementId: string, versionId?: string): Promise<Placement> {
+    const placed = await this.jobs.transaction((tx, createJob) =>
+      this.replaceWithin(tx, createJob, placementId, versionId),
+    );
+    // The placement is pending again (or active at once on the source's own target): resolve answers anew.
+    await this.cache.bump();
+    return placed;
   }
 
   async replaceWithin(
@@ -56,7 +65,6 @@ export class PlacementKeeper {
       const requeued = await this.replication.requeueWithin(tx, createJob, placement.replicationTargetId!);
       // Its replication target was run again another way (the replications route): that job ends the placement.
       if (!requeued) throw new ConflictError(`Placement '${placementId}' is being placed again already`);
-      // cache: bump here (the placement is pending again)
       return this.store.replacing(tx, placement.id, requeued.target.id, requeued.job.id);
     }
     const version = await tx.familyVersion.findUniqueOrThrow({
@@ -74,7 +82,6 @@ export class PlacementKeeper {
     if (problems.length > 0)
       throw new UnprocessableError(problems.map((p) => `${p.field} ${p.message}`).join('; '), problems);
     const [placed] = await this.planner.placeWithin(tx, createJob, version.family, version, source, [target]);
-    // cache: bump here (the placement is pending again, or active at once on the source's own target)
     return placed;
   }
 

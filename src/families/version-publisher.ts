@@ -6,6 +6,7 @@ import { EventLog } from '../platform/events/event-log';
 import { PrismaService } from '../platform/persistence/prisma.service';
 import type { FamilyVersionDto } from './dto/family-version.dto';
 import type { PublishVersionDto } from './dto/publish-version.dto';
+import { FamiliesCacheVersion } from './families-cache-version';
 import { FamilyLookup } from './family-lookup';
 import { FamilyVersionReader } from './family-version.reader';
 import { PlacementPlanner } from './placement-planner';
@@ -29,6 +30,7 @@ export class VersionPublisher {
     private readonly planner: PlacementPlanner,
     private readonly events: EventLog,
     private readonly reader: FamilyVersionReader,
+    private readonly cache: FamiliesCacheVersion,
   ) {}
 
   async publish(familyName: string, body: PublishVersionDto, publishedBy: string | null): Promise<FamilyVersionDto> {
@@ -89,9 +91,10 @@ export class VersionPublisher {
             },
           },
         ]);
-        // cache: bump here (a new version, and placements already active where the target holds its image)
         return row;
       });
+      // A new version, with placements already active where a target holds its image: resolve answers anew.
+      await this.cache.bump();
       return this.reader.describe(family, version);
     } catch (error) {
       if (isUniqueViolation(error)) {

@@ -1,10 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EventLog } from '../platform/events/event-log';
+import { AfterCommitWork, type AfterCommit } from '../platform/persistence/after-commit';
 import type { Job, Prisma } from '../platform/persistence/generated/client';
 
-/** Told of a job's end inside the transaction that ends it, so what it writes commits with the job's state. */
+/**
+ * Told of a job's end inside the transaction that ends it, so what it writes
+ * commits with the job's state; what it returns runs once that has committed.
+ */
 export interface JobEndListener {
-  onJobEnded(tx: Prisma.TransactionClient, job: Job): Promise<void>;
+  onJobEnded(tx: Prisma.TransactionClient, job: Job): Promise<AfterCommit | void>;
 }
 
 /**
@@ -16,6 +20,7 @@ export interface JobEndListener {
  */
 @Injectable()
 export class JobEndListeners {
+  private readonly logger = new Logger(JobEndListeners.name);
   private readonly listeners: JobEndListener[] = [];
 
   constructor(private readonly events: EventLog) {}
@@ -24,7 +29,9 @@ export class JobEndListeners {
     this.listeners.push(listener);
   }
 
-  async notify(tx: Prisma.TransactionClient, job: Job): Promise<void> {
+  /** Call inside the ending transaction; run the answer (`AfterCommitWork.run`) once it has committed. */
+  async notify(tx: Prisma.TransactionClient, job: Job): Promise<AfterCommitWork> {
+    const after = new AfterCommitWork();
     await this.events.append(tx, [
       {
         type: job.state === 'succeeded' ? 'job.succeeded' : 'job.failed',
@@ -40,6 +47,12 @@ export class JobEndListeners {
         },
       },
     ]);
-    for (const listener of this.listeners) await listener.onJobEnded(tx, job);
+    for (const listener of this.listeners) after.add(await listener.onJobEnded(tx, job));
+    return after;
+  }
+
+  /** Runs what the listeners asked for once the ending transaction committed (null: no job ended). */
+  async committed(after: AfterCommitWork | null): Promise<void> {
+    await after?.run(this.logger);
   }
 }

@@ -37,7 +37,7 @@ export class JobRunRecorder {
 
   /** Ends the run; the job's end listeners hear of it in the same transaction. */
   async succeed(jobId: string, result: Record<string, unknown>): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    const after = await this.prisma.$transaction(async (tx) => {
       const [ended] = await tx.job.updateManyAndReturn({
         where: { id: jobId, state: 'running' },
         data: {
@@ -48,8 +48,9 @@ export class JobRunRecorder {
           finishedAt: new Date(),
         },
       });
-      if (ended) await this.ended.notify(tx, ended);
+      return ended ? this.ended.notify(tx, ended) : null;
     });
+    await this.ended.committed(after);
   }
 
   /**
@@ -74,12 +75,13 @@ export class JobRunRecorder {
       });
       return;
     }
-    await this.prisma.$transaction(async (tx) => {
+    const after = await this.prisma.$transaction(async (tx) => {
       const [ended] = await tx.job.updateManyAndReturn({
         where: { id: jobId, state: 'running' },
         data: { state: 'failed', errorCode: code, errorMessage: message, finishedAt: new Date() },
       });
-      if (ended) await this.ended.notify(tx, ended);
+      return ended ? this.ended.notify(tx, ended) : null;
     });
+    await this.ended.committed(after);
   }
 }

@@ -54,7 +54,7 @@ export class JobService {
    */
   async cancel(id: string): Promise<Job> {
     const job = await this.get(id);
-    const cancelled = await this.prisma.$transaction(async (tx) => {
+    const { cancelled, after } = await this.prisma.$transaction(async (tx) => {
       const [ended] = await tx.job.updateManyAndReturn({
         where: { id: job.id, state: { in: ['queued', 'running'] } },
         data: {
@@ -64,9 +64,9 @@ export class JobService {
           finishedAt: new Date(),
         },
       });
-      if (ended) await this.ended.notify(tx, ended);
-      return ended;
+      return { cancelled: ended, after: ended ? await this.ended.notify(tx, ended) : null };
     });
+    await this.ended.committed(after);
     if (!cancelled) throw new ConflictError(`Job '${id}' has already ended (${job.state})`);
     await this.redis.publish(cancellationChannel(this.config.redisPrefix), job.id).catch((error: unknown) => {
       this.logger.warn(`job ${id} cancelled, but workers could not be told: ${(error as Error).message}`);
@@ -161,14 +161,15 @@ export class JobService {
    * it ran); false when a worker has it, which then ends it itself.
    */
   async failUnstarted(id: string, errorCode: string, errorMessage: string): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
+    const after = await this.prisma.$transaction(async (tx) => {
       const [ended] = await tx.job.updateManyAndReturn({
         where: { id, state: 'queued', startedAt: null },
         data: { state: 'failed', errorCode, errorMessage, finishedAt: new Date() },
       });
-      if (ended) await this.ended.notify(tx, ended);
-      return ended !== undefined;
+      return ended ? this.ended.notify(tx, ended) : null;
     });
+    await this.ended.committed(after);
+    return after !== null;
   }
 
   /** Points a job at the image it works on once that image exists (a replication's copy). */
