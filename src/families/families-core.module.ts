@@ -8,6 +8,7 @@ import { FamiliesCacheVersion } from './families-cache-version';
 import { FamilyLookup } from './family-lookup';
 import { FamilyVersionReader } from './family-version.reader';
 import { VersionStateWriter } from './lifecycle/version-state-writer';
+import { PlacementDriftListener } from './placement-drift.listener';
 import { PlacementJobListener } from './placement-job.listener';
 import { PlacementKeeper } from './placement-keeper';
 import { PlacementPlanner } from './placement-planner';
@@ -19,7 +20,8 @@ import { VersionSource } from './version-source';
  * following their placements' jobs (PlacementJobListener, registered with
  * jobs' JobEndListeners), in the API (a cancel) and in the worker (a run's
  * end) alike; placing a placement again (PlacementKeeper: the retry route,
- * and drift repair in the worker); the writers both use (channel moves,
+ * and drift repair: PlacementDriftListener, told by the catalogue of what a
+ * sync changed); the writers both use (channel moves,
  * version states) and the cache version every write bumps.
  */
 @Module({
@@ -34,6 +36,7 @@ import { VersionSource } from './version-source';
     PlacementPlanner,
     PlacementKeeper,
     PlacementJobListener,
+    PlacementDriftListener,
     VersionSource,
   ],
   exports: [

@@ -7,8 +7,9 @@ export function versionSubject(family: Pick<Family, 'name'>, version: Pick<Famil
 }
 
 /**
- * `placement.active` or `placement.failed`, ordered per family (webhook
- * deliveries keep order per ordering key).
+ * `placement.active`, `placement.failed` or `placement.drifted` (by the
+ * placement's status), ordered per family (webhook deliveries keep order per
+ * ordering key).
  */
 export function placementEvent(
   family: Pick<Family, 'name'>,
@@ -16,9 +17,9 @@ export function placementEvent(
   placement: Placement,
   nativeId: string | null,
 ): BrokerEvent {
-  const failed = placement.status === 'failed';
+  const failed = placement.status === 'failed' || placement.status === 'drifted';
   return {
-    type: failed ? 'placement.failed' : 'placement.active',
+    type: placement.status === 'drifted' ? 'placement.drifted' : failed ? 'placement.failed' : 'placement.active',
     subject: versionSubject(family, version),
     orderingKey: family.name,
     data: {
@@ -31,7 +32,7 @@ export function placementEvent(
       imageId: placement.imageId,
       nativeId,
       jobId: placement.jobId,
-      error: failed ? { code: placement.errorCode ?? 'failed', message: placement.errorMessage ?? '' } : null,
+      error: failed ? { code: placement.errorCode ?? placement.status, message: placement.errorMessage ?? '' } : null,
     },
   };
 }

@@ -128,23 +128,35 @@ export class JobService {
   async transaction<R>(work: (tx: Prisma.TransactionClient, createJob: CreateJobWithin) => Promise<R>): Promise<R> {
     let created = 0;
     const result = await this.prisma.$transaction(async (tx) => {
-      const createJob: CreateJobWithin = async (type, payload, options = {}) => {
-        const row = await tx.job.create({
-          data: {
-            type,
-            payload: payload as unknown as Prisma.InputJsonValue,
-            providerName: options.providerName,
-            imageId: options.imageId,
-          },
-        });
-        await tx.jobOutbox.create({ data: { jobId: row.id } });
+      const create = this.creatorWithin(tx);
+      const createJob: CreateJobWithin = async (type, payload, options) => {
         created += 1;
-        return row;
+        return create(type, payload, options);
       };
       return work(tx, createJob);
     });
     if (created > 0) this.relay.wake();
     return result;
+  }
+
+  /**
+   * Creates jobs inside a transaction someone else opened (a sync's batch, in
+   * which drift repair places a copy again): the job and its outbox row commit
+   * with the caller's rows, and the relay's next look (at most 250 ms) queues it.
+   */
+  creatorWithin(tx: Prisma.TransactionClient): CreateJobWithin {
+    return async (type, payload, options = {}) => {
+      const row = await tx.job.create({
+        data: {
+          type,
+          payload: payload as unknown as Prisma.InputJsonValue,
+          providerName: options.providerName,
+          imageId: options.imageId,
+        },
+      });
+      await tx.jobOutbox.create({ data: { jobId: row.id } });
+      return row;
+    };
   }
 
   /** The job row, or null: for callers that follow a job they hold the id of (an upload's intake). */
