@@ -39,6 +39,8 @@ async function main(): Promise<void> {
     API_KEYS: process.env.API_KEYS ?? `sandbox-admin:${adminSecret}:admin`,
     SECRETS_KEY: process.env.SECRETS_KEY ?? sandboxSecretsKey(dir),
     REDIS_PREFIX: process.env.REDIS_PREFIX ?? 'image-broker-sandbox',
+    // One local port a webhook receiver may listen on (README, "A family, end to end"); nothing else local.
+    IMPORT_ALLOWED_ADDRESSES: process.env.IMPORT_ALLOWED_ADDRESSES ?? '127.0.0.1:9999',
   };
   const config = loadAppConfig(env);
   await bootstrapDatabase(config.databaseUrl, (m) => console.log(`[db] ${m}`));

@@ -18,7 +18,8 @@ interface Api {
  * of deterministic bytes each, uploaded through the broker to Vietnix), placed
  * on three emulated clouds, with `stable` on the older and `beta` on the newer.
  * Done through the public API, as a team would; skipped when the family is
- * already there (a restarted sandbox keeps its database).
+ * already there with a copy left (a restarted sandbox keeps its database, but
+ * its emulators start empty: a family whose copies all vanished is rebuilt).
  *
  * @param shownSecret the key as the printed command shows it.
  * @returns the resolve command to print.
@@ -41,7 +42,17 @@ export async function seedExampleFamily(url: string, secret: string, shownSecret
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never };
   };
   const command = `curl -H "Authorization: Bearer ${shownSecret}" "${url}/v1/families/${FAMILY}/resolve?channel=stable&provider=fpt-hcm"`;
-  if ((await api(`/v1/families/${FAMILY}`)).status === 200) return command;
+  if ((await api(`/v1/families/${FAMILY}`)).status === 200) {
+    // The emulators keep nothing across a restart, so the sync before this found every copy gone (drifted, and
+    // with no image left to repair from). Such a family is built again; one with any copy left is the user's.
+    const versions = await api<{ items: Array<{ placements: Array<{ status: string }> }> }>(
+      `/v1/families/${FAMILY}/versions?limit=100`,
+    );
+    const active = versions.body.items.some((v) => v.placements.some((p) => p.status === 'active'));
+    if (active) return command;
+    const removed = await api(`/v1/families/${FAMILY}?deleteImages=false`, { method: 'DELETE' });
+    if (removed.status !== 204) throw new Error(`DELETE the stale ${FAMILY}: HTTP ${removed.status}`);
+  }
 
   const created = await api('/v1/families', {
     method: 'POST',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CreateJobWithin } from '../jobs/job.service';
 import type { FieldProblem } from '../platform/config/validation-messages';
 import { EventLog } from '../platform/events/event-log';
+import type { BrokerEvent } from '../platform/events/event-types';
 import type { Family, FamilyVersion, Image, Placement, Prisma } from '../platform/persistence/generated/client';
 import { ProviderRegistry } from '../providers/port/provider-registry.service';
 import { ReplicationService } from '../replication/replication.service';
@@ -63,7 +64,12 @@ export class PlacementPlanner {
     return problems;
   }
 
-  /** Creates (or restarts) the version's placements on `targets`, in `tx`; `problems` must have found none. */
+  /**
+   * Creates (or restarts) the version's placements on `targets`, in `tx`;
+   * `problems` must have found none. `leading` gives the events that come
+   * first (a publish's `version.published`, naming the placements), before the
+   * `placement.active` of targets that already hold the image.
+   */
   async placeWithin(
     tx: Prisma.TransactionClient,
     createJob: CreateJobWithin,
@@ -71,15 +77,31 @@ export class PlacementPlanner {
     version: FamilyVersion,
     source: Image,
     targets: readonly FamilyTargetRef[],
+    leading: (placements: readonly Placement[]) => BrokerEvent[] = () => [],
   ): Promise<Placement[]> {
     const placements: Placement[] = [];
+    const activeAtOnce: BrokerEvent[] = [];
     for (const target of targets.filter((t) => holds(source, t))) {
       const placement = await this.store.start(tx, version.id, target, { kind: 'holds-source', imageId: source.id });
-      await this.events.append(tx, [placementEvent(family, version, placement, source.nativeId)]);
+      activeAtOnce.push(placementEvent(family, version, placement, source.nativeId));
       placements.push(placement);
     }
+    await this.placeCopies(tx, createJob, family, version, source, targets, placements);
+    await this.events.append(tx, [...leading(placements), ...activeAtOnce]);
+    return placements;
+  }
+
+  private async placeCopies(
+    tx: Prisma.TransactionClient,
+    createJob: CreateJobWithin,
+    family: Family,
+    version: FamilyVersion,
+    source: Image,
+    targets: readonly FamilyTargetRef[],
+    placements: Placement[],
+  ): Promise<void> {
     const copies = targets.filter((t) => !holds(source, t));
-    if (copies.length === 0) return placements;
+    if (copies.length === 0) return;
     const overrides = familyOverrides(family);
     const planned = await this.replication.planWithin(
       tx,
@@ -97,6 +119,5 @@ export class PlacementPlanner {
         ),
       );
     }
-    return placements;
   }
 }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { ImagesService } from '../catalogue/images.service';
 import { JobService } from '../jobs/job.service';
 import { ConflictError, UnprocessableError } from '../platform/errors/app.errors';
-import { EventLog } from '../platform/events/event-log';
 import { PrismaService } from '../platform/persistence/prisma.service';
 import type { FamilyVersionDto } from './dto/family-version.dto';
 import type { PublishVersionDto } from './dto/publish-version.dto';
@@ -28,7 +27,6 @@ export class VersionPublisher {
     private readonly lookup: FamilyLookup,
     private readonly images: ImagesService,
     private readonly planner: PlacementPlanner,
-    private readonly events: EventLog,
     private readonly reader: FamilyVersionReader,
     private readonly cache: FamiliesCacheVersion,
   ) {}
@@ -68,8 +66,8 @@ export class VersionPublisher {
             publishedBy,
           },
         });
-        const placements = await this.planner.placeWithin(tx, createJob, family, row, source, targets);
-        await this.events.append(tx, [
+        // version.published leads: a target that already holds the image is active at once, and says so after it.
+        await this.planner.placeWithin(tx, createJob, family, row, source, targets, (placements) => [
           {
             type: 'version.published',
             subject: versionSubject(family, row),

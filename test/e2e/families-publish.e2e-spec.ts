@@ -221,6 +221,8 @@ describe('families: publishing a version places it on every target', () => {
     expect(nhn.store.get(done.placements[1].nativeId!)).toBeDefined();
     expect(fpt.store.customRecords().filter((i) => i.sha256 === bytes.sha256)).toHaveLength(1);
     const recorded = await events('families/gpu-base/versions/2026.12');
+    // The publish leads, also before the source's own target, active in the same transaction.
+    expect(recorded[0].type).toBe('version.published');
     expect(recorded.map((e) => e.type).sort()).toEqual([
       'placement.active',
       'placement.active',

@@ -80,9 +80,31 @@ describe('npm run dev, started again on the same database', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('comes up both times after a connection was added at run time, keeping its generated key private', async () => {
+  /** The example family as resolve answers it: channel → version on each of its three targets. */
+  async function resolvedFamily(url: string, headers: Record<string, string>): Promise<Record<string, string>> {
+    const answers: Record<string, string> = {};
+    for (const channel of ['stable', 'beta']) {
+      for (const provider of ['vietnix-hcm', 'nhn-kr1', 'fpt-hcm']) {
+        const res = await fetch(`${url}/v1/families/gpu-base/resolve?channel=${channel}&provider=${provider}`, {
+          headers,
+        });
+        const body = (await res.json()) as { version: string; nativeId: string };
+        expect({ status: res.status, nativeId: typeof body.nativeId }).toEqual({ status: 200, nativeId: 'string' });
+        answers[`${channel}@${provider}`] = body.version;
+      }
+    }
+    return answers;
+  }
+
+  it('comes up both times after a connection was added at run time, keeping its generated key private, with the example family seeded and rebuilt after its copies vanished', async () => {
     const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
     const first = await startSandbox();
+    // The example family: placed on three emulated clouds, stable and beta, and one resolve command printed.
+    expect(first.sandbox.output).toContain(`${first.url}/v1/families/gpu-base/resolve?channel=stable&provider=fpt-hcm`);
+    const seeded = await resolvedFamily(first.url, headers);
+    expect(new Set(Object.entries(seeded).map(([k, v]) => `${k.split('@')[0]}=${v}`))).toEqual(
+      new Set(['stable=2026.11', 'beta=2026.12']),
+    );
     const created = await fetch(`${first.url}/v1/providers`, {
       method: 'POST',
       headers,
@@ -105,6 +127,12 @@ describe('npm run dev, started again on the same database', () => {
       health: 'unknown',
       lastError: null,
     });
+    // The emulators start empty again: the family whose copies all vanished is built again, the same two versions.
+    expect(await resolvedFamily(second.url, headers)).toEqual(seeded);
+    const versions = (await (await fetch(`${second.url}/v1/families/gpu-base/versions`, { headers })).json()) as {
+      items: unknown[];
+    };
+    expect(versions.items).toHaveLength(2);
     expect(await second.sandbox.stop()).toBe(0);
   });
 });
