@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { BrokerProcess, READER_SECRET, WRITER_SECRET } from '../../harness/broker-process';
+import { freePort } from '../../harness/free-port';
 import { startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
 import { createFptEmulator } from '../../src/providers/kinds/fpt-metal-cloud/emulator/fpt.emulator';
 import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
 import { TestImageBytes } from '../support/image-bytes';
 import { waitFor } from '../support/wait-for';
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 const VPC = '0f6c1f2e-3b4a-4d5e-8f90-123456789abc';
 
@@ -20,16 +23,20 @@ interface Version {
   placements: Placement[];
 }
 interface FeedEvent {
+  id: string;
   type: string;
   subject: string;
   data: Record<string, unknown>;
 }
 
+const FAMILY_EVENTS = ['version.published', 'placement.active', 'placement.failed', 'placement.drifted'];
+
 /**
  * Issue 15, desired placement is kept: an image deleted upstream behind the
  * broker's back is found by the next sync; the placement turns drifted with
  * an event, a family with `onDrift: repair` places it again on its own, one
- * with `report` waits for the retry route.
+ * with `report` waits for the retry route. A webhook receiver, down through
+ * all of it, then gets every family event, signed, in order per family.
  */
 describe('families: a placement gone upstream is drifted, and repaired when the family says so', () => {
   const bytes = new TestImageBytes(3 * 1024 * 1024 + 5, 'families-drift');
@@ -38,6 +45,8 @@ describe('families: a placement gone upstream is drifted, and repaired when the 
   let vietnix: GlanceEmulator;
   let fpt: ReturnType<typeof createFptEmulator>;
   let broker: BrokerProcess;
+  const receiver = new WebhookReceiver((event) => String(event.data.family));
+  let webhookId: string;
 
   const write = <T>(path: string, method: string, body?: unknown) =>
     broker.api<T>(path, { method, body, secret: WRITER_SECRET });
@@ -65,13 +74,28 @@ describe('families: a placement gone upstream is drifted, and repaired when the 
     vietnix = pair.standard;
     fpt = createFptEmulator({ vpcId: VPC, tokens: ['fpt-token'], partSizeBytes: 2 * 1024 * 1024 });
     const fptUrl = await fpt.listen();
+    const receiverPort = await freePort();
+    const receiverUrl = await receiver.listen(receiverPort);
     broker = await BrokerProcess.start({
       label: 'families-drift',
       providersYaml:
         glanceProvidersYaml(pair.nhnUrl, pair.standardUrl) +
         `  - name: fpt-hcm\n    kind: fpt-metal-cloud\n    endpoint: ${fptUrl}\n    vpcId: ${VPC}\n    region: hcm\n    auth: { type: bearer, token: fpt-token }\n`,
-      env: { NHN_TOKEN, ...s3.env },
+      env: {
+        NHN_TOKEN,
+        ...s3.env,
+        SECRETS_KEY: randomBytes(32).toString('base64'),
+        WEBHOOK_RETRY_BASE_MS: '200',
+        IMPORT_ALLOWED_ADDRESSES: `127.0.0.1:${receiverPort}`,
+      },
     });
+    const hook = await broker.api<{ id: string; secret: string }>('/v1/webhooks', {
+      method: 'POST',
+      body: { url: receiverUrl, events: FAMILY_EVENTS },
+    });
+    expect(hook.status).toBe(201);
+    webhookId = hook.body.id;
+    receiver.verifyWith(hook.body.secret);
     const image = await write<{ id: string }>('/v1/images', 'POST', {
       provider: 'vietnix-hcm',
       name: 'drift-source',
@@ -105,7 +129,7 @@ describe('families: a placement gone upstream is drifted, and repaired when the 
 
   afterAll(async () => {
     await broker?.stop();
-    await Promise.all([nhn?.close(), vietnix?.close(), fpt?.close()]);
+    await Promise.all([nhn?.close(), vietnix?.close(), fpt?.close(), receiver.close()]);
     await s3?.close();
   });
 
@@ -144,6 +168,32 @@ describe('families: a placement gone upstream is drifted, and repaired when the 
     expect(again.nativeId).toBe(repaired.nativeId);
     expect(fpt.store.customRecords().filter((i) => i.sha256 === bytes.sha256)).toHaveLength(1);
   }, 180_000);
+
+  it('delivers every family event to a webhook that was down, signed, at least once and in order per family', async () => {
+    // Down so far: deliveries were attempted, failed with 503 and wait with backoff, each family's in line.
+    const attempts = await broker.api<{ items: Array<{ attempts: unknown[] }> }>(
+      `/v1/webhooks/${webhookId}/deliveries`,
+    );
+    expect(attempts.body.items.some((d) => d.attempts.length >= 1)).toBe(true);
+    expect(receiver.received).toEqual([]);
+
+    const feed = await broker.api<{ items: Array<FeedEvent & { subject: string }> }>(
+      `/v1/events?${FAMILY_EVENTS.map((t) => `type=${t}`).join('&')}&limit=500`,
+      { secret: READER_SECRET },
+    );
+    const expected = new Map<string, string[]>();
+    for (const e of feed.body.items) {
+      const family = String(e.data.family);
+      expected.set(family, [...(expected.get(family) ?? []), e.id]);
+    }
+    expect([...expected.keys()].sort()).toEqual(['drift-repair', 'drift-report']);
+    expect(expected.get('drift-repair')!.length).toBeGreaterThanOrEqual(5);
+
+    receiver.down = false;
+    await waitFor(async () => new Set(receiver.received.map((r) => r.id)).size >= feed.body.items.length, 60_000);
+    expect(receiver.badSignatures).toEqual([]);
+    expect(receiver.firstReceiptsByKey()).toEqual(expected);
+  }, 120_000);
 
   it('leaves a placement alone when a sync finds its copy unchanged', async () => {
     const before = await fptPlacement('drift-repair');

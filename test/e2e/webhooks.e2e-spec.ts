@@ -1,97 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Webhook } from 'standardwebhooks';
 import { BrokerProcess, READER_SECRET } from '../../harness/broker-process';
 import { freePort } from '../../harness/free-port';
 import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
 import { waitFor } from '../support/wait-for';
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 interface FeedEvent {
   id: string;
   type: string;
   data: Record<string, unknown>;
 }
-interface Received {
-  id: string;
-  type: string;
-  key: string;
-}
-
-/** A webhook receiver on 127.0.0.1 that verifies every delivery's signature and can be down (503). */
-class Receiver {
-  readonly received: Received[] = [];
-  readonly badSignatures: string[] = [];
-  down = true;
-  private server?: Server;
-  private verifier?: Webhook;
-
-  async listen(port: number): Promise<string> {
-    this.server = createServer((request, response) => {
-      void readBody(request).then((body) => {
-        if (this.down) {
-          response.writeHead(503, { 'content-type': 'text/plain' }).end('down for maintenance, token=hunter2');
-          return;
-        }
-        try {
-          const payload = this.verifier!.verify(body, {
-            'webhook-id': String(request.headers['webhook-id']),
-            'webhook-timestamp': String(request.headers['webhook-timestamp']),
-            'webhook-signature': String(request.headers['webhook-signature']),
-          }) as { type: string; data: Record<string, unknown> };
-          this.received.push({
-            id: String(request.headers['webhook-id']),
-            type: payload.type,
-            key: orderingKeyOf(payload),
-          });
-          response.writeHead(204).end();
-        } catch (error) {
-          this.badSignatures.push((error as Error).message);
-          response.writeHead(400).end();
-        }
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
-  }
-
-  verifyWith(secret: string): void {
-    this.verifier = new Webhook(secret);
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
-}
-
 /** The broker's ordering keys, as the receiver can tell them from a payload: the provider, else the job. */
 function orderingKeyOf(event: { data: Record<string, unknown> }): string {
   return String(event.data.provider ?? event.data.id);
 }
 
-/** First receipt of each event id, per ordering key. */
-function firstReceiptsByKey(received: readonly Received[]): Map<string, string[]> {
-  const byKey = new Map<string, string[]>();
-  const seen = new Set<string>();
-  for (const r of received) {
-    if (seen.has(r.id)) continue;
-    seen.add(r.id);
-    byKey.set(r.key, [...(byKey.get(r.key) ?? []), r.id]);
-  }
-  return byKey;
-}
-
 describe('webhooks', () => {
   const types = ['image.appeared', 'job.succeeded'];
-  const receiver = new Receiver();
+  const receiver = new WebhookReceiver(orderingKeyOf);
   let nhn: GlanceEmulator;
   let standard: GlanceEmulator;
   let broker: BrokerProcess;
@@ -215,7 +141,7 @@ describe('webhooks', () => {
       const key = orderingKeyOf(e);
       expectedByKey.set(key, [...(expectedByKey.get(key) ?? []), e.id]);
     }
-    expect(firstReceiptsByKey(receiver.received)).toEqual(expectedByKey);
+    expect(receiver.firstReceiptsByKey()).toEqual(expectedByKey);
   });
 
   it('lists each delivery with its attempts: the failures, their status codes, and the success', async () => {
