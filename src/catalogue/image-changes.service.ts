@@ -7,6 +7,7 @@ import type { ImageVisibility } from '../providers/port/normalized-image';
 import { operation, type ProviderAdapter } from '../providers/port/provider.port';
 import { ProviderRegistry } from '../providers/port/provider-registry.service';
 import type { ImageMember, MemberStatus } from '../providers/port/provider-writes';
+import { CatalogueChangeListeners } from './catalogue-change-listeners';
 import { CatalogueWriter } from './catalogue-writer.service';
 import type { ImageDto } from './dto/image.dto';
 import type { ImageMemberDto } from './dto/image-member.dto';
@@ -25,6 +26,7 @@ export class ImageChangesService {
     private readonly writer: CatalogueWriter,
     private readonly version: CatalogueVersion,
     private readonly images: ImagesService,
+    private readonly changes: CatalogueChangeListeners,
   ) {}
 
   async update(id: string, patch: UpdateImageDto): Promise<ImageDto> {
@@ -44,10 +46,18 @@ export class ImageChangesService {
   async delete(id: string): Promise<void> {
     const { row, adapter } = await this.target(id);
     await operation(adapter, 'delete', 'deleteImage')(row.nativeId);
-    await this.prisma.image.update({
-      where: { id },
-      data: { status: 'deleted', nativeStatus: 'deleted', syncedAt: new Date() },
+    // Those who follow the catalogue hear of it as of a sync that found it gone (a family's copy drifts).
+    const after = await this.prisma.$transaction(async (tx) => {
+      await tx.image.update({
+        where: { id },
+        data: { status: 'deleted', nativeStatus: 'deleted', syncedAt: new Date() },
+      });
+      const vanished = { kind: 'vanished' as const, imageId: id, providerName: row.providerName, region: row.region };
+      return this.changes.notify(tx, [
+        { ...vanished, nativeId: row.nativeId, sha256: null, previousSha256: row.sha256 },
+      ]);
     });
+    await this.changes.committed(after);
     await this.version.bump();
   }
 

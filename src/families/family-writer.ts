@@ -15,7 +15,9 @@ import { currentVersions } from './current-versions';
 import type { CreateFamilyDto, FamilyDto, UpdateFamilyDto } from './dto/family.dto';
 import { FamiliesCacheVersion } from './families-cache-version';
 import { FamilyCopies } from './family-copies';
+import { lockFamily } from './family-lock';
 import { FamilyLookup } from './family-lookup';
+import { refuseChangedTargets } from './family-targets-guard';
 import { FamilyTargetsChecker } from './family-targets.checker';
 import { sameTarget, type FamilyTargetRef } from './family-targets';
 import { presentFamily } from './family.presenter';
@@ -107,8 +109,10 @@ export class FamilyWriter {
     if (problems.length > 0)
       throw new UnprocessableError(problems.map((p) => `${p.field} ${p.message}`).join('; '), problems);
 
-    const leaving = await this.placementsAt(family, removed);
-    await this.jobs.transaction(async (tx, createJob) => {
+    const leaving = await this.jobs.transaction(async (tx, createJob) => {
+      // In line with publishes, channel moves and other PATCHes of this family; what was checked above must still hold.
+      await lockFamily(tx, name);
+      await refuseChangedTargets(tx, family, old);
       await tx.family.update({
         where: { id: family.id },
         data: {
@@ -118,12 +122,13 @@ export class FamilyWriter {
           onDrift: patch.onDrift,
         },
       });
-      if (!wanted) return;
+      const stopped: Placement[] = [];
+      if (!wanted) return stopped;
       for (const target of removed) {
         await tx.familyTarget.deleteMany({
           where: { familyId: family.id, providerName: target.provider, region: target.region },
         });
-        await this.placements.removeAt(tx, family.id, target);
+        stopped.push(...(await this.placements.removeAt(tx, family.id, target)));
       }
       for (const [position, target] of wanted.entries()) {
         await tx.familyTarget.upsert({
@@ -137,6 +142,8 @@ export class FamilyWriter {
       for (const { version, source } of plans) {
         await this.planner.placeWithin(tx, createJob, patched, version, source, added);
       }
+      // What the removal stopped, as committed: a placement re-placed meanwhile is released with its new job.
+      return stopped;
     });
     // A target added or removed changes what resolve answers for it.
     await this.cache.bump();
@@ -150,15 +157,19 @@ export class FamilyWriter {
 
   /** Deletes the family; one with placements needs `deleteImages` (true: its copies at the providers go too). */
   async delete(name: string, deleteImages: boolean | undefined): Promise<void> {
-    const family = await this.lookup.family(name);
-    const placements = await this.prisma.placement.findMany({
-      where: { version: { familyId: family.id }, status: { not: 'removed' } },
+    const placements = await this.prisma.$transaction(async (tx) => {
+      // After any publish or PATCH of this family in flight: its placements are all here.
+      const family = await lockFamily(tx, name);
+      const standing = await tx.placement.findMany({
+        where: { version: { familyId: family.id }, status: { not: 'removed' } },
+      });
+      if (standing.length > 0 && deleteImages === undefined) {
+        const message = `family '${name}' has ${standing.length} placement(s): say whether their copies at the providers go too with ?deleteImages=true or ?deleteImages=false`;
+        throw new UnprocessableError(message, [{ field: 'deleteImages', message: 'is required: true or false' }]);
+      }
+      await tx.family.delete({ where: { id: family.id } });
+      return standing;
     });
-    if (placements.length > 0 && deleteImages === undefined) {
-      const message = `family '${name}' has ${placements.length} placement(s): say whether their copies at the providers go too with ?deleteImages=true or ?deleteImages=false`;
-      throw new UnprocessableError(message, [{ field: 'deleteImages', message: 'is required: true or false' }]);
-    }
-    await this.prisma.family.deleteMany({ where: { id: family.id } });
     await this.cache.bump();
     await this.release(placements, deleteImages ?? false);
   }
@@ -174,17 +185,6 @@ export class FamilyWriter {
     if (placements.length === 0) return;
     await this.copies.stopJobs(placements);
     if (deleteImages) await this.copies.delete(placements);
-  }
-
-  private placementsAt(family: Family, targets: readonly FamilyTargetRef[]): Promise<Placement[]> {
-    if (targets.length === 0) return Promise.resolve([]);
-    return this.prisma.placement.findMany({
-      where: {
-        version: { familyId: family.id },
-        status: { not: 'removed' },
-        OR: targets.map((t) => ({ providerName: t.provider, region: t.region })),
-      },
-    });
   }
 }
 

@@ -63,6 +63,8 @@ export class PlacementDriftListener implements CatalogueChangeListener, OnModule
       // A copy changed to the version's own bytes (a re-upload of the same image) is still the version.
       if (drift.code === 'checksum_changed' && drift.change.sha256 === version.sha256) continue;
       const marked = await this.store.drift(tx, placement.id, { code: drift.code, message: drift.message });
+      // No longer active since it was read (removed with its target, its family deleted): not this sync's to judge.
+      if (!marked) continue;
       await this.events.append(tx, [placementEvent(version.family, version, marked, drift.change.nativeId)]);
       drifted += 1;
       if (version.family.onDrift === 'repair') await this.repair(tx, placement.id, version.family.name);

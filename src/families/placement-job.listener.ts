@@ -50,6 +50,8 @@ export class PlacementJobListener implements JobEndListener, OnModuleInit {
         message: job.errorMessage ?? `the placing job ${job.state}`,
       });
     }
+    // Removed with its target (or its family) since it was read: nothing to end, nothing to tell.
+    if (!ended) return;
     await this.events.append(tx, [placementEvent(version.family, version, ended, nativeId)]);
     // A placement turned active or failed: resolve's answer for its target changes once this commits.
     return () => this.cache.bump();

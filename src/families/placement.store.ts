@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Placement, Prisma } from '../platform/persistence/generated/client';
+import type { Placement, PlacementStatus, Prisma } from '../platform/persistence/generated/client';
 
 /** Where a placement's copy comes from: a replication target and its job, or the version's own image. */
 export type PlacementStart =
@@ -10,6 +10,9 @@ export type PlacementStart =
  * a placement changes together with what caused it (a publish, a job's end, a
  * target's removal, a retry), and with the event that records it.
  */
+/** The statuses in which a placement waits for its job's end. */
+const WAITING_FOR_A_JOB: PlacementStatus[] = ['pending', 'placing', 'failed'];
+
 @Injectable()
 export class PlacementStore {
   /**
@@ -56,42 +59,50 @@ export class PlacementStore {
     return tx.placement.update({ where: { id: placementId }, data: { status: 'pending', replicationTargetId, jobId } });
   }
 
-  /** The placing job succeeded: the copy is `imageId`. */
+  /**
+   * The placing job succeeded: the copy is `imageId`. Null when the placement
+   * is no longer waiting for a job (removed with its target, deleted with its
+   * family, since the caller read it): a transition applies only from the
+   * status it expects, so a concurrent removal is never undone.
+   */
   async activate(
     tx: Prisma.TransactionClient,
     placementId: string,
     imageId: string | null,
     jobId: string,
-  ): Promise<Placement> {
-    return tx.placement.update({
-      where: { id: placementId },
+  ): Promise<Placement | null> {
+    const [placed] = await tx.placement.updateManyAndReturn({
+      where: { id: placementId, status: { in: WAITING_FOR_A_JOB } },
       data: { status: 'active', imageId, jobId, errorCode: null, errorMessage: null },
     });
+    return placed ?? null;
   }
 
-  /** The placing job failed for good (or was cancelled). */
+  /** The placing job failed for good (or was cancelled); null as for `activate`. */
   async fail(
     tx: Prisma.TransactionClient,
     placementId: string,
     jobId: string,
     error: { code: string; message: string },
-  ): Promise<Placement> {
-    return tx.placement.update({
-      where: { id: placementId },
+  ): Promise<Placement | null> {
+    const [failed] = await tx.placement.updateManyAndReturn({
+      where: { id: placementId, status: { in: WAITING_FOR_A_JOB } },
       data: { status: 'failed', jobId, errorCode: error.code, errorMessage: error.message },
     });
+    return failed ?? null;
   }
 
-  /** A copy found gone or changed upstream (drift detection calls this). */
+  /** An active copy found gone or changed upstream (drift detection); null when it is no longer active. */
   async drift(
     tx: Prisma.TransactionClient,
     placementId: string,
     error: { code: string; message: string },
-  ): Promise<Placement> {
-    return tx.placement.update({
-      where: { id: placementId },
+  ): Promise<Placement | null> {
+    const [drifted] = await tx.placement.updateManyAndReturn({
+      where: { id: placementId, status: 'active' },
       data: { status: 'drifted', errorCode: error.code, errorMessage: error.message },
     });
+    return drifted ?? null;
   }
 
   /** The family no longer keeps this target: its placements are no longer tracked. */

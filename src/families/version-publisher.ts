@@ -6,7 +6,9 @@ import { PrismaService } from '../platform/persistence/prisma.service';
 import type { FamilyVersionDto } from './dto/family-version.dto';
 import type { PublishVersionDto } from './dto/publish-version.dto';
 import { FamiliesCacheVersion } from './families-cache-version';
+import { lockFamily } from './family-lock';
 import { FamilyLookup } from './family-lookup';
+import { refuseChangedTargets } from './family-targets-guard';
 import { FamilyVersionReader } from './family-version.reader';
 import { PlacementPlanner } from './placement-planner';
 import { versionSubject } from './placement-events';
@@ -43,9 +45,11 @@ export class VersionPublisher {
     }
     await this.refuseDuplicate(family.id, body.version, source.sha256, familyName);
 
-    const targets = (
-      await this.prisma.familyTarget.findMany({ where: { familyId: family.id }, orderBy: { position: 'asc' } })
-    ).map((t) => ({ provider: t.providerName, region: t.region }));
+    const targetRows = await this.prisma.familyTarget.findMany({
+      where: { familyId: family.id },
+      orderBy: { position: 'asc' },
+    });
+    const targets = targetRows.map((t) => ({ provider: t.providerName, region: t.region }));
     const problems = await this.planner.problems(family, source, targets, (i) => `targets[${i}]`);
     if (problems.length > 0) {
       throw new UnprocessableError(
@@ -56,6 +60,9 @@ export class VersionPublisher {
 
     try {
       const version = await this.jobs.transaction(async (tx, createJob) => {
+        // In line with PATCHes and deletes of this family: the targets checked above are the ones placed on.
+        await lockFamily(tx, familyName);
+        await refuseChangedTargets(tx, family, targetRows);
         const row = await tx.familyVersion.create({
           data: {
             familyId: family.id,

@@ -124,7 +124,8 @@ export class ReplicationService {
     createJob: CreateJobWithin,
     targetId: string,
   ): Promise<{ target: ReplicationTarget; job: Job } | null> {
-    const target = await this.store.findTarget(targetId, tx);
+    // Locked: a second requeue of this target (a retry route called twice) waits, then sees this one's job live.
+    const target = await this.store.lockTarget(tx, targetId);
     if (!target) return null;
     const replication = await this.store.find(target.replicationId, tx);
     if (!replication) return null;

@@ -63,6 +63,12 @@ export class ReplicationStore {
     return db.replicationTarget.findUnique({ where: { id: targetId } });
   }
 
+  /** The target, its row locked for the rest of `tx`: two requeues of one target run one after the other. */
+  async lockTarget(tx: Prisma.TransactionClient, targetId: string): Promise<ReplicationTarget | null> {
+    await tx.$queryRaw`SELECT id FROM replication_targets WHERE id = ${targetId}::uuid FOR UPDATE`;
+    return tx.replicationTarget.findUnique({ where: { id: targetId } });
+  }
+
   findTargetWithSource(targetId: string): Promise<TargetWithSource | null> {
     return this.prisma.replicationTarget.findUnique({
       where: { id: targetId },

@@ -201,4 +201,23 @@ describe('families: a placement gone upstream is drifted, and repaired when the 
     await sync('vietnix-hcm');
     expect(await fptPlacement('drift-repair')).toMatchObject({ status: 'active', nativeId: before.nativeId });
   }, 120_000);
+  it("drifts the placements of a copy deleted through the broker's own DELETE, and repairs where the family says so", async () => {
+    const before = await fptPlacement('drift-repair');
+    expect((await fptPlacement('drift-report')).imageId).toBe(before.imageId);
+    expect((await write(`/v1/images/${before.imageId}`, 'DELETE')).status).toBe(204);
+
+    const reported = await placementOnFpt('drift-report', (p) => p.status === 'drifted');
+    expect(reported.error).toMatchObject({ code: 'vanished_upstream' });
+    const repaired = await placementOnFpt('drift-repair', (p) => p.status === 'active' && p.imageId !== before.imageId);
+    expect(repaired.nativeId).not.toBe(before.nativeId);
+    expect(fpt.store.customRecords().filter((i) => i.sha256 === bytes.sha256)).toHaveLength(1);
+    // Resolve follows at once: the deleted copy is never answered.
+    await write('/v1/families/drift-report/channels/stable', 'PUT', { version: '1.0', force: true });
+    const resolved = await broker.api<{ placementStatus?: string }>(
+      '/v1/families/drift-report/resolve?channel=stable&provider=fpt-hcm',
+      { secret: READER_SECRET },
+    );
+    expect(resolved.status).toBe(404);
+    expect(resolved.body.placementStatus).toBe('drifted');
+  }, 120_000);
 });

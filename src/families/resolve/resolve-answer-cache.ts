@@ -3,6 +3,12 @@ import { createHash } from 'node:crypto';
 import { FamiliesCacheVersion } from '../families-cache-version';
 
 const MAX_ENTRIES = 4096;
+/**
+ * How long an answer is served without a new families version: a bump lost to
+ * a Redis blip (it is logged, not retried) leaves a stale answer this long at
+ * most, not until the next unrelated families write.
+ */
+const MAX_AGE_MS = 30_000;
 
 /** A resolve answer as sent: its bytes, its entity tag and its lifecycle headers. */
 export interface CachedAnswer {
@@ -21,7 +27,7 @@ export interface CachedAnswer {
  */
 @Injectable()
 export class ResolveAnswerCache {
-  private readonly entries = new Map<string, CachedAnswer>();
+  private readonly entries = new Map<string, CachedAnswer & { storedAt: number }>();
   private readonly inFlight = new Map<string, Promise<CachedAnswer>>();
 
   constructor(private readonly version: FamiliesCacheVersion) {}
@@ -34,7 +40,7 @@ export class ResolveAnswerCache {
     if (version === null) return answerOf(await compute());
     const key = `${version}\u0000${url}`;
     const hit = this.entries.get(key);
-    if (hit !== undefined) {
+    if (hit !== undefined && Date.now() - hit.storedAt < MAX_AGE_MS) {
       // Re-insert so the Map's order is least-recently-used first.
       this.entries.delete(key);
       this.entries.set(key, hit);
@@ -44,7 +50,8 @@ export class ResolveAnswerCache {
     if (pending) return pending;
     const promise = compute().then((computed) => {
       const answer = answerOf(computed);
-      this.entries.set(key, answer);
+      this.entries.delete(key);
+      this.entries.set(key, { ...answer, storedAt: Date.now() });
       if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
       return answer;
     });
