@@ -48,7 +48,9 @@ function present(row: DeliveryRow): WebhookDeliveryDto {
     eventType: row.event_type ?? 'unknown',
     orderingKey: row.ordering_key,
     state: row.state,
-    nextAttemptAt: row.state === 'pending' ? row.next_attempt_at.toISOString() : null,
+    // Null also while held behind an earlier delivery of its key (its next attempt follows that one's end).
+    nextAttemptAt:
+      row.state === 'pending' && row.next_attempt_at.getUTCFullYear() < 9999 ? row.next_attempt_at.toISOString() : null,
     deliveredAt: row.delivered_at?.toISOString() ?? null,
     attempts: row.log.map((a): DeliveryAttemptDto => ({
       attempt: a.attempt,

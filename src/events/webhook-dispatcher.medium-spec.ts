@@ -4,7 +4,7 @@ import { connectDatabase, dropDatabase, isolatedNames } from '../../harness/isol
 import { waitFor } from '../../test/support/wait-for';
 import { bootstrapDatabase } from '../platform/persistence/database-bootstrap';
 import { PrismaClient } from '../platform/persistence/generated/client';
-import { WebhookDispatcher } from './webhook-dispatcher';
+import { HELD, WebhookDispatcher } from './webhook-dispatcher';
 import type { SendOutcome } from './webhook-sender';
 
 const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
@@ -144,5 +144,40 @@ describe('the webhook dispatcher', () => {
     await runUntil([dispatcher(receivers)], () => receivers.delivered.has('new'));
     expect(receivers.delivered.get('new')).toEqual(fresh);
     expect(receivers.delivered.has('old')).toBe(false);
+  });
+  it('keeps a backlog behind a failing head held, so a round reads only the heads of the keys', async () => {
+    await webhook();
+    const x = await record('x', 50);
+    await record('y', 3);
+    const receivers = new FakeReceivers();
+    receivers.failing.add('x');
+    const worker = dispatcher(receivers);
+    await worker.fanOut();
+    const due = async () =>
+      (
+        await db.$queryRawUnsafe<Array<{ key: string }>>(
+          `SELECT ordering_key AS key FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at < ${HELD} ORDER BY seq`,
+        )
+      ).map((r) => r.key);
+    expect(await due()).toEqual(['x', 'y']);
+    await runUntil([worker], () => (receivers.delivered.get('y') ?? []).length === 3);
+    // y went one after another; x's head was tried and waits, its 49 followers were never due.
+    expect(await due()).toEqual(['x']);
+    receivers.failing.delete('x');
+    await runUntil([worker], () => (receivers.delivered.get('x') ?? []).length === 50, 2_000);
+    expect(receivers.delivered.get('x')).toEqual(x);
+  });
+
+  it('makes due a held delivery that nothing precedes (a fan-out that raced the end of the one before it)', async () => {
+    await webhook();
+    const [only] = await record('z', 1);
+    const receivers = new FakeReceivers();
+    const worker = dispatcher(receivers);
+    await worker.fanOut();
+    await db.$executeRawUnsafe(`UPDATE webhook_deliveries SET next_attempt_at = ${HELD}`);
+    expect(await worker.deliverDue()).toBe(0);
+    expect(await worker.unholdHeads()).toBe(1);
+    await runUntil([worker], () => receivers.delivered.has('z'));
+    expect(receivers.delivered.get('z')).toEqual([only]);
   });
 });

@@ -46,6 +46,16 @@ interface ClaimedDelivery {
   data: Record<string, unknown>;
 }
 
+/**
+ * The next attempt of a delivery held behind an earlier one of its key: so
+ * the claim's scan of due rows meets only the heads of the keys, however long
+ * a backlog behind a receiver that is down (a timestamp, not 'infinity', which
+ * JavaScript dates cannot hold).
+ */
+export const HELD = `'9999-12-31T00:00:00Z'::timestamptz`;
+/** How often a round also makes due any head left held (a fan-out that raced the end of the delivery before it). */
+const UNHOLD_EVERY_MS = 10_000;
+
 /** Time a claimed delivery is held by its worker beyond the attempt's own timeout; a dead worker's comes back after. */
 const CLAIM_MARGIN_MS = 30_000;
 
@@ -99,11 +109,20 @@ export class WebhookDispatcher {
          FOR UPDATE OF w SKIP LOCKED
        ),
        fanned AS (
-         INSERT INTO webhook_deliveries (id, webhook_id, event_id, ordering_key)
-         SELECT gen_random_uuid(), hooks.id, e.id, e.ordering_key
-         FROM hooks JOIN events e
-           ON e.tx_id >= hooks.fanned_out_before AND e.tx_id < (SELECT h FROM horizon) AND e.type = ANY(hooks.events)
-         ORDER BY hooks.id, e.tx_id, e.id
+         INSERT INTO webhook_deliveries (id, webhook_id, event_id, ordering_key, next_attempt_at)
+         SELECT gen_random_uuid(), fresh.webhook_id, fresh.event_id, fresh.ordering_key,
+           -- Only the head of its key is due; the rest are held until the one before them ends.
+           CASE WHEN fresh.first AND NOT EXISTS (
+               SELECT 1 FROM webhook_deliveries p
+               WHERE p.webhook_id = fresh.webhook_id AND p.ordering_key = fresh.ordering_key AND p.state = 'pending')
+             THEN now() ELSE ${HELD} END
+         FROM (
+           SELECT hooks.id AS webhook_id, e.id AS event_id, e.ordering_key, e.tx_id,
+             row_number() OVER (PARTITION BY hooks.id, e.ordering_key ORDER BY e.tx_id, e.id) = 1 AS first
+           FROM hooks JOIN events e
+             ON e.tx_id >= hooks.fanned_out_before AND e.tx_id < (SELECT h FROM horizon) AND e.type = ANY(hooks.events)
+         ) fresh
+         ORDER BY fresh.webhook_id, fresh.tx_id, fresh.event_id
          ON CONFLICT (webhook_id, event_id) DO NOTHING
          RETURNING 1
        ),
@@ -114,6 +133,23 @@ export class WebhookDispatcher {
        SELECT (SELECT count(*) FROM fanned) AS fanned, (SELECT count(*) FROM moved) AS hooks`,
     );
     return Number(fanned);
+  }
+
+  /**
+   * Makes due every held delivery that no pending one of its key precedes. The
+   * fan-out and the end of a delivery each make the next one due, but a
+   * fan-out that commits while the last pending delivery of its key ends can
+   * leave its first one held with nothing before it; this finds it.
+   */
+  async unholdHeads(): Promise<number> {
+    return this.ports.db.$executeRawUnsafe(
+      `UPDATE webhook_deliveries d SET next_attempt_at = now()
+       WHERE d.state = 'pending' AND d.next_attempt_at = ${HELD}
+         AND NOT EXISTS (
+           SELECT 1 FROM webhook_deliveries p
+           WHERE p.webhook_id = d.webhook_id AND p.ordering_key = d.ordering_key
+             AND p.state = 'pending' AND p.seq < d.seq)`,
+    );
   }
 
   /** Claims the due deliveries and makes one attempt at each; returns how many were attempted. */
@@ -155,11 +191,24 @@ export class WebhookDispatcher {
     const givenUp = !delivered && retryWindowOver(delivery.created_at, new Date());
     const entry: DeliveryAttempt = { attempt: delivery.attempts, at: now.toISOString(), ...outcome };
     const next = new Date(Date.now() + retryDelayMs(delivery.attempts, this.options.retryBaseMs));
+    // One statement: a delivery that ended (delivered or given up) makes the next of its key due, atomically.
     await this.ports.db.$executeRawUnsafe(
-      `UPDATE webhook_deliveries
-       SET state = $2, next_attempt_at = $3, delivered_at = CASE WHEN $2 = 'delivered' THEN now() END,
-           log = log || jsonb_build_array($4::jsonb)
-       WHERE id = $1::uuid`,
+      `WITH ended AS (
+         UPDATE webhook_deliveries
+         SET state = $2, next_attempt_at = $3, delivered_at = CASE WHEN $2 = 'delivered' THEN now() END,
+             log = log || jsonb_build_array($4::jsonb)
+         WHERE id = $1::uuid
+         RETURNING webhook_id, ordering_key, seq, state
+       ), following AS (
+         SELECT n.id FROM ended, LATERAL (
+           SELECT p.id FROM webhook_deliveries p
+           WHERE p.webhook_id = ended.webhook_id AND p.ordering_key = ended.ordering_key
+             AND p.state = 'pending' AND p.seq > ended.seq
+           ORDER BY p.seq LIMIT 1) n
+         WHERE ended.state <> 'pending'
+       )
+       UPDATE webhook_deliveries d SET next_attempt_at = now()
+       FROM following WHERE d.id = following.id AND d.next_attempt_at = ${HELD}`,
       delivery.id,
       delivered ? 'delivered' : givenUp ? 'failed' : 'pending',
       delivered || givenUp ? now : next,
@@ -192,10 +241,15 @@ export class WebhookDispatcher {
   }
 
   private async run(): Promise<void> {
+    let unheldAt = 0;
     while (!this.stopping) {
       let busy = false;
       try {
         await this.fanOut();
+        if (Date.now() - unheldAt >= UNHOLD_EVERY_MS) {
+          unheldAt = Date.now();
+          await this.unholdHeads();
+        }
         // Each round sends one delivery per key at most: go straight on while there was any, so a
         // backlog drains at the receivers' pace, not one delivery per key per pause.
         busy = (await this.deliverDue()) > 0;

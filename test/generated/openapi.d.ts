@@ -1607,7 +1607,7 @@ export interface components {
             state: "pending" | "delivered" | "failed";
             /**
              * Format: date-time
-             * @description null once delivered or given up
+             * @description null once delivered or given up, and while waiting behind an earlier delivery of its ordering key
              */
             nextAttemptAt: string | null;
             /** Format: date-time */

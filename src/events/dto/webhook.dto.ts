@@ -73,7 +73,12 @@ export class WebhookDeliveryDto {
   orderingKey!: string;
   @ApiProperty({ enum: ['pending', 'delivered', 'failed'], description: 'failed: given up after the retry window' })
   state!: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null once delivered or given up' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'null once delivered or given up, and while waiting behind an earlier delivery of its ordering key',
+  })
   nextAttemptAt!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   deliveredAt!: string | null;
