@@ -24,31 +24,23 @@ import { VersionSource } from './version-source';
  * sync changed); the writers both use (channel moves,
  * version states) and the cache version every write bumps.
  */
+/** What the API and the worker modules of families use. */
+const SHARED = [
+  FamilyLookup,
+  FamilyVersionReader,
+  FamiliesCacheVersion,
+  ChannelMover,
+  VersionStateWriter,
+  PlacementStore,
+  PlacementPlanner,
+  PlacementKeeper,
+  VersionSource,
+];
+
 @Module({
   imports: [CatalogueCoreModule, ProvidersModule, JobsCoreModule, ReplicationCoreModule],
-  providers: [
-    FamilyLookup,
-    FamilyVersionReader,
-    FamiliesCacheVersion,
-    ChannelMover,
-    VersionStateWriter,
-    PlacementStore,
-    PlacementPlanner,
-    PlacementKeeper,
-    PlacementJobListener,
-    PlacementDriftListener,
-    VersionSource,
-  ],
-  exports: [
-    FamilyLookup,
-    FamilyVersionReader,
-    FamiliesCacheVersion,
-    ChannelMover,
-    VersionStateWriter,
-    PlacementStore,
-    PlacementPlanner,
-    PlacementKeeper,
-    VersionSource,
-  ],
+  // The listeners register themselves with jobs' and the catalogue's registries; nobody injects them.
+  providers: [...SHARED, PlacementJobListener, PlacementDriftListener],
+  exports: SHARED,
 })
 export class FamiliesCoreModule {}

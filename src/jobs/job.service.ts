@@ -93,19 +93,7 @@ export class JobService {
   ): Promise<{ job: Job; deduplicated: boolean }> {
     let job: Job;
     try {
-      job = await this.prisma.$transaction(async (tx) => {
-        const row = await tx.job.create({
-          data: {
-            type,
-            payload: payload as unknown as Prisma.InputJsonValue,
-            providerName: options.providerName,
-            imageId: options.imageId,
-            dedupeKey: options.dedupeKey,
-          },
-        });
-        await tx.jobOutbox.create({ data: { jobId: row.id } });
-        return row;
-      });
+      job = await this.prisma.$transaction((tx) => insertJob(tx, type, payload, options));
     } catch (error) {
       if (!options.dedupeKey || !isUniqueViolation(error)) throw error;
       const live = await this.prisma.job.findFirst({
@@ -145,18 +133,8 @@ export class JobService {
    * with the caller's rows, and the relay's next look (at most 250 ms) queues it.
    */
   creatorWithin(tx: Prisma.TransactionClient): CreateJobWithin {
-    return async (type, payload, options = {}) => {
-      const row = await tx.job.create({
-        data: {
-          type,
-          payload: payload as unknown as Prisma.InputJsonValue,
-          providerName: options.providerName,
-          imageId: options.imageId,
-        },
-      });
-      await tx.jobOutbox.create({ data: { jobId: row.id } });
-      return row;
-    };
+    // No dedupe key: a unique violation would abort the caller's whole transaction.
+    return (type, payload, options = {}) => insertJob(tx, type, payload, options);
   }
 
   /** The job row, or null: for callers that follow a job they hold the id of (an upload's intake). */
@@ -242,4 +220,24 @@ export class JobService {
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
   return e?.code === 'P2002' || e?.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation';
+}
+
+/** The one insert of a job: its row and its outbox row, in `tx`. */
+async function insertJob<T extends BrokerJobType>(
+  tx: Prisma.TransactionClient,
+  type: T,
+  payload: JobPayloads[T],
+  options: CreateJobOptions,
+): Promise<Job> {
+  const row = await tx.job.create({
+    data: {
+      type,
+      payload: payload as unknown as Prisma.InputJsonValue,
+      providerName: options.providerName,
+      imageId: options.imageId,
+      dedupeKey: options.dedupeKey,
+    },
+  });
+  await tx.jobOutbox.create({ data: { jobId: row.id } });
+  return row;
 }

@@ -3,7 +3,7 @@ import { connectDatabase } from '../../harness/isolated-resources';
 import { startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
 import { createGlanceEmulator } from '../../src/providers/kinds/openstack-glance/emulator/glance.emulator';
 import type { CountingProxy } from '../support/counting-proxy';
-import { startFptWithCountedParts, type FptWithCountedParts } from '../support/fpt-counted-parts';
+import { recordedFptParts, startFptWithCountedParts, type FptWithCountedParts } from '../support/fpt-counted-parts';
 import { TestImageBytes } from '../support/image-bytes';
 import { waitFor } from '../support/wait-for';
 
@@ -50,19 +50,7 @@ describe('families: a worker killed mid-placement', () => {
       env: { JOB_LOCK_DURATION_MS: '3000' },
     });
 
-  /** The FPT parts recorded in PostgreSQL for one job's push. */
-  async function recordedParts(jobId: string): Promise<number[]> {
-    const db = await connectDatabase(api.databaseUrl);
-    try {
-      const { rows } = await db.query<{ part_number: number }>(
-        'SELECT p.part_number FROM upload_parts p JOIN uploads u ON u.id = p.upload_id WHERE u.job_id = $1 ORDER BY 1',
-        [jobId],
-      );
-      return rows.map((r) => r.part_number);
-    } finally {
-      await db.end();
-    }
-  }
+  const recordedParts = (jobId: string) => recordedFptParts(api.databaseUrl, jobId);
 
   beforeAll(async () => {
     staging = await startEmbeddedS3('staging');

@@ -1257,20 +1257,20 @@ export interface components {
         };
         FamilyOsDto: {
             /**
-             * @description Given to every copy; NHN Cloud requires it
+             * @description Required by NHN Cloud (os_type)
              * @enum {string}
              */
             type?: "linux" | "windows";
             /** @example ubuntu */
-            family?: string;
-            /** @example ubuntu */
             distro?: string;
-            /** @example 24.04 */
+            /** @example 22.04 */
             version?: string;
-            /** @example noble */
-            codename?: string;
             /** @example x86_64 */
             architecture?: string;
+            /** @example ubuntu */
+            family?: string;
+            /** @example noble */
+            codename?: string;
         };
         FamilyGpuDto: {
             /** @example nvidia */

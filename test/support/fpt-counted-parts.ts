@@ -1,3 +1,4 @@
+import { connectDatabase } from '../../harness/isolated-resources';
 import { startEmbeddedS3 } from '../../sandbox/embedded-s3';
 import { createFptEmulator } from '../../src/providers/kinds/fpt-metal-cloud/emulator/fpt.emulator';
 import { CountingProxy } from './counting-proxy';
@@ -45,4 +46,18 @@ export async function startFptWithCountedParts(options: {
       await partStore.close();
     },
   };
+}
+
+/** The FPT parts recorded in PostgreSQL for one job's push (what a resume starts from). */
+export async function recordedFptParts(databaseUrl: string, jobId: string): Promise<number[]> {
+  const db = await connectDatabase(databaseUrl);
+  try {
+    const { rows } = await db.query<{ part_number: number }>(
+      'SELECT p.part_number FROM upload_parts p JOIN uploads u ON u.id = p.upload_id WHERE u.job_id = $1 ORDER BY 1',
+      [jobId],
+    );
+    return rows.map((r) => r.part_number);
+  } finally {
+    await db.end();
+  }
 }

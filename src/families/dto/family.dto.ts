@@ -13,6 +13,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { CreateImageOsDto } from '../../catalogue/dto/create-image.dto';
 import { FIELD_LIMITS } from '../../catalogue/dto/field-limits';
 import { PageQuery } from '../../platform/pagination/page.query';
 
@@ -24,41 +25,19 @@ export type DriftPolicyName = (typeof DRIFT_POLICIES)[number];
 export const FAMILY_NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const MAX_FAMILY_TARGETS = 50;
 
-export class FamilyOsDto {
-  @ApiPropertyOptional({ enum: ['linux', 'windows'], description: 'Given to every copy; NHN Cloud requires it' })
-  @IsOptional()
-  @IsIn(['linux', 'windows'])
-  type?: string;
-
+/** What the family says of its OS: an image's OS fields (given to every copy; NHN Cloud needs `type`), and more. */
+export class FamilyOsDto extends CreateImageOsDto {
   @ApiPropertyOptional({ example: 'ubuntu' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   family?: string;
 
-  @ApiPropertyOptional({ example: 'ubuntu' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  distro?: string;
-
-  @ApiPropertyOptional({ example: '24.04' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  version?: string;
-
   @ApiPropertyOptional({ example: 'noble' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   codename?: string;
-
-  @ApiPropertyOptional({ example: 'x86_64' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(32)
-  architecture?: string;
 }
 
 export class FamilyGpuDto {
