@@ -11,6 +11,7 @@ import {
   type FuzzRequest,
   type OpenApiDocument,
 } from '../support/fuzz-requests';
+import { TestImageBytes } from '../support/image-bytes';
 import { rawExchange, type RawResponse } from '../support/raw-http';
 
 /**
@@ -96,7 +97,14 @@ describe('fuzzing every route of openapi.json', () => {
     broker = await BrokerProcess.start({
       label: 'fuzz',
       providersYaml: clouds.providersYaml,
-      env: { ...clouds.env, ...s3.env, LOG_LEVEL: 'warn' },
+      env: {
+        ...clouds.env,
+        ...s3.env,
+        LOG_LEVEL: 'warn',
+        // Webhooks need a key to seal their secrets; the fixture webhook posts to a closed local port.
+        SECRETS_KEY: Buffer.alloc(32, 5).toString('base64'),
+        IMPORT_ALLOWED_ADDRESSES: '127.0.0.1:9',
+      },
     });
     const syncs = await Promise.all(
       clouds.providerNames.map((name) => created<{ id: string }>(`/v1/providers/${name}/sync`, undefined)),
@@ -120,6 +128,39 @@ describe('fuzzing every route of openapi.json', () => {
       { targets: [{ provider: 'vietnix-hcm' }] },
       WRITER_SECRET,
     );
+    // A family on vietnix-hcm, published from an image uploaded there (placed at once), with a channel on it.
+    const goldenBytes = new TestImageBytes(64 * 1024, 'fuzz-golden');
+    const golden = await created<{ id: string }>(
+      '/v1/images',
+      {
+        provider: 'vietnix-hcm',
+        name: 'fuzz-golden',
+        diskFormat: 'raw',
+        containerFormat: 'bare',
+        sha256: goldenBytes.sha256,
+        os: { type: 'linux' },
+      },
+      WRITER_SECRET,
+    );
+    const upload = await broker.putImageFile(golden.id, goldenBytes.stream());
+    expect((await broker.waitForJob(upload.body.id, 60_000)).state).toBe('succeeded');
+    await created('/v1/families', { name: 'fuzz-family', targets: [{ provider: 'vietnix-hcm' }] }, WRITER_SECRET);
+    const version = await created<{ placements: Array<{ id: string }> }>(
+      '/v1/families/fuzz-family/versions',
+      { version: '1.0', imageId: golden.id },
+      WRITER_SECRET,
+    );
+    const moved = await broker.api('/v1/families/fuzz-family/channels/stable', {
+      method: 'PUT',
+      body: { version: '1.0' },
+      secret: WRITER_SECRET,
+    });
+    expect(moved.status).toBe(200);
+    const family = { name: 'fuzz-family', version: '1.0', channel: 'stable', placementId: version.placements[0].id };
+    const webhook = await created<{ id: string }>('/v1/webhooks', {
+      url: 'http://127.0.0.1:9/hook',
+      events: ['version.published', 'image.vanished'],
+    });
     fixtures = {
       imageIds: images.map((i) => i.id).slice(0, 12),
       pendingImageIds: [pending.id],
@@ -127,6 +168,8 @@ describe('fuzzing every route of openapi.json', () => {
       uploadIds: [session.uploadId],
       replication: { imageId: source.id, replicationId: replication.id, targetId: replication.targets[0].id },
       providerNames: clouds.providerNames,
+      family,
+      webhookIds: [webhook.id],
       secrets: { admin: ADMIN_SECRET, reader: READER_SECRET, writer: WRITER_SECRET },
     };
   }, 180_000);

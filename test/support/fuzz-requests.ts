@@ -35,6 +35,9 @@ export interface FuzzFixtures {
   uploadIds: string[];
   replication?: { imageId: string; replicationId: string; targetId: string };
   providerNames: string[];
+  /** A family with a published version on a channel, and that version's placement: the families routes' real paths. */
+  family: { name: string; version: string; channel: string; placementId: string };
+  webhookIds: string[];
   secrets: { admin: string; reader: string; writer: string };
 }
 
@@ -240,6 +243,7 @@ function validParam(op: Operation, name: string, f: FuzzFixtures, d: Draw): stri
   switch (name) {
     case 'id':
       if (op.path.startsWith('/v1/jobs')) return d.pick(f.jobIds);
+      if (op.path.startsWith('/v1/webhooks') && f.webhookIds.length > 0) return d.pick(f.webhookIds);
       if (op.path.includes('/upload-sessions/') || op.path.endsWith('/file')) return d.pick(f.pendingImageIds);
       if (op.path.includes('/retry') && f.replication) return f.replication.imageId;
       return d.pick(d.chance(70) ? f.imageIds : f.pendingImageIds);
@@ -253,6 +257,14 @@ function validParam(op: Operation, name: string, f: FuzzFixtures, d: Draw): stri
       return d.pick(f.providerNames);
     case 'tag':
       return d.pick(['fuzz', 'gpu', 'ubuntu']);
+    case 'family':
+      return f.family.name;
+    case 'version':
+      return f.family.version;
+    case 'channel':
+      return f.family.channel;
+    case 'placementId':
+      return f.family.placementId;
     case 'memberId':
       return '8989447062e04a818baf9e073fd04fa7';
     default:

@@ -1,13 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { EVENT_TYPES, type EventType } from '../../platform/events/event-types';
 
 /** `GET /v1/events`: where to go on from, which types, how many. */
 export class ListEventsQuery {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page; absent: from the first event' })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page; absent: from the first event', maxLength: 128 })
   @IsOptional()
   @IsString()
+  // A cursor is two 64-bit numbers, base64url: anything longer is not one, refused before it is decoded.
+  @MaxLength(128)
   after?: string;
 
   @ApiPropertyOptional({
