@@ -17,6 +17,8 @@ WORKDIR /app
 # prisma/schema.prisma and writes the client into src/platform/persistence/generated.
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
+# The SDK and CLI are a workspace of the repository; the install builds them, the runtime never loads them.
+COPY packages ./packages
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 
 # `npm run build` is `nest build` with tsconfig.build.json: the production tree only. Emulators, the

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import createClient from 'openapi-fetch';
-import type { paths } from '../generated/openapi';
+import type { paths } from '../../packages/sdk/src/generated/openapi';
 import { BrokerProcess, READER_SECRET, WRITER_SECRET } from '../../harness/broker-process';
 import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
 
@@ -37,7 +37,7 @@ describe('the OpenAPI spec', () => {
   it('has generated client types that match the committed spec', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'oas-')), 'openapi.d.ts');
     execFileSync(join(BIN, 'openapi-typescript'), [join(ROOT, 'openapi.json'), '-o', out], { stdio: 'pipe' });
-    expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(ROOT, 'test/generated/openapi.d.ts'), 'utf8'));
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(ROOT, 'packages/sdk/src/generated/openapi.d.ts'), 'utf8'));
   });
 
   it("passes Spectral's spectral:oas ruleset with no errors", () => {
