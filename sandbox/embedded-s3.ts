@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
@@ -26,6 +27,7 @@ export async function startEmbeddedS3(bucket = 'image-broker-staging'): Promise<
     configureBuckets: [{ name: bucket, configs: [] }],
   });
   refuseMissingParts(server);
+  answerListParts(server);
   const { port } = (await server.run()) as { port: number };
   const endpoint = `http://127.0.0.1:${port}`;
   return {
@@ -90,4 +92,70 @@ export function embeddedStagingConfig(s3: Pick<EmbeddedS3, 'env'>, segmentBytes 
     secretAccessKey: s3.env.STAGING_S3_SECRET_ACCESS_KEY,
     segmentBytes,
   };
+}
+
+/** The part of Koa's app that holds its middleware, composed when the server starts. */
+interface KoaContext {
+  method: string;
+  path: string;
+  query: Record<string, string | string[] | undefined>;
+  type: string;
+  body: unknown;
+}
+type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
+
+/**
+ * s3rver has no ListParts (GET …/key?uploadId=…: it answers 405), which S3,
+ * MinIO and Ceph have and a resumed direct upload session reads. Answered
+ * here from s3rver's own part files (a part whose md5 is not written yet is
+ * still arriving and not listed), paged by max-parts and part-number-marker
+ * like S3. Inserted before s3rver's router; unsigned requests are answered
+ * too, as s3rver answers them elsewhere.
+ */
+function answerListParts(server: S3rver): void {
+  const store = (server as unknown as { store: MultipartStore }).store;
+  const app = server as unknown as { middleware: KoaMiddleware[] };
+  const listParts: KoaMiddleware = async (ctx, next) => {
+    const uploadId = ctx.query.uploadId;
+    const match = /^\/([^/]+)\/(.+)$/.exec(ctx.path);
+    if (ctx.method !== 'GET' || typeof uploadId !== 'string' || !match) return next();
+    const [, bucket, key] = match;
+    const folder = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
+    if (!existsSync(join(folder, 'key'))) {
+      throw new S3rverError('NoSuchUpload', 'The specified upload does not exist.');
+    }
+    const marker = Number(ctx.query['part-number-marker'] ?? 0);
+    const maxParts = Math.min(1000, Number(ctx.query['max-parts'] ?? 1000));
+    const numbers = (await readdir(folder))
+      .filter((name) => /^\d+\.md5$/.test(name))
+      .map((name) => Number(name.slice(0, -4)))
+      .filter((n) => n > marker)
+      .sort((a, b) => a - b);
+    const page = numbers.slice(0, maxParts);
+    const parts = await Promise.all(
+      page.map(async (n) => {
+        const [md5, info] = await Promise.all([
+          readFile(join(folder, `${n}.md5`), 'utf8'),
+          stat(join(folder, String(n))),
+        ]);
+        return (
+          `<Part><PartNumber>${n}</PartNumber><LastModified>${info.mtime.toISOString()}</LastModified>` +
+          `<ETag>&quot;${md5.trim()}&quot;</ETag><Size>${info.size}</Size></Part>`
+        );
+      }),
+    );
+    const truncated = numbers.length > page.length;
+    ctx.type = 'application/xml';
+    ctx.body =
+      '<?xml version="1.0" encoding="UTF-8"?>\n' +
+      '<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+      `<Bucket>${bucket}</Bucket><Key>${decodeURIComponent(key)}</Key><UploadId>${uploadId}</UploadId>` +
+      `<PartNumberMarker>${marker}</PartNumberMarker>` +
+      (page.length > 0 ? `<NextPartNumberMarker>${page[page.length - 1]}</NextPartNumberMarker>` : '') +
+      `<MaxParts>${maxParts}</MaxParts><IsTruncated>${truncated}</IsTruncated>` +
+      parts.join('') +
+      '</ListPartsResult>';
+  };
+  // Before the router (the last middleware), after the logger, XML encoder and vhost ones.
+  app.middleware.splice(app.middleware.length - 1, 0, listParts);
 }

@@ -1,6 +1,6 @@
 import { BrokerMetrics } from '../platform/metrics/broker-metrics';
 import { meteredStream } from '../platform/metrics/metered-stream';
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -26,7 +26,13 @@ import { ImportRequestDto } from './import/import-request.dto';
 import { drainAbandonedBody } from '../platform/request-parsing/abandoned-body';
 import { ImportService } from './import/import.service';
 import { UploadIntakeService } from './upload-intake.service';
-import { CompleteUploadSessionDto, CreateUploadSessionDto, UploadSessionDto } from './upload-session.dto';
+import {
+  CompleteUploadSessionDto,
+  CreateUploadSessionDto,
+  UploadSessionDto,
+  UploadSessionListDto,
+  UploadSessionStatusDto,
+} from './upload-session.dto';
 import { UploadSessionsService } from './upload-sessions.service';
 
 @ApiTags('images')
@@ -91,12 +97,52 @@ export class ImageFilesController {
     summary: 'Start a direct upload',
     description:
       'Answers presigned multipart URLs on the staging bucket: PUT each part to its URL (the bytes never pass ' +
-      'through the broker), then complete the session with the parts and their ETags.',
+      'through the broker), then complete the session with the parts and their ETags. The URLs last an hour; ' +
+      'GET …/upload-sessions/{uploadId} resumes the session (after a crash, or once they expired) with fresh URLs ' +
+      'for only the parts the staging store does not hold yet.',
   })
   @ApiCreatedResponse({ type: UploadSessionDto })
   @ApiProblemResponses(400, 401, 403, 404, 409, 422, 501, 503)
   openSession(@Param('id') id: string, @Body() body: CreateUploadSessionDto): Promise<UploadSessionDto> {
     return this.sessions.open(id, body);
+  }
+
+  @Get(':id/upload-sessions')
+  @RequireScope('images:write')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    operationId: 'listUploadSessions',
+    summary: "An image's open direct uploads",
+    description:
+      'The sessions still receiving parts, newest first (at most 100), without URLs, with how many parts the ' +
+      'staging store holds (`stagedPartCount`, absent where it cannot list them): a client that lost its own ' +
+      'record of a session finds the one to resume here, then GETs it for the missing parts. 404 for an unknown image.',
+  })
+  @ApiOkResponse({ type: UploadSessionListDto })
+  @ApiProblemResponses(401, 403, 404)
+  listSessions(@Param('id') id: string): Promise<UploadSessionListDto> {
+    return this.sessions.list(id);
+  }
+
+  @Get(':id/upload-sessions/:uploadId')
+  @RequireScope('images:write')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    operationId: 'getUploadSession',
+    summary: 'Resume a direct upload',
+    description:
+      'What the staging store already holds (`stagedParts`, listed with S3 ListParts: each part at its expected ' +
+      'size, with its ETag) and presigned URLs, signed afresh, for only the parts still missing (`parts`; a part of ' +
+      'another size is among them, to be sent again). Works after the first URLs expired: PUT the missing parts, ' +
+      'then complete with every part. Scope images:write, because it answers presigned URLs; never cached. 404 for ' +
+      'an unknown session or one of another image; 409 for a session no longer receiving parts (completed: its ' +
+      'upload job is listed under GET /v1/jobs?imageId=…; or failed) or gone from the staging store; 501 ' +
+      '`staging-listing-unsupported` where the staging store cannot list parts; 503 when it could not be asked.',
+  })
+  @ApiOkResponse({ type: UploadSessionStatusDto })
+  @ApiProblemResponses(401, 403, 404, 409, 501, 503)
+  getSession(@Param('id') id: string, @Param('uploadId') uploadId: string): Promise<UploadSessionStatusDto> {
+    return this.sessions.status(id, uploadId);
   }
 
   @Post(':id/upload-sessions/:uploadId/complete')

@@ -135,6 +135,15 @@ export class UploadLifecycle {
     return this.prisma.upload.findUnique({ where: { id: uploadId } });
   }
 
+  /** An image's direct upload sessions still receiving parts, newest first. */
+  openSessionsOf(imageId: string): Promise<Upload[]> {
+    return this.prisma.upload.findMany({
+      where: { imageId, state: 'receiving', multipartUploadId: { not: null } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: OPEN_SESSIONS_LISTED,
+    });
+  }
+
   findWithImage(uploadId: string): Promise<(Upload & { image: Image }) | null> {
     return this.prisma.upload.findUnique({ where: { id: uploadId }, include: { image: true } });
   }
@@ -424,6 +433,8 @@ export class UploadLifecycle {
 }
 
 const LIVE_JOB_STATES = new Set(['queued', 'running']);
+/** At most this many open sessions of one image are listed (each is a ListParts call). */
+const OPEN_SESSIONS_LISTED = 100;
 /** How often a refusal waiting for the settle reads again without a signal. */
 const SETTLE_REREAD_MS = 1_000;
 

@@ -77,3 +77,65 @@ export class CompleteUploadSessionDto {
   @Type(() => CompletedPartDto)
   parts!: CompletedPartDto[];
 }
+
+export const UPLOAD_STATES = ['receiving', 'staged', 'pushing', 'completed', 'failed', 'cancelled'] as const;
+
+export class StagedPartDto {
+  @ApiProperty({ example: 1 })
+  partNumber!: number;
+  @ApiProperty({ description: 'The ETag the staging store holds for the part: send it back on completion' })
+  etag!: string;
+  @ApiProperty({ type: Number, format: 'int64', description: 'Bytes the store holds: the expected size of this part' })
+  sizeBytes!: number;
+}
+
+export class UploadSessionStatusDto {
+  @ApiProperty({ format: 'uuid' })
+  uploadId!: string;
+  @ApiProperty({ format: 'uuid' })
+  imageId!: string;
+  @ApiProperty({
+    enum: UPLOAD_STATES,
+    enumName: 'UploadState',
+    description: "The upload's state: always `receiving` here (a session that is not answers 409)",
+  })
+  state!: (typeof UPLOAD_STATES)[number];
+  @ApiProperty({ type: Number, format: 'int64' })
+  sizeBytes!: number;
+  @ApiProperty()
+  partSizeBytes!: number;
+  @ApiProperty({ format: 'date-time', description: 'When the part URLs of `parts` stop working' })
+  expiresAt!: string;
+  @ApiProperty({
+    type: [StagedPartDto],
+    description:
+      'Parts the staging store already holds at their expected size, by partNumber: not to be sent again. A part ' +
+      'of another size is left out and signed again in `parts`',
+  })
+  stagedParts!: StagedPartDto[];
+  @ApiProperty({
+    type: [UploadSessionPartDto],
+    description: 'Only the parts still missing, their URLs signed afresh',
+  })
+  parts!: UploadSessionPartDto[];
+}
+
+export class UploadSessionSummaryDto {
+  @ApiProperty({ format: 'uuid' })
+  uploadId!: string;
+  @ApiProperty({ type: Number, format: 'int64' })
+  sizeBytes!: number;
+  @ApiProperty()
+  partSizeBytes!: number;
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+  @ApiPropertyOptional({
+    description: 'Parts the staging store holds at their expected size; absent when it could not be listed',
+  })
+  stagedPartCount?: number;
+}
+
+export class UploadSessionListDto {
+  @ApiProperty({ type: [UploadSessionSummaryDto], description: 'Open sessions (still receiving), newest first' })
+  items!: UploadSessionSummaryDto[];
+}

@@ -1,15 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { pipeline } from 'node:stream/promises';
 import { BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '../platform/errors/app.errors';
-import type { Job } from '../platform/persistence/generated/client';
+import type { Job, Upload } from '../platform/persistence/generated/client';
 import type { ReplayableAnswer } from '../platform/idempotency/replayed-by';
 import { isUuid } from '../platform/persistence/uuid';
 import { partSizeFor, STAGING_STORAGE, type StagingStorage } from '../platform/staging/staging-storage';
+import { ImagesService } from '../catalogue/images.service';
 import { ImageDigestTransform } from './image-digest.transform';
 import { PartMd5Transform } from './part-md5.transform';
-import type { CompleteUploadSessionDto, CreateUploadSessionDto, UploadSessionDto } from './upload-session.dto';
+import type {
+  CompleteUploadSessionDto,
+  CreateUploadSessionDto,
+  UploadSessionDto,
+  UploadSessionListDto,
+  UploadSessionPartDto,
+  UploadSessionStatusDto,
+} from './upload-session.dto';
 import { UploadIntakeService } from './upload-intake.service';
 import { UploadLifecycle } from './upload-lifecycle';
+import { expectedParts, sessionSizes, stagedPartsOf, validParts } from './session-parts';
 
 const URL_TTL_SECONDS = 3600;
 
@@ -26,6 +35,7 @@ export class UploadSessionsService implements ReplayableAnswer {
   constructor(
     private readonly uploads: UploadLifecycle,
     private readonly intake: UploadIntakeService,
+    private readonly images: ImagesService,
     @Inject(STAGING_STORAGE) private readonly staging: StagingStorage,
   ) {}
 
@@ -68,21 +78,92 @@ export class UploadSessionsService implements ReplayableAnswer {
     return this.signed(session, upload.stagingKey, upload.multipartUploadId);
   }
 
+  /**
+   * A session to resume: the parts the staging store already holds at their
+   * expected size, and fresh URLs for only the others. A session that is no
+   * longer receiving parts (completed, or discarded) is a 409 naming its state.
+   */
+  async status(imageId: string, uploadId: string): Promise<UploadSessionStatusDto> {
+    const upload = await this.sessionOf(imageId, uploadId);
+    if (upload.state !== 'receiving') {
+      throw new ConflictError(
+        `Upload session '${uploadId}' is ${upload.state}: it takes no more parts` +
+          (upload.state === 'failed' || upload.state === 'cancelled'
+            ? '; open another one'
+            : '; its upload job was queued when it was completed'),
+      );
+    }
+    const { sizeBytes, partSizeBytes } = sessionSizes(upload);
+    const staged = validParts(await stagedPartsOf(this.staging, upload), sizeBytes, partSizeBytes);
+    const held = new Set(staged.map((part) => part.partNumber));
+    const missing = expectedParts(sizeBytes, partSizeBytes).filter((part) => !held.has(part.partNumber));
+    const parts = await this.signParts(upload.stagingKey, upload.multipartUploadId!, missing);
+    return {
+      uploadId: upload.id,
+      imageId: upload.imageId,
+      state: upload.state,
+      sizeBytes,
+      partSizeBytes,
+      expiresAt: new Date(Date.now() + URL_TTL_SECONDS * 1000).toISOString(),
+      stagedParts: staged,
+      parts,
+    };
+  }
+
+  /** The image's sessions still receiving parts, without URLs: what a client that lost its own record resumes. */
+  async list(imageId: string): Promise<UploadSessionListDto> {
+    const image = await this.images.row(imageId);
+    const open = await this.uploads.openSessionsOf(image.id);
+    const items = await Promise.all(
+      open.map(async (upload) => {
+        const { sizeBytes, partSizeBytes } = sessionSizes(upload);
+        const listed = await this.staging.listParts(upload.stagingKey, upload.multipartUploadId!).catch(() => null);
+        return {
+          uploadId: upload.id,
+          sizeBytes,
+          partSizeBytes,
+          createdAt: upload.createdAt.toISOString(),
+          ...(listed ? { stagedPartCount: validParts(listed, sizeBytes, partSizeBytes).length } : {}),
+        };
+      }),
+    );
+    return { items };
+  }
+
+  /** The direct upload session `uploadId` of image `imageId`, or a 404. */
+  private async sessionOf(imageId: string, uploadId: string): Promise<Upload> {
+    const upload = isUuid(uploadId) ? await this.uploads.find(uploadId) : null;
+    if (!upload || upload.imageId !== imageId || !upload.multipartUploadId) {
+      throw new NotFoundError(`No upload session '${uploadId}' for image '${imageId}'`);
+    }
+    return upload;
+  }
+
   private async signed(
     session: StoredUploadSession,
     stagingKey: string,
     multipartUploadId: string,
   ): Promise<UploadSessionDto> {
-    const { sizeBytes, partSizeBytes: partSize } = session;
-    const count = Math.ceil(sizeBytes / partSize);
-    const parts = await Promise.all(
-      Array.from({ length: count }, async (_, i) => ({
-        partNumber: i + 1,
-        url: await this.staging.presignPart(stagingKey, multipartUploadId, i + 1, URL_TTL_SECONDS),
-        sizeBytes: i === count - 1 ? sizeBytes - partSize * (count - 1) : partSize,
-      })),
+    const parts = await this.signParts(
+      stagingKey,
+      multipartUploadId,
+      expectedParts(session.sizeBytes, session.partSizeBytes),
     );
     return { ...session, expiresAt: new Date(Date.now() + URL_TTL_SECONDS * 1000).toISOString(), parts };
+  }
+
+  private signParts(
+    stagingKey: string,
+    multipartUploadId: string,
+    parts: Array<{ partNumber: number; sizeBytes: number }>,
+  ): Promise<UploadSessionPartDto[]> {
+    return Promise.all(
+      parts.map(async ({ partNumber, sizeBytes }) => ({
+        partNumber,
+        url: await this.staging.presignPart(stagingKey, multipartUploadId, partNumber, URL_TTL_SECONDS),
+        sizeBytes,
+      })),
+    );
   }
 
   async complete(imageId: string, uploadId: string, body: CompleteUploadSessionDto): Promise<Job> {
@@ -103,14 +184,28 @@ export class UploadSessionsService implements ReplayableAnswer {
     // Where the store lists parts, their ETags are checked before anything is assembled.
     const listed = await this.staging.listParts(upload.stagingKey, upload.multipartUploadId).catch(() => null);
     if (listed) {
-      const staged = new Map(listed.map((p) => [p.partNumber, p.etag]));
+      const staged = new Map(listed.map((p) => [p.partNumber, p]));
+      const expected = upload.partSizeBytes
+        ? new Map(expectedParts(Number(upload.sizeBytes), upload.partSizeBytes).map((p) => [p.partNumber, p.sizeBytes]))
+        : null;
       const problems = given.flatMap((part, index) => {
-        const etag = staged.get(part.partNumber);
-        if (etag === undefined)
+        const held = staged.get(part.partNumber);
+        if (held === undefined)
           return [{ field: `parts[${index}]`, message: `part ${part.partNumber} was never uploaded` }];
-        return unquote(etag) === unquote(part.etag)
+        if (unquote(held.etag) !== unquote(part.etag))
+          return [{ field: `parts[${index}]`, message: `part ${part.partNumber}'s ETag does not match` }];
+        const size = expected?.get(part.partNumber);
+        return expected === null || size === held.sizeBytes
           ? []
-          : [{ field: `parts[${index}]`, message: `part ${part.partNumber}'s ETag does not match` }];
+          : [
+              {
+                field: `parts[${index}]`,
+                message:
+                  size === undefined
+                    ? `part ${part.partNumber} is beyond the session's last part`
+                    : `part ${part.partNumber} holds ${held.sizeBytes} bytes, not ${size}`,
+              },
+            ];
       });
       if (problems.length > 0) throw new UnprocessableError('The parts do not match what was uploaded', problems);
     }

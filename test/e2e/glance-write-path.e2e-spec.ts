@@ -521,7 +521,7 @@ describe('the write path on OpenStack Glance', () => {
         { method: 'POST', body: { parts: [{ partNumber: 1, etag: '"made-up"' }] }, secret: WRITER_SECRET },
       );
       expect(missing.status).toBe(422);
-      expect(missing.body.errors.map((e) => e.field)).toEqual(['parts']);
+      expect(missing.body.errors.map((e) => e.field)).toEqual(['parts[0]']);
       expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.status).toBe('pending');
     });
 

@@ -291,13 +291,37 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * An image's open direct uploads
+         * @description The sessions still receiving parts, newest first (at most 100), without URLs, with how many parts the staging store holds (`stagedPartCount`, absent where it cannot list them): a client that lost its own record of a session finds the one to resume here, then GETs it for the missing parts. 404 for an unknown image.
+         */
+        get: operations["listUploadSessions"];
         put?: never;
         /**
          * Start a direct upload
-         * @description Answers presigned multipart URLs on the staging bucket: PUT each part to its URL (the bytes never pass through the broker), then complete the session with the parts and their ETags.
+         * @description Answers presigned multipart URLs on the staging bucket: PUT each part to its URL (the bytes never pass through the broker), then complete the session with the parts and their ETags. The URLs last an hour; GET …/upload-sessions/{uploadId} resumes the session (after a crash, or once they expired) with fresh URLs for only the parts the staging store does not hold yet.
          */
         post: operations["createUploadSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/images/{id}/upload-sessions/{uploadId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resume a direct upload
+         * @description What the staging store already holds (`stagedParts`, listed with S3 ListParts: each part at its expected size, with its ETag) and presigned URLs, signed afresh, for only the parts still missing (`parts`; a part of another size is among them, to be sent again). Works after the first URLs expired: PUT the missing parts, then complete with every part. Scope images:write, because it answers presigned URLs; never cached. 404 for an unknown session or one of another image; 409 for a session no longer receiving parts (completed: its upload job is listed under GET /v1/jobs?imageId=…; or failed) or gone from the staging store; 501 `staging-listing-unsupported` where the staging store cannot list parts; 503 when it could not be asked.
+         */
+        get: operations["getUploadSession"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1186,6 +1210,57 @@ export interface components {
              * @description When the part URLs stop working
              */
             expiresAt: string;
+            parts: components["schemas"]["UploadSessionPartDto"][];
+        };
+        UploadSessionSummaryDto: {
+            /** Format: uuid */
+            uploadId: string;
+            /** Format: int64 */
+            sizeBytes: number;
+            partSizeBytes: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Parts the staging store holds at their expected size; absent when it could not be listed */
+            stagedPartCount?: number;
+        };
+        UploadSessionListDto: {
+            /** @description Open sessions (still receiving), newest first */
+            items: components["schemas"]["UploadSessionSummaryDto"][];
+        };
+        /**
+         * @description The upload's state: always `receiving` here (a session that is not answers 409)
+         * @enum {string}
+         */
+        UploadState: "receiving" | "staged" | "pushing" | "completed" | "failed" | "cancelled";
+        StagedPartDto: {
+            /** @example 1 */
+            partNumber: number;
+            /** @description The ETag the staging store holds for the part: send it back on completion */
+            etag: string;
+            /**
+             * Format: int64
+             * @description Bytes the store holds: the expected size of this part
+             */
+            sizeBytes: number;
+        };
+        UploadSessionStatusDto: {
+            /** Format: uuid */
+            uploadId: string;
+            /** Format: uuid */
+            imageId: string;
+            /** @description The upload's state: always `receiving` here (a session that is not answers 409) */
+            state: components["schemas"]["UploadState"];
+            /** Format: int64 */
+            sizeBytes: number;
+            partSizeBytes: number;
+            /**
+             * Format: date-time
+             * @description When the part URLs of `parts` stop working
+             */
+            expiresAt: string;
+            /** @description Parts the staging store already holds at their expected size, by partNumber: not to be sent again. A part of another size is left out and signed again in `parts` */
+            stagedParts: components["schemas"]["StagedPartDto"][];
+            /** @description Only the parts still missing, their URLs signed afresh */
             parts: components["schemas"]["UploadSessionPartDto"][];
         };
         CompletedPartDto: {
@@ -3193,6 +3268,54 @@ export interface operations {
             };
         };
     };
+    listUploadSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadSessionListDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     createUploadSession: {
         parameters: {
             query?: never;
@@ -3272,6 +3395,82 @@ export interface operations {
             };
             /** @description Valid request the broker cannot carry out */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The provider does not support this operation */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getUploadSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                uploadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadSessionStatusDto"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
