@@ -1,12 +1,20 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../platform/auth/auth.decorators';
 import { ApiProblemResponses } from '../platform/errors/problem-responses.decorator';
 import { JobDto, JobListDto, ListJobsQuery } from './dto/job.dto';
 import { presentJob } from './job.presenter';
 import { ShutdownSignal } from '../platform/lifecycle/shutdown-signal';
-import { streamJobEvents } from './job-events.stream';
+import { jobEventId, RETRY_MS, streamJobEvents } from './job-events.stream';
 import { JobService } from './job.service';
 
 @ApiTags('jobs')
@@ -68,16 +76,41 @@ export class JobsController {
     operationId: 'jobEvents',
     summary: "A job's state and progress as server-sent events",
     description:
-      'Events `state`, `progress` and, last, `end`, each with the job as JSON data; the stream closes when the job ends, or when this replica shuts down (reconnect to go on).',
+      'Events `state`, `progress` and, last, `end`, each with the job as JSON data; the stream closes when the job ' +
+      'ends, or when this replica shuts down (reconnect to go on). It opens with `retry: ' +
+      RETRY_MS +
+      "`. Each event's `id` is derived from the state it shows, `run.phase.bytesDone` (the current run's start in " +
+      'epoch ms or 0, then 0 queued, 1 running without a total, 2 running with one, 3 queued again after a run, 4 ' +
+      'ended): the same state has the same id on every connection and replica, and a later state a greater one, ' +
+      'compared number by number. Reconnecting with `Last-Event-ID` skips the state it names while the job is still ' +
+      'in it, and sends the current one at once if the job moved; for a job that has ended with exactly that state ' +
+      'the answer is 204, which tells an EventSource to stop reconnecting.',
+  })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The id of the last event received; an EventSource sends it when it reconnects',
   })
   @ApiOkResponse({ description: 'text/event-stream', schema: { type: 'string' } })
+  @ApiNoContentResponse({ description: 'The job has ended and the client already has its last event' })
   @ApiProblemResponses(401, 403, 404)
-  async events(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+  async events(
+    @Param('id') id: string,
+    @Headers('last-event-id') lastEventIdHeader: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const job = await this.jobs.get(id);
+    const lastEventId = lastEventIdHeader && lastEventIdHeader.length <= 64 ? lastEventIdHeader.trim() : null;
+    if (lastEventId !== null && ENDED_STATES.has(job.state) && jobEventId(job) === lastEventId) {
+      await reply.status(204).send();
+      return;
+    }
     reply.hijack();
     const closed = new AbortController();
     reply.raw.on('close', () => closed.abort());
     const until = AbortSignal.any([closed.signal, this.shutdown.signal]);
-    await streamJobEvents(reply.raw, () => this.jobs.get(job.id).catch(() => null), until);
+    await streamJobEvents(reply.raw, () => this.jobs.get(job.id).catch(() => null), until, lastEventId);
   }
 }
+
+const ENDED_STATES = new Set(['succeeded', 'failed', 'cancelled']);

@@ -2,6 +2,8 @@ import { BrokerProcess, READER_SECRET, WRITER_SECRET } from '../../harness/broke
 import { startEmbeddedS3, type EmbeddedS3 } from '../../sandbox/embedded-s3';
 import { glanceProvidersYaml, NHN_TOKEN, startGlancePair, type GlanceEmulator } from '../support/glance-fixtures';
 import { TestImageBytes } from '../support/image-bytes';
+import { openUploadRequest } from '../support/upload-request';
+import { waitFor } from '../support/wait-for';
 
 interface Image {
   id: string;
@@ -40,7 +42,96 @@ interface Problem {
 
 const MIB = 1024 * 1024;
 
-describe('resuming direct uploads', () => {
+/** One server-sent event as a client reads it. */
+interface SentEvent {
+  id: string;
+  event: string;
+  job: Job;
+}
+
+/**
+ * A GET /v1/jobs/{id}/events connection read event by event: `next` waits up
+ * to `timeoutMs` for the next one (null when none came), `retry` is the hint
+ * the stream opened with.
+ */
+async function openEvents(brokerUrl: string, jobId: string, lastEventId?: string) {
+  const abort = new AbortController();
+  const res = await fetch(`${brokerUrl}/v1/jobs/${jobId}/events`, {
+    headers: {
+      authorization: `Bearer ${READER_SECRET}`,
+      ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
+    },
+    signal: abort.signal,
+  });
+  const reader = res.body?.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let retry: number | null = null;
+  let ended = false;
+  let pending: ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']> | null = null;
+
+  async function next(timeoutMs: number): Promise<SentEvent | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const split = buffer.indexOf('\n\n');
+      if (split >= 0) {
+        const block = buffer.slice(0, split);
+        buffer = buffer.slice(split + 2);
+        const fields = new Map<string, string>();
+        for (const line of block.split('\n')) {
+          const colon = line.indexOf(':');
+          if (colon <= 0) continue;
+          fields.set(line.slice(0, colon), line.slice(colon + 1).trimStart());
+        }
+        if (fields.has('retry')) retry = Number(fields.get('retry'));
+        if (!fields.has('data')) continue;
+        return { id: fields.get('id')!, event: fields.get('event')!, job: JSON.parse(fields.get('data')!) as Job };
+      }
+      if (ended || !reader) return null;
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      pending ??= reader.read();
+      let timer: NodeJS.Timeout | undefined;
+      const read = await Promise.race([pending, new Promise<null>((r) => (timer = setTimeout(() => r(null), left)))]);
+      clearTimeout(timer);
+      if (read === null) return null;
+      pending = null;
+      if (read.done) ended = true;
+      else buffer += decoder.decode(read.value, { stream: true });
+    }
+  }
+
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    next,
+    get retry() {
+      return retry;
+    },
+    /** Every event until the stream ends (or `timeoutMs` passes). */
+    async rest(timeoutMs = 60_000): Promise<SentEvent[]> {
+      const events: SentEvent[] = [];
+      const deadline = Date.now() + timeoutMs;
+      for (let event = await next(timeoutMs); event; event = await next(Math.max(1, deadline - Date.now()))) {
+        events.push(event);
+      }
+      return events;
+    },
+    close: () => abort.abort(),
+  };
+}
+
+/** Event ids are integers joined by dots, ordered number by number. */
+function compareIds(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  }
+  return 0;
+}
+
+describe('resuming direct uploads and job event streams', () => {
   let s3: EmbeddedS3;
   let glance: { nhn: GlanceEmulator; standard: GlanceEmulator; nhnUrl: string; standardUrl: string };
   let broker: BrokerProcess;
@@ -222,6 +313,74 @@ describe('resuming direct uploads', () => {
       // The session answers presigned URLs: bearer credentials for the bucket, not for readers.
       expect((await getSession(owner.id, session.uploadId, READER_SECRET)).status).toBe(403);
       expect((await getSession(owner.id, session.uploadId)).status).toBe(200);
+    });
+  });
+
+  describe("a job's server-sent events", () => {
+    it('gives the same state the same id on every connection, skips the state a reconnect names while the job has not moved, and tells a client that has the end to stop', async () => {
+      const bytes = new TestImageBytes(3 * MIB, 'watched');
+      const image = await registerRaw('watched', bytes);
+      // A PUT that sends 100 KiB and pauses: its upload job waits, queued, for the first 1 MiB segment.
+      const req = openUploadRequest(broker.url, image.id, WRITER_SECRET, bytes.sizeBytes);
+      const answered = new Promise<number>((resolve, reject) => {
+        req.on('error', reject);
+        req.on('response', (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+      });
+      req.write(bytes.slice(0, 100 * 1024 - 1));
+      let jobId = '';
+      await waitFor(async () => {
+        const jobs = await broker.api<{ items: Job[] }>(`/v1/jobs?imageId=${image.id}&type=upload`);
+        jobId = jobs.body.items[0]?.id ?? '';
+        return jobId !== '';
+      });
+
+      const first = await openEvents(broker.url, jobId);
+      expect(first.status).toBe(200);
+      expect(first.contentType).toMatch(/^text\/event-stream/);
+      const seen = await first.next(10_000);
+      expect(first.retry).toBeGreaterThan(0);
+      first.close();
+      expect(seen).toMatchObject({ event: 'state', job: { id: jobId, state: 'queued' } });
+
+      const second = await openEvents(broker.url, jobId);
+      expect((await second.next(10_000))?.id).toBe(seen!.id);
+      second.close();
+
+      // Reconnecting with the id of the last event received: nothing while the job is still in that state.
+      const resumed = await openEvents(broker.url, jobId, seen!.id);
+      expect(resumed.status).toBe(200);
+      expect(await resumed.next(1_500)).toBeNull();
+      expect(resumed.retry).toBeGreaterThan(0);
+      expect((await broker.api<Job>(`/v1/jobs/${jobId}`)).body.state).toBe('queued');
+
+      // The rest of the body: the job moves, and the same connection gets each move once, in order, to the end.
+      req.end(bytes.slice(100 * 1024, bytes.sizeBytes - 1));
+      expect(await answered).toBe(202);
+      const moves = await resumed.rest();
+      resumed.close();
+      expect(moves.length).toBeGreaterThan(0);
+      expect(moves.map((e) => e.id)).not.toContain(seen!.id);
+      for (const [i, event] of moves.entries()) {
+        expect(compareIds(event.id, i === 0 ? seen!.id : moves[i - 1].id)).toBeGreaterThan(0);
+      }
+      const end = moves[moves.length - 1];
+      expect(end).toMatchObject({ event: 'end', job: { state: 'succeeded' } });
+
+      // The ended job: the same end id on a new connection; a client that has it is told 204, to stop reconnecting.
+      const replay = await openEvents(broker.url, jobId);
+      const replayed = await replay.rest(10_000);
+      expect(replayed.map((e) => [e.id, e.event])).toEqual([[end.id, 'end']]);
+      const stop = await openEvents(broker.url, jobId, end.id);
+      expect(stop.status).toBe(204);
+      stop.close();
+      // An older id gets the job's current state at once.
+      const behind = await openEvents(broker.url, jobId, seen!.id);
+      expect((await behind.rest(10_000)).map((e) => e.id)).toEqual([end.id]);
+      behind.close();
+      replay.close();
     });
   });
 });

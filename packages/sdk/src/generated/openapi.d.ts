@@ -753,7 +753,7 @@ export interface paths {
         };
         /**
          * A job's state and progress as server-sent events
-         * @description Events `state`, `progress` and, last, `end`, each with the job as JSON data; the stream closes when the job ends, or when this replica shuts down (reconnect to go on).
+         * @description Events `state`, `progress` and, last, `end`, each with the job as JSON data; the stream closes when the job ends, or when this replica shuts down (reconnect to go on). It opens with `retry: 2000`. Each event's `id` is derived from the state it shows, `run.phase.bytesDone` (the current run's start in epoch ms or 0, then 0 queued, 1 running without a total, 2 running with one, 3 queued again after a run, 4 ended): the same state has the same id on every connection and replica, and a later state a greater one, compared number by number. Reconnecting with `Last-Event-ID` skips the state it names while the job is still in it, and sends the current one at once if the job moved; for a job that has ended with exactly that state the answer is 204, which tells an EventSource to stop reconnecting.
          */
         get: operations["jobEvents"];
         put?: never;
@@ -5373,7 +5373,10 @@ export interface operations {
     jobEvents: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The id of the last event received; an EventSource sends it when it reconnects */
+                "Last-Event-ID"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5389,6 +5392,13 @@ export interface operations {
                 content: {
                     "text/event-stream": string;
                 };
+            };
+            /** @description The job has ended and the client already has its last event */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing or invalid API key */
             401: {
