@@ -1,4 +1,5 @@
 import { catalogueBenchmark } from './catalogue.bench';
+import { cliBenchmark } from './cli.bench';
 import { placementBenchmark, resolveBenchmark } from './families.bench';
 import { jobsBenchmark } from './jobs.bench';
 import { replicationBenchmark } from './replication.bench';
@@ -14,6 +15,7 @@ const BENCHMARKS: Array<[string, () => Promise<string>]> = [
   ['replication', replicationBenchmark],
   // Issue 15's two figures under one name: resolve under load, and publish-to-active time.
   ['resolve', async () => `${await resolveBenchmark()}\n${await placementBenchmark()}`],
+  ['cli', cliBenchmark],
 ];
 
 async function main(): Promise<void> {

@@ -6,6 +6,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Matches,
   Max,
   Min,
   MinLength,
@@ -76,6 +77,16 @@ export class CompleteUploadSessionDto {
   @ValidateNested({ each: true })
   @Type(() => CompletedPartDto)
   parts!: CompletedPartDto[];
+
+  @ApiPropertyOptional({
+    pattern: '^[0-9a-f]{64}$',
+    description:
+      "The sha256 the client computed while reading its file: the assembled object is checked against it (422 " +
+      'naming sha256 and nothing kept when they differ), as well as against the registered one',
+  })
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/, { message: 'sha256 must be 64 lower-case hex digits' })
+  sha256?: string;
 }
 
 export const UPLOAD_STATES = ['receiving', 'staged', 'pushing', 'completed', 'failed', 'cancelled'] as const;

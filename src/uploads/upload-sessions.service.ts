@@ -233,6 +233,13 @@ export class UploadSessionsService implements ReplayableAnswer {
         if (problems.length > 0) throw new UnprocessableError('The parts do not match what was uploaded', problems);
       }
       this.intake.check(digestor.digest(), declaredSize, image.sha256);
+      const assembled = digestor.digest().sha256;
+      if (body.sha256 && body.sha256 !== assembled) {
+        throw new UnprocessableError(
+          `The parts' sha256 is ${assembled}; the client read ${body.sha256} from its file`,
+          [{ field: 'sha256', message: 'the sha256 of the assembled parts differs from the one sent' }],
+        );
+      }
     } catch (error) {
       await this.uploads.discard(upload);
       throw error;

@@ -525,6 +525,18 @@ describe('the write path on OpenStack Glance', () => {
       expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.status).toBe('pending');
     });
 
+    it('refuses to complete when the sha256 the client read differs from the assembled parts, naming sha256', async () => {
+      const image = await registerRaw('direct-client-sha', { sizeBytes: bytes.sizeBytes });
+      const { uploadId, etags } = await session(image.id);
+      const refused = await broker.api<{ errors: Array<{ field: string }> }>(
+        `/v1/images/${image.id}/upload-sessions/${uploadId}/complete`,
+        { method: 'POST', body: { parts: etags, sha256: '0'.repeat(64) }, secret: WRITER_SECRET },
+      );
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors.map((e) => e.field)).toEqual(['sha256']);
+      expect((await broker.api<Image>(`/v1/images/${image.id}`)).body.status).toBe('pending');
+    });
+
     it('hands out presigned part URLs, verifies the parts on completion, and pushes like PUT …/file', async () => {
       const image = await registerRaw('direct', { sizeBytes: bytes.sizeBytes, sha256: bytes.sha256 });
       const { uploadId, etags } = await session(image.id);

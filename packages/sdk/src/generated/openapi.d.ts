@@ -1270,6 +1270,8 @@ export interface components {
         };
         CompleteUploadSessionDto: {
             parts: components["schemas"]["CompletedPartDto"][];
+            /** @description The sha256 the client computed while reading its file: the assembled object is checked against it (422 naming sha256 and nothing kept when they differ), as well as against the registered one */
+            sha256?: string;
         };
         ImportRequestDto: {
             /** @example https://cloud-images.ubuntu.com/jammy/current/jammy-server-cloudimg-amd64.img */

@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BrokerProcess, READER_SECRET, WRITER_SECRET } from '../../../harness/broker-process';
+import { writeTestFile } from '../../../bench/test-file';
+import { startEmbeddedS3, type EmbeddedS3 } from '../../../sandbox/embedded-s3';
+import { CountingProxy } from '../../../test/support/counting-proxy';
+import {
+  glanceProvidersYaml,
+  NHN_TOKEN,
+  startGlancePair,
+  type GlanceEmulator,
+} from '../../../test/support/glance-fixtures';
+import { waitFor } from '../../../test/support/wait-for';
+import { runCli, runCliInTerminal, startCli } from './cli-harness';
+
+const MiB = 1024 * 1024;
+
+describe('the image-broker CLI, run as a user runs it', () => {
+  let s3: EmbeddedS3;
+  let proxy: CountingProxy;
+  let glance: { nhn: GlanceEmulator; standard: GlanceEmulator; nhnUrl: string; standardUrl: string };
+  let broker: BrokerProcess;
+  let dir: string;
+  let file: string;
+  let fileSha256: string;
+  let env: Record<string, string>;
+
+  async function register(name: string): Promise<string> {
+    const run = await runCli(
+      [
+        'images',
+        'register',
+        '--provider',
+        'vietnix-hcm',
+        '--name',
+        name,
+        '--disk-format',
+        'raw',
+        '--container-format',
+        'bare',
+        '--os-type',
+        'linux',
+        '--json',
+      ],
+      env,
+    );
+    expect(run.code).toBe(0);
+    return (JSON.parse(run.stdout) as { id: string }).id;
+  }
+
+  beforeAll(async () => {
+    s3 = await startEmbeddedS3();
+    // Every part the CLI PUTs to a presigned URL passes here, so the test sees which parts were sent, and how often.
+    proxy = await CountingProxy.start(s3.env.STAGING_S3_ENDPOINT);
+    glance = await startGlancePair({ nhn: 2, standard: 2 });
+    broker = await BrokerProcess.start({
+      label: 'cli',
+      providersYaml: glanceProvidersYaml(glance.nhnUrl, glance.standardUrl),
+      env: { NHN_TOKEN, ...s3.env, STAGING_S3_ENDPOINT: proxy.url },
+    });
+    dir = mkdtempSync(join(tmpdir(), 'image-broker-cli-'));
+    file = join(dir, 'gpu-base.raw');
+    fileSha256 = await writeTestFile(file, 200 * MiB);
+    env = {
+      IMAGE_BROKER_URL: broker.url,
+      IMAGE_BROKER_TOKEN: WRITER_SECRET,
+      IMAGE_BROKER_CONFIG_DIR: join(dir, 'config'),
+    };
+  });
+  afterAll(async () => {
+    await broker?.stop();
+    await Promise.all([glance?.nhn.close(), glance?.standard.close()]);
+    await proxy?.close();
+    await s3?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('uploads 200 MiB in a terminal with a progress bar showing bytes, rate and ETA, then follows the push', async () => {
+    const imageId = await register('cli-terminal');
+    const run = await runCliInTerminal(['images', 'upload', file, '--image', imageId], env);
+    expect(run.code).toBe(0);
+    const transcript = run.stdout;
+    expect(transcript).toMatch(/upload .*\d+% \| [\d.]+ [KMG]i?B\/200\.0 MiB \| [\d.]+ (B|KiB|MiB|GiB)\/s \| ETA/);
+    expect(transcript).toMatch(/100% \| 200\.0 MiB\/200\.0 MiB/);
+    expect(transcript).toContain(`sha256 ${fileSha256}`);
+    const image = await broker.api<{ status: string; checksums: { sha256: string } }>(`/v1/images/${imageId}`);
+    expect(image.body).toMatchObject({ status: 'active', checksums: { sha256: fileSha256 } });
+  });
+
+  it('prints no bar and no colour when stdout is not a terminal, and --json output parses', async () => {
+    const imageId = await register('cli-pipe');
+    const run = await runCli(['images', 'upload', file, '--image', imageId, '--json'], env);
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toContain('%');
+    expect(run.stderr).not.toContain(String.fromCharCode(27));
+    const result = JSON.parse(run.stdout) as {
+      method: string;
+      sha256: string;
+      sizeBytes: number;
+      job: { state: string };
+    };
+    expect(result).toMatchObject({
+      method: 'session',
+      sha256: fileSha256,
+      sizeBytes: 200 * MiB,
+      job: { state: 'succeeded' },
+    });
+  });
+
+  it('finishes an upload with --resume after the CLI was killed mid-upload, without re-sending a staged part', async () => {
+    const imageId = await register('cli-killed');
+    const before = new Map(proxy.partPuts);
+    const sent = (): number => [...proxy.partPuts].reduce((n, [part, count]) => n + count - (before.get(part) ?? 0), 0);
+    const child = startCli(['images', 'upload', file, '--image', imageId, '--concurrency', '2', '--json'], env);
+    await waitFor(async () => sent() >= 8, 60_000, 10);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('close', resolve));
+
+    const open = await broker.api<{ items: Array<{ uploadId: string }> }>(`/v1/images/${imageId}/upload-sessions`, {
+      secret: WRITER_SECRET,
+    });
+    expect(open.body.items).toHaveLength(1);
+    // A part whose last bytes were in flight when the CLI died may still land: read until the store is settled.
+    const stagedNow = async (): Promise<{ staged: number[]; missing: number }> => {
+      const answer = await broker.api<{ stagedParts: Array<{ partNumber: number }>; parts: unknown[] }>(
+        `/v1/images/${imageId}/upload-sessions/${open.body.items[0].uploadId}`,
+        { secret: WRITER_SECRET },
+      );
+      return { staged: answer.body.stagedParts.map((p) => p.partNumber), missing: answer.body.parts.length };
+    };
+    let settled = await stagedNow();
+    for (let previous = ''; previous !== settled.staged.join();) {
+      previous = settled.staged.join();
+      await new Promise((r) => setTimeout(r, 500));
+      settled = await stagedNow();
+    }
+    const staged = settled.staged;
+    expect(staged.length).toBeGreaterThan(0);
+    expect(settled.missing).toBeGreaterThan(0);
+    const putsOfStaged = new Map(staged.map((n) => [n, proxy.partPuts.get(n)!]));
+
+    const run = await runCli(['images', 'upload', file, '--image', imageId, '--resume', '--json'], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as {
+      partsSkipped: number;
+      partsSent: number;
+      sha256: string;
+      job: { state: string };
+    };
+    expect(result).toMatchObject({ partsSkipped: staged.length, sha256: fileSha256, job: { state: 'succeeded' } });
+    expect(result.partsSkipped + result.partsSent).toBe(25);
+    for (const [part, puts] of putsOfStaged) expect(proxy.partPuts.get(part)).toBe(puts);
+    const image = await broker.api<{ status: string; checksums: { sha256: string } }>(`/v1/images/${imageId}`);
+    expect(image.body).toMatchObject({ status: 'active', checksums: { sha256: fileSha256 } });
+  });
+
+  it('replicates with --wait, one bar per target in a terminal, and answers what each target became', async () => {
+    const imageId = await register('cli-replicate');
+    expect((await runCli(['images', 'upload', file, '--image', imageId, '-q'], env)).code).toBe(0);
+    const run = await runCliInTerminal(['replicate', imageId, '--to', 'nhn-kr1', '--wait'], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/nhn-kr1:kr1 .*100% \| succeeded/);
+    const listed = await runCli(['images', 'ls', '--provider', 'nhn-kr1', '--status', 'active', '--json'], env);
+    expect((JSON.parse(listed.stdout) as { items: Array<{ name: string }> }).items.map((i) => i.name)).toContain(
+      'cli-replicate',
+    );
+  });
+
+  it('downloads with progress and resumes a partial file with a Range request', async () => {
+    const imageId = await register('cli-download');
+    expect((await runCli(['images', 'upload', file, '--image', imageId, '--method', 'file', '-q'], env)).code).toBe(0);
+    const out = join(dir, 'downloaded.raw');
+    const whole = await runCli(['images', 'download', imageId, '-o', out, '--json'], env);
+    expect(whole.code).toBe(0);
+    expect(statSync(out).size).toBe(200 * MiB);
+    truncateSync(out, 77 * MiB + 5);
+    const resumed = await runCli(['images', 'download', imageId, '-o', out, '--resume', '--json'], env);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ resumedFrom: 77 * MiB + 5, bytes: 200 * MiB });
+    expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(fileSha256);
+  });
+
+  it('answers with meaningful exit codes: 2 for usage, 3 for auth, 4 for not found', async () => {
+    expect((await runCli(['images', 'ls', '--no-such-flag'], env)).code).toBe(2);
+    expect((await runCli(['providers', 'ls'], { ...env, IMAGE_BROKER_TOKEN: 'wrong-key-0123456789abcdef' })).code).toBe(
+      3,
+    );
+    const missing = await runCli(['images', 'show', '00000000-0000-4000-8000-000000000000', '--json'], env);
+    expect(missing.code).toBe(4);
+    expect(JSON.parse(missing.stderr)).toMatchObject({ error: { status: 404 } });
+    expect((await runCli(['--help'], env)).code).toBe(0);
+  });
+
+  it('logs in once and uses the stored URL and key, read by the key it was given', async () => {
+    const config = join(dir, 'login');
+    const login = await runCli(['login', '--url', broker.url, '--token', READER_SECRET], {
+      IMAGE_BROKER_CONFIG_DIR: config,
+    });
+    expect(login.code).toBe(0);
+    expect(statSync(join(config, 'config.json')).mode & 0o777).toBe(0o600);
+    const providers = await runCli(['providers', 'ls', '--json'], { IMAGE_BROKER_CONFIG_DIR: config });
+    expect(providers.code).toBe(0);
+    expect(
+      (JSON.parse(providers.stdout) as { items: Array<{ name: string }> }).items.map((p) => p.name).sort(),
+    ).toEqual(['nhn-kr1', 'vietnix-hcm']);
+  });
+});
