@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../platform/auth/auth.decorators';
 import { ApiProblemResponses } from '../platform/errors/problem-responses.decorator';
@@ -63,14 +63,30 @@ export class JobsController {
 
   @Get(':id/events')
   @RequireScope('images:read')
-  @ApiProduces('text/event-stream')
   @ApiOperation({
     operationId: 'jobEvents',
     summary: "A job's state and progress as server-sent events",
     description:
       'Events `state`, `progress` and, last, `end`, each with the job as JSON data; the stream closes when the job ends, or when this replica shuts down (reconnect to go on).',
   })
-  @ApiOkResponse({ description: 'text/event-stream', schema: { type: 'string' } })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The `id` of the last event received, which an EventSource sends when it reconnects',
+    schema: { type: 'string', maxLength: 255 },
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'A stream of server-sent events; `: keep-alive` comments keep an idle connection open',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example:
+          'id: 1764927000000\nevent: progress\ndata: {"id":"6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33","type":"upload",' +
+          '"state":"running","progress":{"bytesDone":1048576,"bytesTotal":4194304}}\n\n',
+      },
+    },
+  })
   @ApiProblemResponses(401, 403, 404)
   async events(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
     const job = await this.jobs.get(id);

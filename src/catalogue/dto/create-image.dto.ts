@@ -141,6 +141,8 @@ export class CreateImageDto {
 
   @ApiPropertyOptional({
     pattern: '^[0-9a-f]{64}$',
+    maxLength: 64,
+    example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     description: 'Required by FPT Metal Cloud; checked against the uploaded bytes',
   })
   @IsOptional()

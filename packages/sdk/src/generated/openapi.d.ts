@@ -838,9 +838,9 @@ export interface components {
             /** @description The provider's own id */
             nativeId: string;
             name: string | null;
-            kind: components["schemas"]["ImageKind"] | null;
-            visibility: components["schemas"]["ImageVisibility"] | null;
-            status: components["schemas"]["ImageStatus"] | null;
+            kind: (string & components["schemas"]["ImageKind"]) | null;
+            visibility: (string & components["schemas"]["ImageVisibility"]) | null;
+            status: (string & components["schemas"]["ImageStatus"]) | null;
             /**
              * @description The provider's own status value
              * @example active
@@ -940,9 +940,15 @@ export interface components {
                 [key: string]: string;
             };
             os?: components["schemas"]["CreateImageOsDto"];
-            /** @description Required by FPT Metal Cloud; checked against the uploaded bytes */
+            /**
+             * Format: int64
+             * @description Required by FPT Metal Cloud; checked against the uploaded bytes
+             */
             sizeBytes?: number;
-            /** @description Required by FPT Metal Cloud; checked against the uploaded bytes */
+            /**
+             * @description Required by FPT Metal Cloud; checked against the uploaded bytes
+             * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+             */
             sha256?: string;
         };
         UpdateImageDto: {
@@ -1161,9 +1167,15 @@ export interface components {
             auth?: components["schemas"]["ProviderAuthRequestDto"];
         };
         CreateUploadSessionDto: {
-            /** @description Needed when the image was registered without sizeBytes */
+            /**
+             * Format: int64
+             * @description Needed when the image was registered without sizeBytes
+             */
             sizeBytes?: number;
-            /** @description Preferred part size; grown so the file fits in 10,000 parts. Default 16 MiB */
+            /**
+             * Format: int64
+             * @description Preferred part size; grown so the file fits in 10,000 parts. Default 16 MiB
+             */
             partSizeBytes?: number;
         };
         UploadSessionPartDto: {
@@ -1171,7 +1183,10 @@ export interface components {
             partNumber: number;
             /** @description Presigned URL: PUT the part here (no Authorization header) and keep the ETag it answers */
             url: string;
-            /** @description Exact bytes of this part */
+            /**
+             * Format: int64
+             * @description Exact bytes of this part
+             */
             sizeBytes: number;
         };
         UploadSessionDto: {
@@ -1179,7 +1194,9 @@ export interface components {
             uploadId: string;
             /** Format: uuid */
             imageId: string;
+            /** Format: int64 */
             sizeBytes: number;
+            /** Format: int64 */
             partSizeBytes: number;
             /**
              * Format: date-time
@@ -1199,7 +1216,10 @@ export interface components {
         ImportRequestDto: {
             /** @example https://cloud-images.ubuntu.com/jammy/current/jammy-server-cloudimg-amd64.img */
             url: string;
-            /** @description Checked against the fetched bytes; the registered sha256 otherwise */
+            /**
+             * @description Checked against the fetched bytes; the registered sha256 otherwise
+             * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+             */
             sha256?: string;
         };
         ReplicationTargetRequestDto: {
@@ -1645,10 +1665,39 @@ export interface components {
             errors?: components["schemas"]["FieldProblemDto"][];
         };
     };
-    responses: never;
-    parameters: never;
+    responses: {
+        /** @description The API key's (or, without a valid key, the client address's) rate limit is reached */
+        TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://image-broker.dev/problems/too-many-requests",
+                 *       "title": "Too many requests",
+                 *       "status": 429,
+                 *       "detail": "Rate limit of 600 requests per 60 s reached; retry in 12 s"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["ProblemDto"];
+            };
+        };
+    };
+    parameters: {
+        /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+        IdempotencyKey: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Where the created or started resource is read */
+        Location: string;
+        /** @description Seconds until the rate limit lets this API key (or this client address) call again */
+        RetryAfter: number;
+        /** @description Present (`true`) when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+        IdempotentReplayed: "true";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1667,6 +1716,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {
+                     *         "postgres": "up",
+                     *         "redis": "up"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["HealthDto"];
                 };
             };
@@ -1686,6 +1744,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {
+                     *         "postgres": "up",
+                     *         "redis": "up"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["HealthDto"];
                 };
             };
@@ -1742,6 +1809,70 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "provider": "nhn-kr1",
+                     *           "providerKind": "openstack-glance",
+                     *           "region": "kr1",
+                     *           "nativeId": "example",
+                     *           "name": "example",
+                     *           "kind": "base-os",
+                     *           "visibility": "public",
+                     *           "status": "pending",
+                     *           "nativeStatus": "active",
+                     *           "os": {
+                     *             "type": "linux",
+                     *             "family": "debian",
+                     *             "distro": "ubuntu",
+                     *             "version": "22.04",
+                     *             "codename": "jammy",
+                     *             "architecture": "x86_64"
+                     *           },
+                     *           "gpu": {
+                     *             "vendor": "nvidia",
+                     *             "driver": "550.54.15",
+                     *             "models": [
+                     *               "H100",
+                     *               "A100"
+                     *             ]
+                     *           },
+                     *           "softwareVersions": {
+                     *             "cuda": "12.4"
+                     *           },
+                     *           "sizeBytes": 1,
+                     *           "minDiskGiB": 1,
+                     *           "minRamMiB": 1,
+                     *           "diskFormat": "qcow2",
+                     *           "containerFormat": "bare",
+                     *           "checksums": {
+                     *             "md5": "example",
+                     *             "sha256": "example",
+                     *             "sha512": "example"
+                     *           },
+                     *           "tags": [
+                     *             "example"
+                     *           ],
+                     *           "properties": {},
+                     *           "versions": [
+                     *             {}
+                     *           ],
+                     *           "protected": true,
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *           "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *           "portalSync": {
+                     *             "state": "pending",
+                     *             "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *             "lastError": "example"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageListDto"];
                 };
             };
@@ -1758,6 +1889,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1767,6 +1906,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1776,29 +1923,127 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     createImage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "provider": "nhn-kr1",
+                 *       "region": "example",
+                 *       "name": "ubuntu-22.04-cuda-12.4",
+                 *       "diskFormat": "qcow2",
+                 *       "containerFormat": "bare",
+                 *       "visibility": "public",
+                 *       "minDiskGiB": 1,
+                 *       "minRamMiB": 1,
+                 *       "protected": true,
+                 *       "tags": [
+                 *         "example"
+                 *       ],
+                 *       "properties": {},
+                 *       "os": {
+                 *         "type": "linux",
+                 *         "distro": "ubuntu",
+                 *         "version": "22.04",
+                 *         "architecture": "x86_64"
+                 *       },
+                 *       "sizeBytes": 1,
+                 *       "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateImageDto"];
             };
         };
         responses: {
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "provider": "nhn-kr1",
+                     *       "providerKind": "openstack-glance",
+                     *       "region": "kr1",
+                     *       "nativeId": "example",
+                     *       "name": "example",
+                     *       "kind": "base-os",
+                     *       "visibility": "public",
+                     *       "status": "pending",
+                     *       "nativeStatus": "active",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "family": "debian",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "codename": "jammy",
+                     *         "architecture": "x86_64"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "550.54.15",
+                     *         "models": [
+                     *           "H100",
+                     *           "A100"
+                     *         ]
+                     *       },
+                     *       "softwareVersions": {
+                     *         "cuda": "12.4"
+                     *       },
+                     *       "sizeBytes": 1,
+                     *       "minDiskGiB": 1,
+                     *       "minRamMiB": 1,
+                     *       "diskFormat": "qcow2",
+                     *       "containerFormat": "bare",
+                     *       "checksums": {
+                     *         "md5": "example",
+                     *         "sha256": "example",
+                     *         "sha512": "example"
+                     *       },
+                     *       "tags": [
+                     *         "example"
+                     *       ],
+                     *       "properties": {},
+                     *       "versions": [
+                     *         {}
+                     *       ],
+                     *       "protected": true,
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *       "portalSync": {
+                     *         "state": "pending",
+                     *         "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *         "lastError": "example"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
@@ -1808,6 +2053,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1817,6 +2070,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1826,6 +2087,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1835,6 +2104,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1844,6 +2121,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1853,15 +2138,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1871,6 +2173,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1892,6 +2202,65 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "provider": "nhn-kr1",
+                     *       "providerKind": "openstack-glance",
+                     *       "region": "kr1",
+                     *       "nativeId": "example",
+                     *       "name": "example",
+                     *       "kind": "base-os",
+                     *       "visibility": "public",
+                     *       "status": "pending",
+                     *       "nativeStatus": "active",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "family": "debian",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "codename": "jammy",
+                     *         "architecture": "x86_64"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "550.54.15",
+                     *         "models": [
+                     *           "H100",
+                     *           "A100"
+                     *         ]
+                     *       },
+                     *       "softwareVersions": {
+                     *         "cuda": "12.4"
+                     *       },
+                     *       "sizeBytes": 1,
+                     *       "minDiskGiB": 1,
+                     *       "minRamMiB": 1,
+                     *       "diskFormat": "qcow2",
+                     *       "containerFormat": "bare",
+                     *       "checksums": {
+                     *         "md5": "example",
+                     *         "sha256": "example",
+                     *         "sha512": "example"
+                     *       },
+                     *       "tags": [
+                     *         "example"
+                     *       ],
+                     *       "properties": {},
+                     *       "versions": [
+                     *         {}
+                     *       ],
+                     *       "protected": true,
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *       "portalSync": {
+                     *         "state": "pending",
+                     *         "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *         "lastError": "example"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
@@ -1901,6 +2270,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1910,6 +2287,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1919,9 +2304,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     deleteImage: {
@@ -1948,6 +2342,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1957,6 +2359,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1966,6 +2376,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1975,15 +2393,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2000,7 +2435,33 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "example",
+                 *       "tags": [
+                 *         "example"
+                 *       ],
+                 *       "properties": {},
+                 *       "visibility": "public",
+                 *       "protected": true,
+                 *       "minDiskGiB": 1,
+                 *       "minRamMiB": 1
+                 *     }
+                 */
                 "application/merge-patch+json": components["schemas"]["UpdateImageDto"];
+                /**
+                 * @example {
+                 *       "name": "example",
+                 *       "tags": [
+                 *         "example"
+                 *       ],
+                 *       "properties": {},
+                 *       "visibility": "public",
+                 *       "protected": true,
+                 *       "minDiskGiB": 1,
+                 *       "minRamMiB": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateImageDto"];
             };
         };
@@ -2010,6 +2471,65 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "provider": "nhn-kr1",
+                     *       "providerKind": "openstack-glance",
+                     *       "region": "kr1",
+                     *       "nativeId": "example",
+                     *       "name": "example",
+                     *       "kind": "base-os",
+                     *       "visibility": "public",
+                     *       "status": "pending",
+                     *       "nativeStatus": "active",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "family": "debian",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "codename": "jammy",
+                     *         "architecture": "x86_64"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "550.54.15",
+                     *         "models": [
+                     *           "H100",
+                     *           "A100"
+                     *         ]
+                     *       },
+                     *       "softwareVersions": {
+                     *         "cuda": "12.4"
+                     *       },
+                     *       "sizeBytes": 1,
+                     *       "minDiskGiB": 1,
+                     *       "minRamMiB": 1,
+                     *       "diskFormat": "qcow2",
+                     *       "containerFormat": "bare",
+                     *       "checksums": {
+                     *         "md5": "example",
+                     *         "sha256": "example",
+                     *         "sha512": "example"
+                     *       },
+                     *       "tags": [
+                     *         "example"
+                     *       ],
+                     *       "properties": {},
+                     *       "versions": [
+                     *         {}
+                     *       ],
+                     *       "protected": true,
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *       "portalSync": {
+                     *         "state": "pending",
+                     *         "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *         "lastError": "example"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
@@ -2019,6 +2539,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2028,6 +2556,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2037,6 +2573,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2046,6 +2590,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2055,6 +2607,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2064,6 +2624,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2073,15 +2641,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2104,6 +2689,65 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "provider": "nhn-kr1",
+                     *       "providerKind": "openstack-glance",
+                     *       "region": "kr1",
+                     *       "nativeId": "example",
+                     *       "name": "example",
+                     *       "kind": "base-os",
+                     *       "visibility": "public",
+                     *       "status": "pending",
+                     *       "nativeStatus": "active",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "family": "debian",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "codename": "jammy",
+                     *         "architecture": "x86_64"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "550.54.15",
+                     *         "models": [
+                     *           "H100",
+                     *           "A100"
+                     *         ]
+                     *       },
+                     *       "softwareVersions": {
+                     *         "cuda": "12.4"
+                     *       },
+                     *       "sizeBytes": 1,
+                     *       "minDiskGiB": 1,
+                     *       "minRamMiB": 1,
+                     *       "diskFormat": "qcow2",
+                     *       "containerFormat": "bare",
+                     *       "checksums": {
+                     *         "md5": "example",
+                     *         "sha256": "example",
+                     *         "sha512": "example"
+                     *       },
+                     *       "tags": [
+                     *         "example"
+                     *       ],
+                     *       "properties": {},
+                     *       "versions": [
+                     *         {}
+                     *       ],
+                     *       "protected": true,
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *       "portalSync": {
+                     *         "state": "pending",
+                     *         "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *         "lastError": "example"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
@@ -2113,6 +2757,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2122,6 +2774,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2131,6 +2791,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2140,6 +2808,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2149,15 +2825,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2180,6 +2873,65 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "provider": "nhn-kr1",
+                     *       "providerKind": "openstack-glance",
+                     *       "region": "kr1",
+                     *       "nativeId": "example",
+                     *       "name": "example",
+                     *       "kind": "base-os",
+                     *       "visibility": "public",
+                     *       "status": "pending",
+                     *       "nativeStatus": "active",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "family": "debian",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "codename": "jammy",
+                     *         "architecture": "x86_64"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "550.54.15",
+                     *         "models": [
+                     *           "H100",
+                     *           "A100"
+                     *         ]
+                     *       },
+                     *       "softwareVersions": {
+                     *         "cuda": "12.4"
+                     *       },
+                     *       "sizeBytes": 1,
+                     *       "minDiskGiB": 1,
+                     *       "minRamMiB": 1,
+                     *       "diskFormat": "qcow2",
+                     *       "containerFormat": "bare",
+                     *       "checksums": {
+                     *         "md5": "example",
+                     *         "sha256": "example",
+                     *         "sha512": "example"
+                     *       },
+                     *       "tags": [
+                     *         "example"
+                     *       ],
+                     *       "properties": {},
+                     *       "versions": [
+                     *         {}
+                     *       ],
+                     *       "protected": true,
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *       "portalSync": {
+                     *         "state": "pending",
+                     *         "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *         "lastError": "example"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
@@ -2189,6 +2941,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2198,6 +2958,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2207,6 +2975,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2216,15 +2992,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2246,6 +3039,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "memberId": "example",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageMemberListDto"];
                 };
             };
@@ -2255,6 +3061,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2264,6 +3078,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2273,15 +3095,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2290,7 +3129,10 @@ export interface operations {
     addImageMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -2298,15 +3140,30 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "memberId": "8989447062e04a818baf9e073fd04fa7"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AddMemberDto"];
             };
         };
         responses: {
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "memberId": "example",
+                     *       "status": "pending",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageMemberDto"];
                 };
             };
@@ -2316,6 +3173,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2325,6 +3190,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2334,6 +3207,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2343,6 +3224,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2352,6 +3241,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2361,6 +3258,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2370,15 +3275,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2401,6 +3323,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "memberId": "example",
+                     *       "status": "pending",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageMemberDto"];
                 };
             };
@@ -2410,6 +3340,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2419,6 +3357,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2428,6 +3374,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2437,6 +3391,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2446,15 +3408,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2472,6 +3451,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "status": "pending"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateMemberDto"];
             };
         };
@@ -2481,6 +3465,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "memberId": "example",
+                     *       "status": "pending",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageMemberDto"];
                 };
             };
@@ -2490,6 +3482,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2499,6 +3499,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2508,6 +3516,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2517,6 +3533,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2526,6 +3550,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2535,15 +3567,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2574,6 +3623,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2583,6 +3640,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2592,6 +3657,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2601,15 +3674,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2618,7 +3708,10 @@ export interface operations {
     syncImageToPortal: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -2629,9 +3722,69 @@ export interface operations {
             /** @description The image, `portalSync.state` synced */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "provider": "nhn-kr1",
+                     *       "providerKind": "openstack-glance",
+                     *       "region": "kr1",
+                     *       "nativeId": "example",
+                     *       "name": "example",
+                     *       "kind": "base-os",
+                     *       "visibility": "public",
+                     *       "status": "pending",
+                     *       "nativeStatus": "active",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "family": "debian",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "codename": "jammy",
+                     *         "architecture": "x86_64"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "550.54.15",
+                     *         "models": [
+                     *           "H100",
+                     *           "A100"
+                     *         ]
+                     *       },
+                     *       "softwareVersions": {
+                     *         "cuda": "12.4"
+                     *       },
+                     *       "sizeBytes": 1,
+                     *       "minDiskGiB": 1,
+                     *       "minRamMiB": 1,
+                     *       "diskFormat": "qcow2",
+                     *       "containerFormat": "bare",
+                     *       "checksums": {
+                     *         "md5": "example",
+                     *         "sha256": "example",
+                     *         "sha512": "example"
+                     *       },
+                     *       "tags": [
+                     *         "example"
+                     *       ],
+                     *       "properties": {},
+                     *       "versions": [
+                     *         {}
+                     *       ],
+                     *       "protected": true,
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *       "portalSync": {
+                     *         "state": "pending",
+                     *         "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *         "lastError": "example"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
@@ -2641,6 +3794,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2650,6 +3811,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2659,6 +3828,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2668,15 +3845,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2686,6 +3880,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/push-failed",
+                     *       "title": "The push to the provider failed",
+                     *       "status": 502,
+                     *       "detail": "The provider failed the operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2695,6 +3897,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2714,6 +3924,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "name": "nhn-kr1",
+                     *           "kind": "openstack-glance",
+                     *           "regions": [
+                     *             "kr1"
+                     *           ],
+                     *           "capabilities": {
+                     *             "list": true,
+                     *             "get": true,
+                     *             "create": true,
+                     *             "upload": true,
+                     *             "download": true,
+                     *             "update": true,
+                     *             "delete": true,
+                     *             "tags": true,
+                     *             "members": true
+                     *           },
+                     *           "health": "ok",
+                     *           "lastSyncAt": "2026-12-01T09:30:00.000Z",
+                     *           "lastError": "example",
+                     *           "source": "file",
+                     *           "imageCount": 1
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProviderListDto"];
                 };
             };
@@ -2723,6 +3963,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2732,20 +3980,64 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     createProvider: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "openstack-glance",
+                 *       "endpoint": "https://api.genesiscloud.com",
+                 *       "dialect": "nhn",
+                 *       "region": "example",
+                 *       "vpcId": "example",
+                 *       "regions": [
+                 *         "example"
+                 *       ],
+                 *       "organizationId": "example",
+                 *       "timeoutMs": 100,
+                 *       "maxRetries": 1,
+                 *       "maxConcurrentCalls": 1,
+                 *       "maxConcurrentJobs": 1,
+                 *       "auth": {
+                 *         "type": "token",
+                 *         "token": "example",
+                 *         "authUrl": "example",
+                 *         "username": "example",
+                 *         "password": "example",
+                 *         "projectId": "example",
+                 *         "projectName": "example",
+                 *         "domain": "example",
+                 *         "tokenUrl": "example",
+                 *         "clientId": "example",
+                 *         "clientSecret": "example",
+                 *         "scope": "example"
+                 *       },
+                 *       "name": "genesis-eu"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateProviderRequestDto"];
             };
         };
@@ -2753,9 +4045,36 @@ export interface operations {
             /** @description The connection; `Location` points at the provider list */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "nhn-kr1",
+                     *       "kind": "openstack-glance",
+                     *       "regions": [
+                     *         "kr1"
+                     *       ],
+                     *       "capabilities": {
+                     *         "list": true,
+                     *         "get": true,
+                     *         "create": true,
+                     *         "upload": true,
+                     *         "download": true,
+                     *         "update": true,
+                     *         "delete": true,
+                     *         "tags": true,
+                     *         "members": true
+                     *       },
+                     *       "health": "ok",
+                     *       "lastSyncAt": "2026-12-01T09:30:00.000Z",
+                     *       "lastError": "example",
+                     *       "source": "file",
+                     *       "imageCount": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProviderDto"];
                 };
             };
@@ -2765,6 +4084,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2774,6 +4101,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2783,6 +4118,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2792,6 +4135,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2801,15 +4152,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description A dependency is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2818,7 +4186,10 @@ export interface operations {
     syncProvider: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 name: string;
             };
@@ -2827,6 +4198,7 @@ export interface operations {
         /** @description Nothing to set yet; may be omitted */
         requestBody?: {
             content: {
+                /** @example {} */
                 "application/json": components["schemas"]["SyncRequestDto"];
             };
         };
@@ -2834,9 +4206,34 @@ export interface operations {
             /** @description The sync job; `Location` points at it */
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "type": "sync",
+                     *       "state": "queued",
+                     *       "provider": "example",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "progress": {
+                     *         "bytesDone": 1,
+                     *         "bytesTotal": 1
+                     *       },
+                     *       "attempts": 1,
+                     *       "error": {
+                     *         "code": "provider_unavailable",
+                     *         "message": "example"
+                     *       },
+                     *       "result": {},
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "startedAt": "2026-12-01T09:30:00.000Z",
+                     *       "finishedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobDto"];
                 };
             };
@@ -2846,6 +4243,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2855,6 +4260,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2864,6 +4277,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2873,9 +4294,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     deleteProvider: {
@@ -2902,6 +4332,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2911,6 +4349,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2920,6 +4366,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2929,9 +4383,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     updateProvider: {
@@ -2945,7 +4408,69 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "openstack-glance",
+                 *       "endpoint": "https://api.genesiscloud.com",
+                 *       "dialect": "nhn",
+                 *       "region": "example",
+                 *       "vpcId": "example",
+                 *       "regions": [
+                 *         "example"
+                 *       ],
+                 *       "organizationId": "example",
+                 *       "timeoutMs": 100,
+                 *       "maxRetries": 1,
+                 *       "maxConcurrentCalls": 1,
+                 *       "maxConcurrentJobs": 1,
+                 *       "auth": {
+                 *         "type": "token",
+                 *         "token": "example",
+                 *         "authUrl": "example",
+                 *         "username": "example",
+                 *         "password": "example",
+                 *         "projectId": "example",
+                 *         "projectName": "example",
+                 *         "domain": "example",
+                 *         "tokenUrl": "example",
+                 *         "clientId": "example",
+                 *         "clientSecret": "example",
+                 *         "scope": "example"
+                 *       }
+                 *     }
+                 */
                 "application/merge-patch+json": components["schemas"]["UpdateProviderRequestDto"];
+                /**
+                 * @example {
+                 *       "kind": "openstack-glance",
+                 *       "endpoint": "https://api.genesiscloud.com",
+                 *       "dialect": "nhn",
+                 *       "region": "example",
+                 *       "vpcId": "example",
+                 *       "regions": [
+                 *         "example"
+                 *       ],
+                 *       "organizationId": "example",
+                 *       "timeoutMs": 100,
+                 *       "maxRetries": 1,
+                 *       "maxConcurrentCalls": 1,
+                 *       "maxConcurrentJobs": 1,
+                 *       "auth": {
+                 *         "type": "token",
+                 *         "token": "example",
+                 *         "authUrl": "example",
+                 *         "username": "example",
+                 *         "password": "example",
+                 *         "projectId": "example",
+                 *         "projectName": "example",
+                 *         "domain": "example",
+                 *         "tokenUrl": "example",
+                 *         "clientId": "example",
+                 *         "clientSecret": "example",
+                 *         "scope": "example"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateProviderRequestDto"];
             };
         };
@@ -2955,6 +4480,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "nhn-kr1",
+                     *       "kind": "openstack-glance",
+                     *       "regions": [
+                     *         "kr1"
+                     *       ],
+                     *       "capabilities": {
+                     *         "list": true,
+                     *         "get": true,
+                     *         "create": true,
+                     *         "upload": true,
+                     *         "download": true,
+                     *         "update": true,
+                     *         "delete": true,
+                     *         "tags": true,
+                     *         "members": true
+                     *       },
+                     *       "health": "ok",
+                     *       "lastSyncAt": "2026-12-01T09:30:00.000Z",
+                     *       "lastError": "example",
+                     *       "source": "file",
+                     *       "imageCount": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProviderDto"];
                 };
             };
@@ -2964,6 +4514,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2973,6 +4531,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2982,6 +4548,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2991,6 +4565,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3000,6 +4582,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3009,15 +4599,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description A dependency is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3026,7 +4633,10 @@ export interface operations {
     downloadImageFile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description One byte range, `bytes=start-end` or `bytes=start-`; any other form is a 400 */
+                Range?: string;
+            };
             path: {
                 id: string;
             };
@@ -3034,13 +4644,51 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The bytes */
+            /** @description The whole image */
             200: {
                 headers: {
+                    /** @description The size in bytes, when the provider gives it */
+                    "Content-Length"?: number;
+                    /** @description Ranges are taken */
+                    "Accept-Ranges"?: "bytes";
+                    /** @description The provider's MD5 of the bytes, when it gives one */
+                    "Content-MD5"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": string;
+                };
+            };
+            /** @description The range asked for in `Range` */
+            206: {
+                headers: {
+                    /** @description The range sent and the whole size */
+                    "Content-Range"?: string;
+                    /** @description The size of the range in bytes */
+                    "Content-Length"?: number;
+                    /** @description Ranges are taken */
+                    "Accept-Ranges"?: "bytes";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
             /** @description Missing or invalid API key */
@@ -3049,6 +4697,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3058,6 +4714,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3067,6 +4731,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3076,15 +4748,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3093,20 +4782,52 @@ export interface operations {
     uploadImageFile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The size of the body in bytes. With it (or a registered sizeBytes) the push to the provider starts while the body arrives; a chunked body without it is staged whole first. */
+                "Content-Length"?: number;
+            };
             path: {
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description The image's bytes, as they are */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
         responses: {
             /** @description The upload job; `Location` points at it */
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "type": "sync",
+                     *       "state": "queued",
+                     *       "provider": "example",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "progress": {
+                     *         "bytesDone": 1,
+                     *         "bytesTotal": 1
+                     *       },
+                     *       "attempts": 1,
+                     *       "error": {
+                     *         "code": "provider_unavailable",
+                     *         "message": "example"
+                     *       },
+                     *       "result": {},
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "startedAt": "2026-12-01T09:30:00.000Z",
+                     *       "finishedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobDto"];
                 };
             };
@@ -3116,6 +4837,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3125,6 +4854,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3134,6 +4871,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3143,6 +4888,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/request-timeout",
+                     *       "title": "The request body stopped arriving",
+                     *       "status": 408,
+                     *       "detail": "Error"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3152,6 +4905,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Error"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3161,15 +4939,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3179,6 +4974,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/push-failed",
+                     *       "title": "The push to the provider failed",
+                     *       "status": 502,
+                     *       "detail": "The provider failed the operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3188,6 +4991,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3196,7 +5007,10 @@ export interface operations {
     createUploadSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -3204,15 +5018,39 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "sizeBytes": 1,
+                 *       "partSizeBytes": 5242880
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateUploadSessionDto"];
             };
         };
         responses: {
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "uploadId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "sizeBytes": 1,
+                     *       "partSizeBytes": 1,
+                     *       "expiresAt": "2026-12-01T09:30:00.000Z",
+                     *       "parts": [
+                     *         {
+                     *           "partNumber": 1,
+                     *           "url": "example",
+                     *           "sizeBytes": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["UploadSessionDto"];
                 };
             };
@@ -3222,6 +5060,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3231,6 +5077,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3240,6 +5094,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3249,6 +5111,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3258,6 +5128,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3267,6 +5145,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3276,15 +5162,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3294,6 +5197,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3302,7 +5213,10 @@ export interface operations {
     completeUploadSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
                 uploadId: string;
@@ -3311,6 +5225,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "parts": [
+                 *         {
+                 *           "partNumber": 1,
+                 *           "etag": "example"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CompleteUploadSessionDto"];
             };
         };
@@ -3318,9 +5242,34 @@ export interface operations {
             /** @description The upload job; `Location` points at it */
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "type": "sync",
+                     *       "state": "queued",
+                     *       "provider": "example",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "progress": {
+                     *         "bytesDone": 1,
+                     *         "bytesTotal": 1
+                     *       },
+                     *       "attempts": 1,
+                     *       "error": {
+                     *         "code": "provider_unavailable",
+                     *         "message": "example"
+                     *       },
+                     *       "result": {},
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "startedAt": "2026-12-01T09:30:00.000Z",
+                     *       "finishedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobDto"];
                 };
             };
@@ -3330,6 +5279,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3339,6 +5296,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3348,6 +5313,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3357,6 +5330,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3366,6 +5347,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3375,6 +5364,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3384,15 +5381,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3402,6 +5416,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3410,7 +5432,10 @@ export interface operations {
     importImage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -3418,6 +5443,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "https://cloud-images.ubuntu.com/jammy/current/jammy-server-cloudimg-amd64.img",
+                 *       "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ImportRequestDto"];
             };
         };
@@ -3425,9 +5456,34 @@ export interface operations {
             /** @description The import job; `Location` points at it */
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "type": "sync",
+                     *       "state": "queued",
+                     *       "provider": "example",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "progress": {
+                     *         "bytesDone": 1,
+                     *         "bytesTotal": 1
+                     *       },
+                     *       "attempts": 1,
+                     *       "error": {
+                     *         "code": "provider_unavailable",
+                     *         "message": "example"
+                     *       },
+                     *       "result": {},
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "startedAt": "2026-12-01T09:30:00.000Z",
+                     *       "finishedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobDto"];
                 };
             };
@@ -3437,6 +5493,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3446,6 +5510,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3455,6 +5527,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3464,6 +5544,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3473,6 +5561,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3482,6 +5578,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3491,15 +5595,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3521,6 +5642,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "sourceImageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "targets": [
+                     *             {
+                     *               "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *               "provider": "example",
+                     *               "region": "example",
+                     *               "status": "queued",
+                     *               "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *               "jobId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *               "reused": true,
+                     *               "error": {
+                     *                 "code": "provider_unavailable",
+                     *                 "message": "example"
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReplicationListDto"];
                 };
             };
@@ -3530,6 +5678,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3539,6 +5695,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3548,15 +5712,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     replicateImage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -3564,15 +5740,57 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "targets": [
+                 *         {
+                 *           "provider": "fpt-hcm",
+                 *           "region": "example",
+                 *           "name": "example",
+                 *           "visibility": "public",
+                 *           "os": {
+                 *             "type": "linux",
+                 *             "distro": "ubuntu",
+                 *             "version": "22.04",
+                 *             "architecture": "x86_64"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateReplicationDto"];
             };
         };
         responses: {
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "sourceImageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "targets": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "provider": "example",
+                     *           "region": "example",
+                     *           "status": "queued",
+                     *           "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "jobId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "reused": true,
+                     *           "error": {
+                     *             "code": "provider_unavailable",
+                     *             "message": "example"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReplicationDto"];
                 };
             };
@@ -3582,6 +5800,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3591,6 +5817,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3600,6 +5834,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3609,6 +5851,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3618,6 +5868,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3627,15 +5885,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     retryReplicationTarget: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
                 replicationId: string;
@@ -3647,9 +5917,33 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "sourceImageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "targets": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "provider": "example",
+                     *           "region": "example",
+                     *           "status": "queued",
+                     *           "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "jobId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "reused": true,
+                     *           "error": {
+                     *             "code": "provider_unavailable",
+                     *             "message": "example"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReplicationDto"];
                 };
             };
@@ -3659,6 +5953,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3668,6 +5970,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3677,6 +5987,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3686,9 +6004,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listFamilies: {
@@ -3709,6 +6036,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "name": "gpu-base",
+                     *           "description": "example",
+                     *           "os": {
+                     *             "type": "linux",
+                     *             "distro": "ubuntu",
+                     *             "version": "22.04",
+                     *             "architecture": "x86_64",
+                     *             "family": "ubuntu",
+                     *             "codename": "noble"
+                     *           },
+                     *           "gpu": {
+                     *             "vendor": "nvidia",
+                     *             "driver": "560.35",
+                     *             "models": [
+                     *               "H100"
+                     *             ]
+                     *           },
+                     *           "targets": [
+                     *             {
+                     *               "provider": "fpt-hcm",
+                     *               "region": "example"
+                     *             }
+                     *           ],
+                     *           "onDrift": "repair",
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyListDto"];
                 };
             };
@@ -3718,6 +6080,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3727,6 +6097,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3736,29 +6114,101 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     createFamily: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "gpu-base",
+                 *       "description": "example",
+                 *       "os": {
+                 *         "type": "linux",
+                 *         "distro": "ubuntu",
+                 *         "version": "22.04",
+                 *         "architecture": "x86_64",
+                 *         "family": "ubuntu",
+                 *         "codename": "noble"
+                 *       },
+                 *       "gpu": {
+                 *         "vendor": "nvidia",
+                 *         "driver": "560.35",
+                 *         "models": [
+                 *           "H100"
+                 *         ]
+                 *       },
+                 *       "targets": [
+                 *         {
+                 *           "provider": "fpt-hcm",
+                 *           "region": "example"
+                 *         }
+                 *       ],
+                 *       "onDrift": "repair"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateFamilyDto"];
             };
         };
         responses: {
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "gpu-base",
+                     *       "description": "example",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "architecture": "x86_64",
+                     *         "family": "ubuntu",
+                     *         "codename": "noble"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "560.35",
+                     *         "models": [
+                     *           "H100"
+                     *         ]
+                     *       },
+                     *       "targets": [
+                     *         {
+                     *           "provider": "fpt-hcm",
+                     *           "region": "example"
+                     *         }
+                     *       ],
+                     *       "onDrift": "repair",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyDto"];
                 };
             };
@@ -3768,6 +6218,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3777,6 +6235,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3786,6 +6252,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3795,6 +6269,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3804,6 +6286,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3813,9 +6303,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getFamily: {
@@ -3834,6 +6333,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "gpu-base",
+                     *       "description": "example",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "architecture": "x86_64",
+                     *         "family": "ubuntu",
+                     *         "codename": "noble"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "560.35",
+                     *         "models": [
+                     *           "H100"
+                     *         ]
+                     *       },
+                     *       "targets": [
+                     *         {
+                     *           "provider": "fpt-hcm",
+                     *           "region": "example"
+                     *         }
+                     *       ],
+                     *       "onDrift": "repair",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyDto"];
                 };
             };
@@ -3843,6 +6372,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3852,6 +6389,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3861,9 +6406,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     deleteFamily: {
@@ -3893,6 +6447,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3902,6 +6464,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3911,6 +6481,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3920,6 +6498,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3929,6 +6515,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3938,15 +6532,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3966,7 +6577,61 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "description": "example",
+                 *       "os": {
+                 *         "type": "linux",
+                 *         "distro": "ubuntu",
+                 *         "version": "22.04",
+                 *         "architecture": "x86_64",
+                 *         "family": "ubuntu",
+                 *         "codename": "noble"
+                 *       },
+                 *       "gpu": {
+                 *         "vendor": "nvidia",
+                 *         "driver": "560.35",
+                 *         "models": [
+                 *           "H100"
+                 *         ]
+                 *       },
+                 *       "targets": [
+                 *         {
+                 *           "provider": "fpt-hcm",
+                 *           "region": "example"
+                 *         }
+                 *       ],
+                 *       "onDrift": "repair"
+                 *     }
+                 */
                 "application/merge-patch+json": components["schemas"]["UpdateFamilyDto"];
+                /**
+                 * @example {
+                 *       "description": "example",
+                 *       "os": {
+                 *         "type": "linux",
+                 *         "distro": "ubuntu",
+                 *         "version": "22.04",
+                 *         "architecture": "x86_64",
+                 *         "family": "ubuntu",
+                 *         "codename": "noble"
+                 *       },
+                 *       "gpu": {
+                 *         "vendor": "nvidia",
+                 *         "driver": "560.35",
+                 *         "models": [
+                 *           "H100"
+                 *         ]
+                 *       },
+                 *       "targets": [
+                 *         {
+                 *           "provider": "fpt-hcm",
+                 *           "region": "example"
+                 *         }
+                 *       ],
+                 *       "onDrift": "repair"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateFamilyDto"];
             };
         };
@@ -3976,6 +6641,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "gpu-base",
+                     *       "description": "example",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "architecture": "x86_64",
+                     *         "family": "ubuntu",
+                     *         "codename": "noble"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "560.35",
+                     *         "models": [
+                     *           "H100"
+                     *         ]
+                     *       },
+                     *       "targets": [
+                     *         {
+                     *           "provider": "fpt-hcm",
+                     *           "region": "example"
+                     *         }
+                     *       ],
+                     *       "onDrift": "repair",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyDto"];
                 };
             };
@@ -3985,6 +6680,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3994,6 +6697,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4003,6 +6714,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4012,6 +6731,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4021,6 +6748,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4030,15 +6765,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4064,6 +6816,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "family": "gpu-base",
+                     *           "version": "2026.12",
+                     *           "sha256": "a3f…",
+                     *           "sizeBytes": 1,
+                     *           "sourceImageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "state": "active",
+                     *           "stateAt": "2026-12-01T09:30:00.000Z",
+                     *           "replacement": "example",
+                     *           "scheduled": {
+                     *             "state": "active",
+                     *             "at": "2026-12-01T09:30:00.000Z"
+                     *           },
+                     *           "channels": [
+                     *             "example"
+                     *           ],
+                     *           "placements": [
+                     *             {
+                     *               "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *               "provider": "fpt-hcm",
+                     *               "region": "example",
+                     *               "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *               "nativeId": "example",
+                     *               "status": "pending",
+                     *               "jobId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *               "error": {
+                     *                 "code": "provider_unavailable",
+                     *                 "message": "example"
+                     *               },
+                     *               "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyVersionListDto"];
                 };
             };
@@ -4073,6 +6866,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4082,6 +6883,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4091,6 +6900,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4100,15 +6917,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     publishFamilyVersion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 family: string;
             };
@@ -4116,15 +6945,59 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": "2026.12",
+                 *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PublishVersionDto"];
             };
         };
         responses: {
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "family": "gpu-base",
+                     *       "version": "2026.12",
+                     *       "sha256": "a3f…",
+                     *       "sizeBytes": 1,
+                     *       "sourceImageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "state": "active",
+                     *       "stateAt": "2026-12-01T09:30:00.000Z",
+                     *       "replacement": "example",
+                     *       "scheduled": {
+                     *         "state": "active",
+                     *         "at": "2026-12-01T09:30:00.000Z"
+                     *       },
+                     *       "channels": [
+                     *         "example"
+                     *       ],
+                     *       "placements": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "provider": "fpt-hcm",
+                     *           "region": "example",
+                     *           "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "nativeId": "example",
+                     *           "status": "pending",
+                     *           "jobId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "error": {
+                     *             "code": "provider_unavailable",
+                     *             "message": "example"
+                     *           },
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyVersionDto"];
                 };
             };
@@ -4134,6 +7007,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4143,6 +7024,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4152,6 +7041,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4161,6 +7058,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4170,6 +7075,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4179,6 +7092,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4188,9 +7109,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getFamilyVersion: {
@@ -4210,6 +7140,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "family": "gpu-base",
+                     *       "version": "2026.12",
+                     *       "sha256": "a3f…",
+                     *       "sizeBytes": 1,
+                     *       "sourceImageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "state": "active",
+                     *       "stateAt": "2026-12-01T09:30:00.000Z",
+                     *       "replacement": "example",
+                     *       "scheduled": {
+                     *         "state": "active",
+                     *         "at": "2026-12-01T09:30:00.000Z"
+                     *       },
+                     *       "channels": [
+                     *         "example"
+                     *       ],
+                     *       "placements": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "provider": "fpt-hcm",
+                     *           "region": "example",
+                     *           "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "nativeId": "example",
+                     *           "status": "pending",
+                     *           "jobId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "error": {
+                     *             "code": "provider_unavailable",
+                     *             "message": "example"
+                     *           },
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyVersionDto"];
                 };
             };
@@ -4219,6 +7185,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4228,6 +7202,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4237,9 +7219,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     updateVersionState: {
@@ -4254,7 +7245,25 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "state": "active",
+                 *       "stateAt": "2026-12-01T09:30:00.000Z",
+                 *       "replacement": "2027.01",
+                 *       "moveChannelsTo": "2027.01",
+                 *       "force": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateVersionStateDto"];
+                /**
+                 * @example {
+                 *       "state": "active",
+                 *       "stateAt": "2026-12-01T09:30:00.000Z",
+                 *       "replacement": "2027.01",
+                 *       "moveChannelsTo": "2027.01",
+                 *       "force": true
+                 *     }
+                 */
                 "application/merge-patch+json": components["schemas"]["UpdateVersionStateDto"];
             };
         };
@@ -4264,6 +7273,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "family": "gpu-base",
+                     *       "version": "2026.12",
+                     *       "sha256": "a3f…",
+                     *       "sizeBytes": 1,
+                     *       "sourceImageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "state": "active",
+                     *       "stateAt": "2026-12-01T09:30:00.000Z",
+                     *       "replacement": "example",
+                     *       "scheduled": {
+                     *         "state": "active",
+                     *         "at": "2026-12-01T09:30:00.000Z"
+                     *       },
+                     *       "channels": [
+                     *         "example"
+                     *       ],
+                     *       "placements": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "provider": "fpt-hcm",
+                     *           "region": "example",
+                     *           "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "nativeId": "example",
+                     *           "status": "pending",
+                     *           "jobId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "error": {
+                     *             "code": "provider_unavailable",
+                     *             "message": "example"
+                     *           },
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyVersionDto"];
                 };
             };
@@ -4273,6 +7318,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4282,6 +7335,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4291,6 +7352,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4300,6 +7369,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4309,6 +7386,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4318,6 +7403,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4327,15 +7420,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     retryPlacement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 family: string;
                 version: string;
@@ -4347,9 +7452,47 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "family": "gpu-base",
+                     *       "version": "2026.12",
+                     *       "sha256": "a3f…",
+                     *       "sizeBytes": 1,
+                     *       "sourceImageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "state": "active",
+                     *       "stateAt": "2026-12-01T09:30:00.000Z",
+                     *       "replacement": "example",
+                     *       "scheduled": {
+                     *         "state": "active",
+                     *         "at": "2026-12-01T09:30:00.000Z"
+                     *       },
+                     *       "channels": [
+                     *         "example"
+                     *       ],
+                     *       "placements": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "provider": "fpt-hcm",
+                     *           "region": "example",
+                     *           "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "nativeId": "example",
+                     *           "status": "pending",
+                     *           "jobId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "error": {
+                     *             "code": "provider_unavailable",
+                     *             "message": "example"
+                     *           },
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyVersionDto"];
                 };
             };
@@ -4359,6 +7502,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4368,6 +7519,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4377,6 +7536,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4386,6 +7553,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4395,9 +7570,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listChannels: {
@@ -4416,6 +7600,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "channel": "stable",
+                     *           "version": "2026.12",
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ChannelListDto"];
                 };
             };
@@ -4425,6 +7620,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4434,6 +7637,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4443,6 +7654,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4452,9 +7671,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getChannel: {
@@ -4474,6 +7702,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "channel": "stable",
+                     *       "version": "2026.12",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "history": [
+                     *         {
+                     *           "from": "example",
+                     *           "to": "2026.12",
+                     *           "at": "2026-12-01T09:30:00.000Z",
+                     *           "by": "release-bot",
+                     *           "forced": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ChannelDto"];
                 };
             };
@@ -4483,6 +7727,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4492,6 +7744,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4501,6 +7761,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4510,9 +7778,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     moveChannel: {
@@ -4527,6 +7804,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": "2026.12",
+                 *       "force": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["MoveChannelDto"];
             };
         };
@@ -4536,6 +7819,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "channel": "stable",
+                     *       "version": "2026.12",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "history": [
+                     *         {
+                     *           "from": "example",
+                     *           "to": "2026.12",
+                     *           "at": "2026-12-01T09:30:00.000Z",
+                     *           "by": "release-bot",
+                     *           "forced": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ChannelDto"];
                 };
             };
@@ -4545,6 +7844,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4554,6 +7861,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4563,6 +7878,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4572,6 +7895,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4581,6 +7912,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4590,9 +7929,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     resolveFamily: {
@@ -4631,6 +7979,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "family": "gpu-base",
+                     *       "channel": "stable",
+                     *       "version": "2026.12",
+                     *       "provider": "fpt-hcm",
+                     *       "region": "example",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "nativeId": "example",
+                     *       "sha256": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ResolvedImageDto"];
                 };
             };
@@ -4647,6 +8007,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4656,6 +8024,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4665,6 +8041,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4674,6 +8058,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4683,9 +8075,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/gone",
+                     *       "title": "Gone",
+                     *       "status": 410,
+                     *       "detail": "Withdrawn for good"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listEvents: {
@@ -4708,6 +8109,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "example",
+                     *           "type": "image.appeared",
+                     *           "at": "2026-12-01T09:30:00.000Z",
+                     *           "subject": "example",
+                     *           "data": {}
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["EventListDto"];
                 };
             };
@@ -4717,6 +8132,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4726,6 +8149,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4735,9 +8166,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listWebhooks: {
@@ -4754,6 +8194,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "url": "example",
+                     *           "events": [
+                     *             "image.appeared"
+                     *           ],
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "createdBy": "example"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookListDto"];
                 };
             };
@@ -4763,6 +8218,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4772,20 +8235,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     createWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "example",
+                 *       "events": [
+                 *         "image.appeared"
+                 *       ],
+                 *       "secret": "example"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateWebhookRequestDto"];
             };
         };
@@ -4793,9 +8277,23 @@ export interface operations {
             /** @description The webhook with its secret; `Location` points at it */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "url": "example",
+                     *       "events": [
+                     *         "image.appeared"
+                     *       ],
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "createdBy": "example",
+                     *       "secret": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreatedWebhookDto"];
                 };
             };
@@ -4805,6 +8303,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4814,6 +8320,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4823,6 +8337,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4832,6 +8354,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4841,15 +8371,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description A dependency is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4871,6 +8418,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "url": "example",
+                     *       "events": [
+                     *         "image.appeared"
+                     *       ],
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "createdBy": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookDto"];
                 };
             };
@@ -4880,6 +8438,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4889,6 +8455,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4898,9 +8472,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     deleteWebhook: {
@@ -4927,6 +8510,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4936,6 +8527,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4945,9 +8544,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listWebhookDeliveries: {
@@ -4970,6 +8578,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "eventId": "example",
+                     *           "eventType": "image.appeared",
+                     *           "orderingKey": "example",
+                     *           "state": "pending",
+                     *           "nextAttemptAt": "2026-12-01T09:30:00.000Z",
+                     *           "deliveredAt": "2026-12-01T09:30:00.000Z",
+                     *           "attempts": [
+                     *             {
+                     *               "attempt": 1,
+                     *               "at": "2026-12-01T09:30:00.000Z",
+                     *               "statusCode": 1,
+                     *               "error": "example",
+                     *               "durationMs": 1,
+                     *               "response": "example"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookDeliveryListDto"];
                 };
             };
@@ -4979,6 +8613,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4988,6 +8630,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4997,6 +8647,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5006,9 +8664,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listJobs: {
@@ -5034,6 +8701,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "type": "sync",
+                     *           "state": "queued",
+                     *           "provider": "example",
+                     *           "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "progress": {
+                     *             "bytesDone": 1,
+                     *             "bytesTotal": 1
+                     *           },
+                     *           "attempts": 1,
+                     *           "error": {
+                     *             "code": "provider_unavailable",
+                     *             "message": "example"
+                     *           },
+                     *           "result": {},
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *           "startedAt": "2026-12-01T09:30:00.000Z",
+                     *           "finishedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobListDto"];
                 };
             };
@@ -5043,6 +8738,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5052,6 +8755,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5061,9 +8772,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getJob: {
@@ -5082,6 +8802,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "type": "sync",
+                     *       "state": "queued",
+                     *       "provider": "example",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "progress": {
+                     *         "bytesDone": 1,
+                     *         "bytesTotal": 1
+                     *       },
+                     *       "attempts": 1,
+                     *       "error": {
+                     *         "code": "provider_unavailable",
+                     *         "message": "example"
+                     *       },
+                     *       "result": {},
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "startedAt": "2026-12-01T09:30:00.000Z",
+                     *       "finishedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobDto"];
                 };
             };
@@ -5091,6 +8834,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5100,6 +8851,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5109,15 +8868,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     cancelJob: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -5127,9 +8898,33 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "type": "sync",
+                     *       "state": "queued",
+                     *       "provider": "example",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "progress": {
+                     *         "bytesDone": 1,
+                     *         "bytesTotal": 1
+                     *       },
+                     *       "attempts": 1,
+                     *       "error": {
+                     *         "code": "provider_unavailable",
+                     *         "message": "example"
+                     *       },
+                     *       "result": {},
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "startedAt": "2026-12-01T09:30:00.000Z",
+                     *       "finishedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobDto"];
                 };
             };
@@ -5139,6 +8934,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5148,6 +8951,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5157,6 +8968,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5166,15 +8985,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     jobEvents: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `id` of the last event received, which an EventSource sends when it reconnects */
+                "Last-Event-ID"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5182,12 +9013,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream */
+            /** @description A stream of server-sent events; `: keep-alive` comments keep an idle connection open */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example id: 1764927000000
+                     *     event: progress
+                     *     data: {"id":"6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33","type":"upload","state":"running","progress":{"bytesDone":1048576,"bytesTotal":4194304}}
+                     */
                     "text/event-stream": string;
                 };
             };
@@ -5197,6 +9033,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5206,6 +9050,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5215,9 +9067,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
 }
