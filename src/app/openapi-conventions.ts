@@ -52,14 +52,20 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head'] as const;
 const HEADERS = {
   Location: {
     description: 'Where the created or started resource is read',
-    schema: { type: 'string', format: 'uri-reference', maxLength: 2048, example: '/v1/jobs/6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33' },
+    schema: {
+      type: 'string',
+      format: 'uri-reference',
+      maxLength: 2048,
+      example: '/v1/jobs/6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33',
+    },
   },
   RetryAfter: {
     description: 'Seconds until the rate limit lets this API key (or this client address) call again',
     schema: { type: 'integer', minimum: 0, example: 12 },
   },
   IdempotentReplayed: {
-    description: 'Present (`true`) when this is the stored answer to an earlier request with the same `Idempotency-Key`',
+    description:
+      'Present (`true`) when this is the stored answer to an earlier request with the same `Idempotency-Key`',
     schema: { type: 'string', enum: ['true'] },
   },
 };
@@ -114,7 +120,10 @@ function withIdempotencyKey(operation: OperationObject): void {
   parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
   for (const [status, response] of Object.entries(operation.responses)) {
     if (!response || !status.startsWith('2') || '$ref' in response) continue;
-    response.headers = { ...response.headers, 'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' } };
+    response.headers = {
+      ...response.headers,
+      'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' },
+    };
   }
 }
 
@@ -148,21 +157,26 @@ function wholeNumbers(schema: SchemaObject | ReferenceObject, name: string): voi
   if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
     wholeNumbers(schema.additionalProperties, name);
   }
-  for (const part of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) wholeNumbers(part, name);
+  for (const part of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])])
+    wholeNumbers(part, name);
 }
 
 /**
- * Nest writes a nullable or described reference as `allOf` of that one
- * reference (a sibling of `$ref` is ignored in OpenAPI 3.0). A nullable one
- * needs a `type` beside `nullable` to mean anything; the referenced schemas
- * here are string enums, so the type is theirs. One-element `allOf` is how
- * 3.0 says "this schema, plus these keywords", and is kept.
+ * Nest writes a reference to a named schema (an enum, a nested DTO) as
+ * `allOf` of that one reference. Alone, it is the reference itself. With
+ * other keywords (nullable, a description) it stays, since a sibling of
+ * `$ref` is ignored in OpenAPI 3.0; a nullable one needs a `type` beside
+ * `nullable` to mean anything, and takes the referenced schema's.
  */
 function singleRefCompositions(schema: SchemaObject | ReferenceObject, document: OpenAPIObject): void {
   if ('$ref' in schema) return;
-  for (const property of Object.values(schema.properties ?? {})) {
+  for (const [key, property] of Object.entries(schema.properties ?? {})) {
     if ('$ref' in property) continue;
     const only = property.allOf?.length === 1 ? property.allOf[0] : undefined;
+    if (only && Object.keys(property).length === 1) {
+      schema.properties![key] = only;
+      continue;
+    }
     if (property.nullable && property.type === undefined && only && '$ref' in only) {
       const target = document.components?.schemas?.[only.$ref.replace('#/components/schemas/', '')];
       if (target && !('$ref' in target) && target.type) property.type = target.type;
@@ -245,7 +259,9 @@ function exampleOf(schema: SchemaObject | ReferenceObject, document: OpenAPIObje
       return example;
     }
     case 'array':
-      return schema.items ? [exampleOf(schema.items, document, depth + 1)].slice(0, Math.max(1, schema.minItems ?? 1)) : [];
+      return schema.items
+        ? [exampleOf(schema.items, document, depth + 1)].slice(0, Math.max(1, schema.minItems ?? 1))
+        : [];
     case 'integer':
     case 'number':
       return Math.min(Math.max(schema.minimum ?? 1, 1), schema.maximum ?? Number.MAX_SAFE_INTEGER);

@@ -185,7 +185,10 @@ export class ImageFilesController {
     status: 200,
     description: 'The whole image',
     headers: {
-      'Content-Length': { description: 'The size in bytes, when the provider gives it', schema: { type: 'integer', format: 'int64' } },
+      'Content-Length': {
+        description: 'The size in bytes, when the provider gives it',
+        schema: { type: 'integer', format: 'int64' },
+      },
       'Accept-Ranges': { description: 'Ranges are taken', schema: { type: 'string', enum: ['bytes'] } },
       'Content-MD5': { description: "The provider's MD5 of the bytes, when it gives one", schema: { type: 'string' } },
     },
