@@ -16,8 +16,8 @@ import { problemType } from '../platform/errors/problem-details';
 export function withApiConventions(document: OpenAPIObject): OpenAPIObject {
   const components = (document.components ??= {});
   components.headers = { ...components.headers, ...HEADERS };
-  components.parameters = { ...components.parameters, IdempotencyKey: IDEMPOTENCY_KEY };
-  components.responses = { ...components.responses, TooManyRequests: TOO_MANY_REQUESTS };
+  components.parameters = { ...components.parameters, IdempotencyKey: IDEMPOTENCY_KEY, IfNoneMatch: IF_NONE_MATCH };
+  components.responses = { ...components.responses, TooManyRequests: TOO_MANY_REQUESTS, NotModified: NOT_MODIFIED };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method];
@@ -27,6 +27,7 @@ export function withApiConventions(document: OpenAPIObject): OpenAPIObject {
       if (method === 'post') withIdempotencyKey(operation);
       if (!isPublic) withRateLimit(operation);
       withLocation(operation, where);
+      if (method === 'get') withConditionalGet(operation);
     }
   }
   for (const schema of Object.values(components.schemas ?? {})) wholeNumbers(schema, '');
@@ -63,6 +64,10 @@ const HEADERS = {
     description: 'Seconds until the rate limit lets this API key (or this client address) call again',
     schema: { type: 'integer', minimum: 0, example: 12 },
   },
+  ETag: {
+    description: 'Entity tag of this answer (strong): send it back as `If-None-Match` for a 304 while it is unchanged',
+    schema: { type: 'string', maxLength: 64, example: '"3q1Ykz8mG2Vb0nR4sT6uW8xA9cE5fH7j"' },
+  },
   IdempotentReplayed: {
     description:
       'Present (`true`) when this is the stored answer to an earlier request with the same `Idempotency-Key`',
@@ -80,6 +85,20 @@ const IDEMPOTENCY_KEY = {
     '(with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, ' +
     'a retry while the first request still runs is a 409.',
   schema: { type: 'string', minLength: 1, maxLength: 255, example: 'c3a7e0b2-5a55-4c61-a7f4-2f0f8d1e9b10' },
+};
+
+/** See catalogue/conditional-get.hooks: every 200 JSON answer to a GET has an ETag, and If-None-Match is honoured. */
+const IF_NONE_MATCH = {
+  name: 'If-None-Match',
+  in: 'header' as const,
+  required: false,
+  description: 'The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged',
+  schema: { type: 'string', maxLength: 8192, example: '"3q1Ykz8mG2Vb0nR4sT6uW8xA9cE5fH7j"' },
+};
+
+const NOT_MODIFIED = {
+  description: 'Unchanged since the `ETag` sent as `If-None-Match`; no body',
+  headers: { ETag: { $ref: '#/components/headers/ETag' } },
 };
 
 /** See platform/rate-limit: every route but the public ones, RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW_SECONDS. */
@@ -125,6 +144,18 @@ function withIdempotencyKey(operation: OperationObject): void {
       'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' },
     };
   }
+}
+
+/** A GET whose 200 is JSON: ETag on it, If-None-Match taken, 304 (the catalogue page and resolve declare theirs). */
+function withConditionalGet(operation: OperationObject): void {
+  const ok = operation.responses['200'] as ResponseObject | ReferenceObject | undefined;
+  if (!ok || '$ref' in ok || !Object.keys(ok.content ?? {}).some(isJson)) return;
+  ok.headers = { ETag: { $ref: '#/components/headers/ETag' }, ...ok.headers };
+  const parameters = (operation.parameters ??= []);
+  if (!parameters.some((parameter) => 'name' in parameter && parameter.name === 'If-None-Match')) {
+    parameters.push({ $ref: '#/components/parameters/IfNoneMatch' });
+  }
+  operation.responses['304'] ??= { $ref: '#/components/responses/NotModified' };
 }
 
 function withRateLimit(operation: OperationObject): void {

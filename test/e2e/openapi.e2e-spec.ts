@@ -108,6 +108,15 @@ describe('the OpenAPI spec', () => {
 
     const jobs = await reader.GET('/v1/jobs', { params: { query: { type: 'sync', state: 'succeeded' } } });
     expect(jobs.data?.items.length).toBeGreaterThanOrEqual(2);
+
+    // Every list (not only the catalogue's pages) carries an ETag and answers 304 to it, as the spec says.
+    const etag = jobs.response.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const unchanged = await broker.api('/v1/jobs?type=sync&state=succeeded', {
+      secret: READER_SECRET,
+      headers: { 'if-none-match': etag! },
+    });
+    expect(unchanged.status).toBe(304);
   });
 
   it('uploads a file through the typed method of a client another generator (@hey-api/openapi-ts) made', async () => {

@@ -1684,10 +1684,20 @@ export interface components {
                 "application/problem+json": components["schemas"]["ProblemDto"];
             };
         };
+        /** @description Unchanged since the `ETag` sent as `If-None-Match`; no body */
+        NotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
     };
     parameters: {
         /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
         IdempotencyKey: string;
+        /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+        IfNoneMatch: string;
     };
     requestBodies: never;
     headers: {
@@ -1695,6 +1705,8 @@ export interface components {
         Location: string;
         /** @description Seconds until the rate limit lets this API key (or this client address) call again */
         RetryAfter: number;
+        /** @description Entity tag of this answer (strong): send it back as `If-None-Match` for a 304 while it is unchanged */
+        ETag: string;
         /** @description Present (`true`) when this is the stored answer to an earlier request with the same `Idempotency-Key` */
         IdempotentReplayed: "true";
     };
@@ -1705,7 +1717,10 @@ export interface operations {
     live: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1713,6 +1728,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1728,12 +1744,16 @@ export interface operations {
                     "application/json": components["schemas"]["HealthDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
         };
     };
     ready: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1741,6 +1761,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1756,6 +1777,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description A dependency is down; the problem detail names it */
             503: {
                 headers: {
@@ -2189,7 +2211,10 @@ export interface operations {
     getImage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: string;
             };
@@ -2199,6 +2224,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2264,6 +2290,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -3026,7 +3053,10 @@ export interface operations {
     listImageMembers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: string;
             };
@@ -3036,6 +3066,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3055,6 +3086,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImageMemberListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -3309,7 +3341,10 @@ export interface operations {
     getImageMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: string;
                 memberId: string;
@@ -3320,6 +3355,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3334,6 +3370,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImageMemberDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Invalid request; `errors` names each field */
             400: {
                 headers: {
@@ -3913,7 +3950,10 @@ export interface operations {
     listProviders: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3921,6 +3961,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3957,6 +3998,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProviderListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -5629,7 +5671,10 @@ export interface operations {
     listReplications: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: string;
             };
@@ -5639,6 +5684,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5672,6 +5718,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReplicationListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -6025,7 +6072,10 @@ export interface operations {
                 /** @description Opaque cursor from a previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6033,6 +6083,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6074,6 +6125,7 @@ export interface operations {
                     "application/json": components["schemas"]["FamilyListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Invalid request; `errors` names each field */
             400: {
                 headers: {
@@ -6320,7 +6372,10 @@ export interface operations {
     getFamily: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 family: string;
             };
@@ -6330,6 +6385,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6366,6 +6422,7 @@ export interface operations {
                     "application/json": components["schemas"]["FamilyDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -6803,7 +6860,10 @@ export interface operations {
                 /** @description Opaque cursor from a previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 family: string;
             };
@@ -6813,6 +6873,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6860,6 +6921,7 @@ export interface operations {
                     "application/json": components["schemas"]["FamilyVersionListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Invalid request; `errors` names each field */
             400: {
                 headers: {
@@ -7126,7 +7188,10 @@ export interface operations {
     getFamilyVersion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 family: string;
                 version: string;
@@ -7137,6 +7202,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7179,6 +7245,7 @@ export interface operations {
                     "application/json": components["schemas"]["FamilyVersionDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -7587,7 +7654,10 @@ export interface operations {
     listChannels: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 family: string;
             };
@@ -7597,6 +7667,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7614,6 +7685,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Invalid request; `errors` names each field */
             400: {
                 headers: {
@@ -7688,7 +7760,10 @@ export interface operations {
     getChannel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 family: string;
                 channel: string;
@@ -7699,6 +7774,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7721,6 +7797,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Invalid request; `errors` names each field */
             400: {
                 headers: {
@@ -8098,7 +8175,10 @@ export interface operations {
                 type?: ("image.appeared" | "image.changed" | "image.vanished" | "job.succeeded" | "job.failed" | "version.published" | "placement.active" | "placement.failed" | "placement.drifted" | "channel.moved" | "version.deprecated" | "version.obsoleted" | "version.revoked")[];
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8106,6 +8186,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8126,6 +8207,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Invalid request; `errors` names each field */
             400: {
                 headers: {
@@ -8183,7 +8265,10 @@ export interface operations {
     listWebhooks: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8191,6 +8276,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8212,6 +8298,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -8405,7 +8492,10 @@ export interface operations {
     getWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: string;
             };
@@ -8415,6 +8505,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8432,6 +8523,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -8565,7 +8657,10 @@ export interface operations {
                 /** @description Opaque cursor from a previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: string;
             };
@@ -8575,6 +8670,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8607,6 +8703,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Invalid request; `errors` names each field */
             400: {
                 headers: {
@@ -8690,7 +8787,10 @@ export interface operations {
                 provider?: string;
                 imageId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8698,6 +8798,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8732,6 +8833,7 @@ export interface operations {
                     "application/json": components["schemas"]["JobListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Invalid request; `errors` names each field */
             400: {
                 headers: {
@@ -8789,7 +8891,10 @@ export interface operations {
     getJob: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: string;
             };
@@ -8799,6 +8904,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8828,6 +8934,7 @@ export interface operations {
                     "application/json": components["schemas"]["JobDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
