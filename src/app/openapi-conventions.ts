@@ -5,6 +5,8 @@ import type {
   ResponseObject,
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { getMetadataStorage } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { PUBLIC_ROUTE_EXTENSION } from '../platform/auth/auth.decorators';
 import { problemType } from '../platform/errors/problem-details';
 
@@ -39,6 +41,8 @@ export function withApiConventions(document: OpenAPIObject): OpenAPIObject {
     }
   }
   for (const schema of Object.values(components.schemas ?? {})) singleRefCompositions(schema, document);
+  withValidatedLengths(document);
+  requestStringsAreCapped(document);
   for (const item of Object.values(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method];
@@ -327,3 +331,89 @@ function stringExample(schema: SchemaObject): string {
     }
   }
 }
+
+/** Length checks of class-validator, as the schema keyword each one is. */
+const LENGTH_KEYWORDS: Record<string, (constraints: unknown[]) => { minLength?: number; maxLength?: number }> = {
+  maxLength: ([max]) => ({ maxLength: max as number }),
+  minLength: ([min]) => ({ minLength: min as number }),
+  isLength: ([min, max]) => ({ minLength: min as number, ...(max === undefined ? {} : { maxLength: max as number }) }),
+};
+
+/**
+ * The string length caps the DTOs' validators enforce (@MaxLength,
+ * @MinLength, @Length), written on their schemas, so a client knows them
+ * before it is answered 400. A DTO that declares a bound of its own in
+ * @ApiProperty must declare the one it enforces: a difference fails the build.
+ */
+function withValidatedLengths(document: OpenAPIObject): void {
+  const storage = getMetadataStorage() as unknown as {
+    validationMetadatas?: Map<new () => unknown, ValidationMetadata[]>;
+    getTargetValidationMetadatas(
+      target: unknown,
+      schema: string,
+      always: boolean,
+      strict: boolean,
+    ): ValidationMetadata[];
+  };
+  if (!(storage.validationMetadatas instanceof Map))
+    throw new Error('class-validator keeps its metadata elsewhere now');
+  for (const target of storage.validationMetadatas.keys()) {
+    const schema = document.components?.schemas?.[target.name];
+    if (!schema || '$ref' in schema) continue;
+    for (const rule of storage.getTargetValidationMetadatas(target, '', true, false)) {
+      const keywords = rule.name ? LENGTH_KEYWORDS[rule.name] : undefined;
+      const property = schema.properties?.[rule.propertyName];
+      if (!keywords || !property || '$ref' in property) continue;
+      const string = rule.each ? property.items : property;
+      if (!string || '$ref' in string || string.type !== 'string') continue;
+      for (const [keyword, value] of Object.entries(keywords(rule.constraints))) {
+        const declared = (string as Record<string, unknown>)[keyword];
+        if (declared !== undefined && declared !== value) {
+          throw new Error(
+            `${target.name}.${rule.propertyName}: the spec says ${keyword} ${String(declared)}, the validator ${value}`,
+          );
+        }
+        (string as Record<string, unknown>)[keyword] = value;
+      }
+    }
+  }
+}
+
+/** Every string a request body carries has a bound: a length cap, an enum, or a fixed format. */
+function requestStringsAreCapped(document: OpenAPIObject): void {
+  const schemas = document.components?.schemas ?? {};
+  const seen = new Set<string>();
+  const uncapped: string[] = [];
+  const visit = (schema: SchemaObject | ReferenceObject | undefined, where: string): void => {
+    if (!schema) return;
+    if ('$ref' in schema) {
+      const name = schema.$ref.replace('#/components/schemas/', '');
+      if (seen.has(name)) return;
+      seen.add(name);
+      visit(schemas[name], name);
+      return;
+    }
+    if (
+      schema.type === 'string' &&
+      schema.maxLength === undefined &&
+      !schema.enum &&
+      !BOUNDED_FORMATS.has(schema.format ?? '')
+    ) {
+      uncapped.push(where);
+    }
+    for (const [key, property] of Object.entries(schema.properties ?? {})) visit(property, `${where}.${key}`);
+    visit(schema.items, `${where}[]`);
+    if (typeof schema.additionalProperties === 'object') visit(schema.additionalProperties, `${where}{}`);
+    for (const part of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) visit(part, where);
+  };
+  for (const item of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const body = item[method]?.requestBody;
+      if (!body || '$ref' in body) continue;
+      for (const content of Object.values(body.content)) visit(content.schema, 'body');
+    }
+  }
+  if (uncapped.length > 0) throw new Error(`request strings without a length cap: ${uncapped.join(', ')}`);
+}
+
+const BOUNDED_FORMATS = new Set(['binary', 'uuid', 'date-time']);

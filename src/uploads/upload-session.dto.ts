@@ -7,6 +7,7 @@ import {
   IsOptional,
   IsString,
   Max,
+  MaxLength,
   Min,
   MinLength,
   ValidateNested,
@@ -63,9 +64,10 @@ export class CompletedPartDto {
   @Max(10000)
   partNumber!: number;
 
-  @ApiProperty({ description: 'The ETag the part URL answered' })
+  @ApiProperty({ description: 'The ETag the part URL answered', example: '"9b2cf535f27731c974343645a3985328"' })
   @IsString()
   @MinLength(1)
+  @MaxLength(255)
   etag!: string;
 }
 

@@ -922,13 +922,15 @@ export interface components {
             /**
              * @description Required by OpenStack Glance (NHN Cloud, Vietnix)
              * @example qcow2
+             * @enum {string}
              */
-            diskFormat?: string;
+            diskFormat?: "ami" | "ari" | "aki" | "vhd" | "vhdx" | "vmdk" | "raw" | "qcow2" | "vdi" | "iso" | "ploop";
             /**
              * @description Required by OpenStack Glance (NHN Cloud, Vietnix)
              * @example bare
+             * @enum {string}
              */
-            containerFormat?: string;
+            containerFormat?: "ami" | "ari" | "aki" | "bare" | "ovf" | "ova" | "docker" | "compressed";
             /** @enum {string} */
             visibility?: "public" | "private" | "shared" | "community";
             minDiskGiB?: number;
@@ -1207,7 +1209,10 @@ export interface components {
         };
         CompletedPartDto: {
             partNumber: number;
-            /** @description The ETag the part URL answered */
+            /**
+             * @description The ETag the part URL answered
+             * @example "9b2cf535f27731c974343645a3985328"
+             */
             etag: string;
         };
         CompleteUploadSessionDto: {
@@ -5272,7 +5277,7 @@ export interface operations {
                  *       "parts": [
                  *         {
                  *           "partNumber": 1,
-                 *           "etag": "example"
+                 *           "etag": "\"9b2cf535f27731c974343645a3985328\""
                  *         }
                  *       ]
                  *     }
