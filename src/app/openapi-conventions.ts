@@ -8,7 +8,8 @@ import type {
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { PUBLIC_ROUTE_EXTENSION } from '../platform/auth/auth.decorators';
-import { problemType } from '../platform/errors/problem-details';
+import { clientErrorProblem, MAX_PATH_PARAM_LENGTH } from '../platform/errors/framework-error-responses';
+import { problemType, type ProblemDetails } from '../platform/errors/problem-details';
 
 /**
  * What every route of the broker does alike, declared once on the document
@@ -19,7 +20,12 @@ export function withApiConventions(document: OpenAPIObject): OpenAPIObject {
   const components = (document.components ??= {});
   components.headers = { ...components.headers, ...HEADERS };
   components.parameters = { ...components.parameters, IdempotencyKey: IDEMPOTENCY_KEY, IfNoneMatch: IF_NONE_MATCH };
-  components.responses = { ...components.responses, TooManyRequests: TOO_MANY_REQUESTS, NotModified: NOT_MODIFIED };
+  components.responses = {
+    ...components.responses,
+    ...MALFORMED,
+    TooManyRequests: TOO_MANY_REQUESTS,
+    NotModified: NOT_MODIFIED,
+  };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method];
@@ -30,6 +36,7 @@ export function withApiConventions(document: OpenAPIObject): OpenAPIObject {
       if (!isPublic) withRateLimit(operation);
       withLocation(operation, where);
       if (method === 'get') withConditionalGet(operation);
+      withMalformedRequests(operation, path);
     }
   }
   for (const schema of Object.values(components.schemas ?? {})) wholeNumbers(schema, '');
@@ -104,6 +111,42 @@ const NOT_MODIFIED = {
   description: 'Unchanged since the `ETag` sent as `If-None-Match`; no body',
   headers: { ETag: { $ref: '#/components/headers/ETag' } },
 };
+
+function problemResponse(description: string, example: ProblemDetails) {
+  return {
+    description,
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' }, example } },
+  };
+}
+
+/**
+ * See platform/errors/framework-error-responses: answered before a request
+ * reaches any route (Node's HTTP parser, the Host check, Fastify's router),
+ * so on every route, the health probes too.
+ */
+const MALFORMED = {
+  MalformedRequest: problemResponse(
+    'The request is not valid HTTP/1.1, has no Host header, or its URL is not valid percent-encoding',
+    clientErrorProblem(undefined),
+  ),
+  HeadersTooLarge: problemResponse(
+    'The request line and headers together exceed the size the server accepts',
+    clientErrorProblem('HPE_HEADER_OVERFLOW'),
+  ),
+  PathParameterTooLong: problemResponse(`A path segment is longer than ${MAX_PATH_PARAM_LENGTH} characters`, {
+    type: problemType('uri-too-long'),
+    title: 'URI too long',
+    status: 414,
+    detail: `A path segment is longer than ${MAX_PATH_PARAM_LENGTH} characters`,
+  }),
+};
+
+/** The framework's refusals, on every operation; 414 where the path has a parameter to be too long. */
+function withMalformedRequests(operation: OperationObject, path: string): void {
+  operation.responses['400'] ??= { $ref: '#/components/responses/MalformedRequest' };
+  if (path.includes('{')) operation.responses['414'] ??= { $ref: '#/components/responses/PathParameterTooLong' };
+  operation.responses['431'] ??= { $ref: '#/components/responses/HeadersTooLarge' };
+}
 
 /** See platform/rate-limit: every route but the public ones, RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW_SECONDS. */
 const TOO_MANY_REQUESTS = {

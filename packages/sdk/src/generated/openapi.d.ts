@@ -1671,6 +1671,57 @@ export interface components {
         };
     };
     responses: {
+        /** @description The request is not valid HTTP/1.1, has no Host header, or its URL is not valid percent-encoding */
+        MalformedRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://image-broker.dev/problems/malformed-request",
+                 *       "title": "Bad request",
+                 *       "status": 400,
+                 *       "detail": "The request is not valid HTTP/1.1 (request line, header syntax, Content-Length or Transfer-Encoding, or a body shorter than its Content-Length)"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["ProblemDto"];
+            };
+        };
+        /** @description The request line and headers together exceed the size the server accepts */
+        HeadersTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://image-broker.dev/problems/headers-too-large",
+                 *       "title": "Request headers too large",
+                 *       "status": 431,
+                 *       "detail": "The request line and headers together exceed the size the server accepts (16 KiB); shorten the URL or the headers"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["ProblemDto"];
+            };
+        };
+        /** @description A path segment is longer than 1024 characters */
+        PathParameterTooLong: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://image-broker.dev/problems/uri-too-long",
+                 *       "title": "URI too long",
+                 *       "status": 414,
+                 *       "detail": "A path segment is longer than 1024 characters"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["ProblemDto"];
+            };
+        };
         /** @description The API key's (or, without a valid key, the client address's) rate limit is reached */
         TooManyRequests: {
             headers: {
@@ -1750,6 +1801,8 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     ready: {
@@ -1783,6 +1836,8 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description A dependency is down; the problem detail names it */
             503: {
                 headers: {
@@ -1962,6 +2017,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     createImage: {
@@ -2177,6 +2233,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -2296,6 +2353,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -2347,7 +2405,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     deleteImage: {
@@ -2368,6 +2428,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -2436,7 +2497,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -2650,6 +2713,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
@@ -2685,6 +2749,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -2851,6 +2916,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description Valid request the broker cannot carry out */
             422: {
                 headers: {
@@ -2869,6 +2935,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -3035,7 +3102,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -3092,6 +3161,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -3143,7 +3213,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -3289,6 +3361,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
@@ -3324,6 +3397,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -3444,6 +3518,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description Valid request the broker cannot carry out */
             422: {
                 headers: {
@@ -3462,6 +3537,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -3586,6 +3662,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
@@ -3621,6 +3698,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -3727,7 +3805,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -3830,6 +3910,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -3898,7 +3979,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -4004,6 +4087,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -4039,6 +4123,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     createProvider: {
@@ -4211,6 +4296,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description A dependency is unavailable */
             503: {
                 headers: {
@@ -4284,6 +4370,7 @@ export interface operations {
                     "application/json": components["schemas"]["JobDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -4335,6 +4422,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
@@ -4353,6 +4441,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     deleteProvider: {
@@ -4373,6 +4462,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -4441,7 +4531,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     updateProvider: {
@@ -4640,6 +4732,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
@@ -4658,6 +4751,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description A dependency is unavailable */
             503: {
                 headers: {
@@ -4789,6 +4883,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description Valid request the broker cannot carry out */
             422: {
                 headers: {
@@ -4807,6 +4902,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -4878,6 +4974,7 @@ export interface operations {
                     "application/json": components["schemas"]["JobDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -4963,6 +5060,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description Error */
             415: {
                 headers: {
@@ -4998,6 +5096,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -5186,6 +5285,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
@@ -5221,6 +5321,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -5405,6 +5506,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
@@ -5440,6 +5542,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -5619,6 +5722,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
@@ -5654,6 +5758,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -5724,6 +5829,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -5775,7 +5881,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     replicateImage: {
@@ -5914,6 +6022,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
@@ -5949,6 +6058,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     retryReplicationTarget: {
@@ -5999,6 +6109,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReplicationDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -6067,7 +6178,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listFamilies: {
@@ -6183,6 +6296,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     createFamily: {
@@ -6372,6 +6486,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getFamily: {
@@ -6428,6 +6543,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -6479,7 +6595,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     deleteFamily: {
@@ -6588,6 +6706,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description Valid request the broker cannot carry out */
             422: {
                 headers: {
@@ -6606,6 +6725,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -6804,6 +6924,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
@@ -6839,6 +6960,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
@@ -6995,7 +7117,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     publishFamilyVersion: {
@@ -7153,6 +7277,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
@@ -7188,6 +7313,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getFamilyVersion: {
@@ -7251,6 +7377,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -7302,7 +7429,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     updateVersionState: {
@@ -7469,6 +7598,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
@@ -7504,6 +7634,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     retryPlacement: {
@@ -7568,6 +7699,7 @@ export interface operations {
                     "application/json": components["schemas"]["FamilyVersionDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -7636,6 +7768,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description Valid request the broker cannot carry out */
             422: {
                 headers: {
@@ -7654,6 +7787,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listChannels: {
@@ -7759,7 +7893,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getChannel: {
@@ -7871,7 +8007,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     moveChannel: {
@@ -8005,6 +8143,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
@@ -8023,6 +8162,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     resolveFamily: {
@@ -8168,7 +8308,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listEvents: {
@@ -8265,6 +8407,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listWebhooks: {
@@ -8304,6 +8447,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -8339,6 +8483,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     createWebhook: {
@@ -8475,6 +8620,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description A dependency is unavailable */
             503: {
                 headers: {
@@ -8529,6 +8675,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -8580,7 +8727,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     deleteWebhook: {
@@ -8601,6 +8750,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -8652,7 +8802,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listWebhookDeliveries: {
@@ -8777,7 +8929,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listJobs: {
@@ -8891,6 +9045,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getJob: {
@@ -8940,6 +9095,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -8991,7 +9147,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     cancelJob: {
@@ -9040,6 +9198,7 @@ export interface operations {
                     "application/json": components["schemas"]["JobDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -9108,7 +9267,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     jobEvents: {
@@ -9139,6 +9300,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -9190,7 +9352,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
 }
