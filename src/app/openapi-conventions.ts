@@ -133,6 +133,13 @@ const MALFORMED = {
     'The request line and headers together exceed the size the server accepts',
     clientErrorProblem('HPE_HEADER_OVERFLOW'),
   ),
+  /** Fastify's bodyLimit (http-app.factory), on JSON bodies; the file route's bytes are streamed, not limited. */
+  BodyTooLarge: problemResponse('A JSON body over 1 MiB', {
+    type: problemType('payload-too-large'),
+    title: 'Payload too large',
+    status: 413,
+    detail: 'Request body is too large',
+  }),
   PathParameterTooLong: problemResponse(`A path segment is longer than ${MAX_PATH_PARAM_LENGTH} characters`, {
     type: problemType('uri-too-long'),
     title: 'URI too long',
@@ -141,11 +148,15 @@ const MALFORMED = {
   }),
 };
 
-/** The framework's refusals, on every operation; 414 where the path has a parameter to be too long. */
+/** The framework's refusals, on every operation; 414 where the path has a parameter to be too long, 413 where a JSON body is taken. */
 function withMalformedRequests(operation: OperationObject, path: string): void {
   operation.responses['400'] ??= { $ref: '#/components/responses/MalformedRequest' };
   if (path.includes('{')) operation.responses['414'] ??= { $ref: '#/components/responses/PathParameterTooLong' };
   operation.responses['431'] ??= { $ref: '#/components/responses/HeadersTooLarge' };
+  const body = operation.requestBody;
+  if (body && !('$ref' in body) && Object.keys(body.content).some(isJson)) {
+    operation.responses['413'] ??= { $ref: '#/components/responses/BodyTooLarge' };
+  }
 }
 
 /** See platform/rate-limit: every route but the public ones, RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW_SECONDS. */

@@ -1705,6 +1705,23 @@ export interface components {
                 "application/problem+json": components["schemas"]["ProblemDto"];
             };
         };
+        /** @description A JSON body over 1 MiB */
+        BodyTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://image-broker.dev/problems/payload-too-large",
+                 *       "title": "Payload too large",
+                 *       "status": 413,
+                 *       "detail": "Request body is too large"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["ProblemDto"];
+            };
+        };
         /** @description A path segment is longer than 1024 characters */
         PathParameterTooLong: {
             headers: {
@@ -2198,6 +2215,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
@@ -2713,6 +2731,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
@@ -3361,6 +3380,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
@@ -3662,6 +3682,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
@@ -4278,6 +4299,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
@@ -4422,6 +4444,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
@@ -4732,6 +4755,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
@@ -5285,6 +5309,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
@@ -5506,6 +5531,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
@@ -5722,6 +5748,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
@@ -6022,6 +6049,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
@@ -6451,6 +6479,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
@@ -6924,6 +6953,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
@@ -7277,6 +7307,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
@@ -7598,6 +7629,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
@@ -8143,6 +8175,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
@@ -8585,6 +8618,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
