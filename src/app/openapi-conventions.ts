@@ -148,10 +148,18 @@ const MALFORMED = {
   }),
 };
 
-/** The framework's refusals, on every operation; 414 where the path has a parameter to be too long, 413 where a JSON body is taken. */
+/**
+ * The framework's refusals, on every operation: 414 where the path has a
+ * parameter to be too long (so each path parameter is capped at that length),
+ * 413 where a JSON body is taken.
+ */
 function withMalformedRequests(operation: OperationObject, path: string): void {
   operation.responses['400'] ??= { $ref: '#/components/responses/MalformedRequest' };
   if (path.includes('{')) operation.responses['414'] ??= { $ref: '#/components/responses/PathParameterTooLong' };
+  for (const parameter of operation.parameters ?? []) {
+    if ('$ref' in parameter || parameter.in !== 'path' || !parameter.schema || '$ref' in parameter.schema) continue;
+    if (parameter.schema.type === 'string') parameter.schema.maxLength ??= MAX_PATH_PARAM_LENGTH;
+  }
   operation.responses['431'] ??= { $ref: '#/components/responses/HeadersTooLarge' };
   const body = operation.requestBody;
   if (body && !('$ref' in body) && Object.keys(body.content).some(isJson)) {
