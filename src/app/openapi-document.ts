@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ProblemDto } from '../platform/errors/problem.dto';
+import { withApiConventions } from './openapi-conventions';
 
 /** The OpenAPI document, built from the controllers and DTOs: the code is the spec. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -14,7 +15,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setContact('Platform team', 'https://image-broker.dev', 'platform@image-broker.dev')
     .setLicense('Proprietary', 'https://image-broker.dev/license')
     .addServer('http://127.0.0.1:3000', 'Local sandbox (npm run dev)')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key secret from API_KEYS' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'opaque API key',
+      description:
+        'An opaque API key: a secret from API_KEYS (a long random string, not a JWT; the broker keeps only its ' +
+        'SHA-256), sent as `Authorization: Bearer <secret>`. Its scopes decide the routes it may call.',
+    })
     .addTag('images', 'The normalized catalogue')
     .addTag('providers', 'Provider connections')
     .addTag('jobs', 'Long-running work')
@@ -23,7 +31,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('webhooks', 'Event deliveries to registered URLs, signed as Standard Webhooks')
     .addTag('health', 'Probes')
     .build();
-  return withUnsupportedMediaType(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] }));
+  return withApiConventions(
+    withUnsupportedMediaType(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] })),
+  );
 }
 
 /**

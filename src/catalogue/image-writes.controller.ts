@@ -122,8 +122,14 @@ export class ImageWritesController {
   })
   @ApiCreatedResponse({ type: ImageMemberDto })
   @ApiProblemResponses(400, 401, 403, 404, 409, 422, 501)
-  addMember(@Param('id') id: string, @Body() body: AddMemberDto): Promise<ImageMemberDto> {
-    return this.changes.addMember(id, body.memberId);
+  async addMember(
+    @Param('id') id: string,
+    @Body() body: AddMemberDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ImageMemberDto> {
+    const member = await this.changes.addMember(id, body.memberId);
+    void reply.header('Location', `/v1/images/${id}/members/${encodeURIComponent(member.memberId)}`);
+    return member;
   }
 
   @Get(':id/members/:memberId')

@@ -89,9 +89,11 @@ export class FamilyVersionsController {
     @Param('family') family: string,
     @Param('version') version: string,
     @Param('placementId') placementId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<FamilyVersionDto> {
     const found = await this.lookup.version(family, version);
     await this.keeper.replace(placementId, found.version.id);
+    void reply.header('Location', `/v1/families/${family}/versions/${found.version.version}`);
     return this.reader.describe(found.family, found.version);
   }
 }

@@ -5,7 +5,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -71,7 +71,6 @@ export class JobsController {
 
   @Get(':id/events')
   @RequireScope('images:read')
-  @ApiProduces('text/event-stream')
   @ApiOperation({
     operationId: 'jobEvents',
     summary: "A job's state and progress as server-sent events",
@@ -89,9 +88,21 @@ export class JobsController {
   @ApiHeader({
     name: 'Last-Event-ID',
     required: false,
-    description: 'The id of the last event received; an EventSource sends it when it reconnects',
+    description: 'The `id` of the last event received, which an EventSource sends when it reconnects',
+    schema: { type: 'string', maxLength: 255 },
   })
-  @ApiOkResponse({ description: 'text/event-stream', schema: { type: 'string' } })
+  @ApiResponse({
+    status: 200,
+    description: 'A stream of server-sent events; `: keep-alive` comments keep an idle connection open',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example:
+          'id: 1764927000000.2.1048576\nevent: progress\ndata: {"id":"6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33","type":"upload",' +
+          '"state":"running","progress":{"bytesDone":1048576,"bytesTotal":4194304}}\n\n',
+      },
+    },
+  })
   @ApiNoContentResponse({ description: 'The job has ended and the client already has its last event' })
   @ApiProblemResponses(401, 403, 404)
   async events(

@@ -62,11 +62,14 @@ export class ReplicationsController {
   })
   @ApiAcceptedResponse({ type: ReplicationDto })
   @ApiProblemResponses(401, 403, 404, 409)
-  retry(
+  async retry(
     @Param('id') id: string,
     @Param('replicationId') replicationId: string,
     @Param('targetId') targetId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReplicationDto> {
-    return this.replications.retry(id, replicationId, targetId);
+    const replication = await this.replications.retry(id, replicationId, targetId);
+    void reply.header('Location', `/v1/images/${id}/replications`);
+    return replication;
   }
 }

@@ -4,10 +4,12 @@ import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Put, Req
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiResponse,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -66,8 +68,21 @@ export class ImageFilesController {
       'The answer comes after the last byte: 202 with the upload job, which may be running already (it starts ' +
       'once its first segment is staged).',
   })
+  @ApiBody({
+    description: "The image's bytes, as they are",
+    required: true,
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiHeader({
+    name: 'Content-Length',
+    required: false,
+    description:
+      'The size of the body in bytes. With it (or a registered sizeBytes) the push to the provider starts while the ' +
+      'body arrives; a chunked body without it is staged whole first.',
+    schema: { type: 'integer', format: 'int64', minimum: 0 },
+  })
   @ApiAcceptedResponse({ type: JobDto, description: 'The upload job; `Location` points at it' })
-  @ApiProblemResponses(401, 403, 404, 408, 409, 422, 501, 502, 503)
+  @ApiProblemResponses(401, 403, 404, 408, 409, 415, 422, 501, 502, 503)
   async upload(
     @Param('id') id: string,
     @Req() request: FastifyRequest,
@@ -103,8 +118,14 @@ export class ImageFilesController {
   })
   @ApiCreatedResponse({ type: UploadSessionDto })
   @ApiProblemResponses(400, 401, 403, 404, 409, 422, 501, 503)
-  openSession(@Param('id') id: string, @Body() body: CreateUploadSessionDto): Promise<UploadSessionDto> {
-    return this.sessions.open(id, body);
+  async openSession(
+    @Param('id') id: string,
+    @Body() body: CreateUploadSessionDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UploadSessionDto> {
+    const session = await this.sessions.open(id, body);
+    void reply.header('Location', `/v1/images/${id}/upload-sessions/${session.uploadId}`);
+    return session;
   }
 
   @Get(':id/upload-sessions')
@@ -195,15 +216,45 @@ export class ImageFilesController {
 
   @Get(':id/file')
   @RequireScope('images:read')
-  @ApiProduces('application/octet-stream')
   @ApiOperation({
     operationId: 'downloadImageFile',
     summary: "Download an image's bytes",
     description:
       'Streamed from the provider; a single `Range: bytes=a-b` is passed through (206). 501 where the provider has no download.',
   })
-  @ApiOkResponse({ description: 'The bytes', schema: { type: 'string', format: 'binary' } })
-  @ApiProblemResponses(401, 403, 404, 422, 501)
+  @ApiHeader({
+    name: 'Range',
+    required: false,
+    description: 'One byte range, `bytes=start-end` or `bytes=start-`; any other form is a 400',
+    schema: { type: 'string', pattern: '^bytes=\\d+-\\d*$', maxLength: 64, example: 'bytes=0-1048575' },
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'The whole image',
+    headers: {
+      'Content-Length': {
+        description: 'The size in bytes, when the provider gives it',
+        schema: { type: 'integer', format: 'int64' },
+      },
+      'Accept-Ranges': { description: 'Ranges are taken', schema: { type: 'string', enum: ['bytes'] } },
+      'Content-MD5': { description: "The provider's MD5 of the bytes, when it gives one", schema: { type: 'string' } },
+    },
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiResponse({
+    status: 206,
+    description: 'The range asked for in `Range`',
+    headers: {
+      'Content-Range': {
+        description: 'The range sent and the whole size',
+        schema: { type: 'string', example: 'bytes 0-1048575/4194304' },
+      },
+      'Content-Length': { description: 'The size of the range in bytes', schema: { type: 'integer', format: 'int64' } },
+      'Accept-Ranges': { description: 'Ranges are taken', schema: { type: 'string', enum: ['bytes'] } },
+    },
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiProblemResponses(400, 401, 403, 404, 422, 501)
   async download(
     @Param('id') id: string,
     @Headers('range') range: string | undefined,

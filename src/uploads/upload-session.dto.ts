@@ -8,6 +8,7 @@ import {
   IsString,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   ValidateNested,
@@ -64,9 +65,10 @@ export class CompletedPartDto {
   @Max(10000)
   partNumber!: number;
 
-  @ApiProperty({ description: 'The ETag the part URL answered' })
+  @ApiProperty({ description: 'The ETag the part URL answered', example: '"9b2cf535f27731c974343645a3985328"' })
   @IsString()
   @MinLength(1)
+  @MaxLength(255)
   etag!: string;
 }
 
@@ -80,8 +82,10 @@ export class CompleteUploadSessionDto {
 
   @ApiPropertyOptional({
     pattern: '^[0-9a-f]{64}$',
+    maxLength: 64,
+    example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     description:
-      "The sha256 the client computed while reading its file: the assembled object is checked against it (422 " +
+      'The sha256 the client computed while reading its file: the assembled object is checked against it (422 ' +
       'naming sha256 and nothing kept when they differ), as well as against the registered one',
   })
   @IsOptional()

@@ -18,6 +18,10 @@ import {
 import { IMAGE_VISIBILITIES } from '../../providers/port/normalized-image';
 import { FIELD_LIMITS, IsPropertyMap, propertyMapSchema } from './field-limits';
 
+/** The disk and container formats OpenStack Glance takes (its defaults). */
+const DISK_FORMATS = ['ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso', 'ploop'];
+const CONTAINER_FORMATS = ['ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'docker', 'compressed'];
+
 export class CreateImageOsDto {
   @ApiPropertyOptional({ enum: ['linux', 'windows'], description: 'Required by NHN Cloud (os_type)' })
   @IsOptional()
@@ -71,14 +75,22 @@ export class CreateImageDto {
   @MaxLength(FIELD_LIMITS.imageName)
   name!: string;
 
-  @ApiPropertyOptional({ example: 'qcow2', description: 'Required by OpenStack Glance (NHN Cloud, Vietnix)' })
+  @ApiPropertyOptional({
+    enum: DISK_FORMATS,
+    example: 'qcow2',
+    description: 'Required by OpenStack Glance (NHN Cloud, Vietnix)',
+  })
   @IsOptional()
-  @IsIn(['ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso', 'ploop'])
+  @IsIn(DISK_FORMATS)
   diskFormat?: string;
 
-  @ApiPropertyOptional({ example: 'bare', description: 'Required by OpenStack Glance (NHN Cloud, Vietnix)' })
+  @ApiPropertyOptional({
+    enum: CONTAINER_FORMATS,
+    example: 'bare',
+    description: 'Required by OpenStack Glance (NHN Cloud, Vietnix)',
+  })
   @IsOptional()
-  @IsIn(['ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'docker', 'compressed'])
+  @IsIn(CONTAINER_FORMATS)
   containerFormat?: string;
 
   @ApiPropertyOptional({ enum: IMAGE_VISIBILITIES })
@@ -141,6 +153,8 @@ export class CreateImageDto {
 
   @ApiPropertyOptional({
     pattern: '^[0-9a-f]{64}$',
+    maxLength: 64,
+    example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     description: 'Required by FPT Metal Cloud; checked against the uploaded bytes',
   })
   @IsOptional()

@@ -10,6 +10,7 @@ export class ResolveQuery {
     description:
       'A channel, or `latest`: the newest version that is active on the target and neither deprecated, ' +
       'obsolete nor revoked',
+    maxLength: 63,
   })
   @IsOptional()
   @IsQueryText(63)
@@ -18,18 +19,24 @@ export class ResolveQuery {
   @ApiPropertyOptional({
     example: '2026.12',
     description: 'A version by name instead of a channel (what a `successor-version` link names); not with `channel`',
+    maxLength: 128,
   })
   @IsOptional()
   @IsQueryText(128)
   version?: string;
 
-  @ApiProperty({ example: 'fpt-hcm', description: 'The provider connection of the target' })
+  @ApiProperty({
+    example: 'fpt-hcm',
+    description: 'The provider connection of the target',
+    maxLength: PROVIDER_NAME_MAX_LENGTH,
+  })
   @IsNotEmpty()
   @IsQueryText(PROVIDER_NAME_MAX_LENGTH)
   provider!: string;
 
   @ApiPropertyOptional({
     description: "The target's region; needed only when the family targets the provider in several regions",
+    maxLength: 63,
   })
   @IsOptional()
   @IsQueryText(63)

@@ -13,6 +13,8 @@ export class ImportRequestDto {
 
   @ApiPropertyOptional({
     pattern: '^[0-9a-f]{64}$',
+    maxLength: 64,
+    example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     description: 'Checked against the fetched bytes; the registered sha256 otherwise',
   })
   @IsOptional()

@@ -862,9 +862,9 @@ export interface components {
             /** @description The provider's own id */
             nativeId: string;
             name: string | null;
-            kind: components["schemas"]["ImageKind"] | null;
-            visibility: components["schemas"]["ImageVisibility"] | null;
-            status: components["schemas"]["ImageStatus"] | null;
+            kind: (string & components["schemas"]["ImageKind"]) | null;
+            visibility: (string & components["schemas"]["ImageVisibility"]) | null;
+            status: (string & components["schemas"]["ImageStatus"]) | null;
             /**
              * @description The provider's own status value
              * @example active
@@ -946,13 +946,15 @@ export interface components {
             /**
              * @description Required by OpenStack Glance (NHN Cloud, Vietnix)
              * @example qcow2
+             * @enum {string}
              */
-            diskFormat?: string;
+            diskFormat?: "ami" | "ari" | "aki" | "vhd" | "vhdx" | "vmdk" | "raw" | "qcow2" | "vdi" | "iso" | "ploop";
             /**
              * @description Required by OpenStack Glance (NHN Cloud, Vietnix)
              * @example bare
+             * @enum {string}
              */
-            containerFormat?: string;
+            containerFormat?: "ami" | "ari" | "aki" | "bare" | "ovf" | "ova" | "docker" | "compressed";
             /** @enum {string} */
             visibility?: "public" | "private" | "shared" | "community";
             minDiskGiB?: number;
@@ -964,9 +966,15 @@ export interface components {
                 [key: string]: string;
             };
             os?: components["schemas"]["CreateImageOsDto"];
-            /** @description Required by FPT Metal Cloud; checked against the uploaded bytes */
+            /**
+             * Format: int64
+             * @description Required by FPT Metal Cloud; checked against the uploaded bytes
+             */
             sizeBytes?: number;
-            /** @description Required by FPT Metal Cloud; checked against the uploaded bytes */
+            /**
+             * @description Required by FPT Metal Cloud; checked against the uploaded bytes
+             * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+             */
             sha256?: string;
         };
         UpdateImageDto: {
@@ -1185,9 +1193,15 @@ export interface components {
             auth?: components["schemas"]["ProviderAuthRequestDto"];
         };
         CreateUploadSessionDto: {
-            /** @description Needed when the image was registered without sizeBytes */
+            /**
+             * Format: int64
+             * @description Needed when the image was registered without sizeBytes
+             */
             sizeBytes?: number;
-            /** @description Preferred part size; grown so the file fits in 10,000 parts. Default 16 MiB */
+            /**
+             * Format: int64
+             * @description Preferred part size; grown so the file fits in 10,000 parts. Default 16 MiB
+             */
             partSizeBytes?: number;
         };
         UploadSessionPartDto: {
@@ -1195,7 +1209,10 @@ export interface components {
             partNumber: number;
             /** @description Presigned URL: PUT the part here (no Authorization header) and keep the ETag it answers */
             url: string;
-            /** @description Exact bytes of this part */
+            /**
+             * Format: int64
+             * @description Exact bytes of this part
+             */
             sizeBytes: number;
         };
         UploadSessionDto: {
@@ -1203,7 +1220,9 @@ export interface components {
             uploadId: string;
             /** Format: uuid */
             imageId: string;
+            /** Format: int64 */
             sizeBytes: number;
+            /** Format: int64 */
             partSizeBytes: number;
             /**
              * Format: date-time
@@ -1217,6 +1236,7 @@ export interface components {
             uploadId: string;
             /** Format: int64 */
             sizeBytes: number;
+            /** Format: int64 */
             partSizeBytes: number;
             /** Format: date-time */
             createdAt: string;
@@ -1252,6 +1272,7 @@ export interface components {
             state: components["schemas"]["UploadState"];
             /** Format: int64 */
             sizeBytes: number;
+            /** Format: int64 */
             partSizeBytes: number;
             /**
              * Format: date-time
@@ -1265,18 +1286,27 @@ export interface components {
         };
         CompletedPartDto: {
             partNumber: number;
-            /** @description The ETag the part URL answered */
+            /**
+             * @description The ETag the part URL answered
+             * @example "9b2cf535f27731c974343645a3985328"
+             */
             etag: string;
         };
         CompleteUploadSessionDto: {
             parts: components["schemas"]["CompletedPartDto"][];
-            /** @description The sha256 the client computed while reading its file: the assembled object is checked against it (422 naming sha256 and nothing kept when they differ), as well as against the registered one */
+            /**
+             * @description The sha256 the client computed while reading its file: the assembled object is checked against it (422 naming sha256 and nothing kept when they differ), as well as against the registered one
+             * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+             */
             sha256?: string;
         };
         ImportRequestDto: {
             /** @example https://cloud-images.ubuntu.com/jammy/current/jammy-server-cloudimg-amd64.img */
             url: string;
-            /** @description Checked against the fetched bytes; the registered sha256 otherwise */
+            /**
+             * @description Checked against the fetched bytes; the registered sha256 otherwise
+             * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+             */
             sha256?: string;
         };
         ReplicationTargetRequestDto: {
@@ -1722,10 +1752,119 @@ export interface components {
             errors?: components["schemas"]["FieldProblemDto"][];
         };
     };
-    responses: never;
-    parameters: never;
+    responses: {
+        /** @description The request is not valid HTTP/1.1, has no Host header, or its URL is not valid percent-encoding */
+        MalformedRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://image-broker.dev/problems/malformed-request",
+                 *       "title": "Bad request",
+                 *       "status": 400,
+                 *       "detail": "The request is not valid HTTP/1.1 (request line, header syntax, Content-Length or Transfer-Encoding, or a body shorter than its Content-Length)"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["ProblemDto"];
+            };
+        };
+        /** @description The request line and headers together exceed the size the server accepts */
+        HeadersTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://image-broker.dev/problems/headers-too-large",
+                 *       "title": "Request headers too large",
+                 *       "status": 431,
+                 *       "detail": "The request line and headers together exceed the size the server accepts (16 KiB); shorten the URL or the headers"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["ProblemDto"];
+            };
+        };
+        /** @description A JSON body over 1 MiB */
+        BodyTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://image-broker.dev/problems/payload-too-large",
+                 *       "title": "Payload too large",
+                 *       "status": 413,
+                 *       "detail": "Request body is too large"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["ProblemDto"];
+            };
+        };
+        /** @description A path segment is longer than 1024 characters */
+        PathParameterTooLong: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://image-broker.dev/problems/uri-too-long",
+                 *       "title": "URI too long",
+                 *       "status": 414,
+                 *       "detail": "A path segment is longer than 1024 characters"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["ProblemDto"];
+            };
+        };
+        /** @description The API key's (or, without a valid key, the client address's) rate limit is reached */
+        TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://image-broker.dev/problems/too-many-requests",
+                 *       "title": "Too many requests",
+                 *       "status": 429,
+                 *       "detail": "Rate limit of 600 requests per 60 s reached; retry in 12 s"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["ProblemDto"];
+            };
+        };
+        /** @description Unchanged since the `ETag` sent as `If-None-Match`; no body */
+        NotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+    };
+    parameters: {
+        /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+        IdempotencyKey: string;
+        /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+        IfNoneMatch: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Where the created or started resource is read */
+        Location: string;
+        /** @description Seconds until the rate limit lets this API key (or this client address) call again */
+        RetryAfter: number;
+        /** @description Entity tag of this answer (strong): send it back as `If-None-Match` for a 304 while it is unchanged */
+        ETag: string;
+        /** @description Present (`true`) when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+        IdempotentReplayed: "true";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1733,7 +1872,10 @@ export interface operations {
     live: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1741,18 +1883,34 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {
+                     *         "postgres": "up",
+                     *         "redis": "up"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["HealthDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     ready: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1760,12 +1918,25 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {
+                     *         "postgres": "up",
+                     *         "redis": "up"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["HealthDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description A dependency is down; the problem detail names it */
             503: {
                 headers: {
@@ -1819,6 +1990,70 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "provider": "nhn-kr1",
+                     *           "providerKind": "openstack-glance",
+                     *           "region": "kr1",
+                     *           "nativeId": "example",
+                     *           "name": "example",
+                     *           "kind": "base-os",
+                     *           "visibility": "public",
+                     *           "status": "pending",
+                     *           "nativeStatus": "active",
+                     *           "os": {
+                     *             "type": "linux",
+                     *             "family": "debian",
+                     *             "distro": "ubuntu",
+                     *             "version": "22.04",
+                     *             "codename": "jammy",
+                     *             "architecture": "x86_64"
+                     *           },
+                     *           "gpu": {
+                     *             "vendor": "nvidia",
+                     *             "driver": "550.54.15",
+                     *             "models": [
+                     *               "H100",
+                     *               "A100"
+                     *             ]
+                     *           },
+                     *           "softwareVersions": {
+                     *             "cuda": "12.4"
+                     *           },
+                     *           "sizeBytes": 1,
+                     *           "minDiskGiB": 1,
+                     *           "minRamMiB": 1,
+                     *           "diskFormat": "qcow2",
+                     *           "containerFormat": "bare",
+                     *           "checksums": {
+                     *             "md5": "example",
+                     *             "sha256": "example",
+                     *             "sha512": "example"
+                     *           },
+                     *           "tags": [
+                     *             "example"
+                     *           ],
+                     *           "properties": {},
+                     *           "versions": [
+                     *             {}
+                     *           ],
+                     *           "protected": true,
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *           "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *           "portalSync": {
+                     *             "state": "pending",
+                     *             "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *             "lastError": "example"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageListDto"];
                 };
             };
@@ -1835,6 +2070,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1844,6 +2087,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1853,29 +2104,128 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     createImage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "provider": "nhn-kr1",
+                 *       "region": "example",
+                 *       "name": "ubuntu-22.04-cuda-12.4",
+                 *       "diskFormat": "qcow2",
+                 *       "containerFormat": "bare",
+                 *       "visibility": "public",
+                 *       "minDiskGiB": 1,
+                 *       "minRamMiB": 1,
+                 *       "protected": true,
+                 *       "tags": [
+                 *         "example"
+                 *       ],
+                 *       "properties": {},
+                 *       "os": {
+                 *         "type": "linux",
+                 *         "distro": "ubuntu",
+                 *         "version": "22.04",
+                 *         "architecture": "x86_64"
+                 *       },
+                 *       "sizeBytes": 1,
+                 *       "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateImageDto"];
             };
         };
         responses: {
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "provider": "nhn-kr1",
+                     *       "providerKind": "openstack-glance",
+                     *       "region": "kr1",
+                     *       "nativeId": "example",
+                     *       "name": "example",
+                     *       "kind": "base-os",
+                     *       "visibility": "public",
+                     *       "status": "pending",
+                     *       "nativeStatus": "active",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "family": "debian",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "codename": "jammy",
+                     *         "architecture": "x86_64"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "550.54.15",
+                     *         "models": [
+                     *           "H100",
+                     *           "A100"
+                     *         ]
+                     *       },
+                     *       "softwareVersions": {
+                     *         "cuda": "12.4"
+                     *       },
+                     *       "sizeBytes": 1,
+                     *       "minDiskGiB": 1,
+                     *       "minRamMiB": 1,
+                     *       "diskFormat": "qcow2",
+                     *       "containerFormat": "bare",
+                     *       "checksums": {
+                     *         "md5": "example",
+                     *         "sha256": "example",
+                     *         "sha512": "example"
+                     *       },
+                     *       "tags": [
+                     *         "example"
+                     *       ],
+                     *       "properties": {},
+                     *       "versions": [
+                     *         {}
+                     *       ],
+                     *       "protected": true,
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *       "portalSync": {
+                     *         "state": "pending",
+                     *         "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *         "lastError": "example"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
@@ -1885,6 +2235,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1894,6 +2252,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1903,6 +2269,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1912,15 +2286,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1930,15 +2321,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1948,6 +2357,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1956,7 +2373,10 @@ export interface operations {
     getImage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: string;
             };
@@ -1966,18 +2386,88 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "provider": "nhn-kr1",
+                     *       "providerKind": "openstack-glance",
+                     *       "region": "kr1",
+                     *       "nativeId": "example",
+                     *       "name": "example",
+                     *       "kind": "base-os",
+                     *       "visibility": "public",
+                     *       "status": "pending",
+                     *       "nativeStatus": "active",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "family": "debian",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "codename": "jammy",
+                     *         "architecture": "x86_64"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "550.54.15",
+                     *         "models": [
+                     *           "H100",
+                     *           "A100"
+                     *         ]
+                     *       },
+                     *       "softwareVersions": {
+                     *         "cuda": "12.4"
+                     *       },
+                     *       "sizeBytes": 1,
+                     *       "minDiskGiB": 1,
+                     *       "minRamMiB": 1,
+                     *       "diskFormat": "qcow2",
+                     *       "containerFormat": "bare",
+                     *       "checksums": {
+                     *         "md5": "example",
+                     *         "sha256": "example",
+                     *         "sha512": "example"
+                     *       },
+                     *       "tags": [
+                     *         "example"
+                     *       ],
+                     *       "properties": {},
+                     *       "versions": [
+                     *         {}
+                     *       ],
+                     *       "protected": true,
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *       "portalSync": {
+                     *         "state": "pending",
+                     *         "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *         "lastError": "example"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1987,6 +2477,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -1996,9 +2494,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     deleteImage: {
@@ -2019,12 +2528,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2034,6 +2552,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2043,6 +2569,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2052,15 +2586,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2077,7 +2630,33 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "example",
+                 *       "tags": [
+                 *         "example"
+                 *       ],
+                 *       "properties": {},
+                 *       "visibility": "public",
+                 *       "protected": true,
+                 *       "minDiskGiB": 1,
+                 *       "minRamMiB": 1
+                 *     }
+                 */
                 "application/merge-patch+json": components["schemas"]["UpdateImageDto"];
+                /**
+                 * @example {
+                 *       "name": "example",
+                 *       "tags": [
+                 *         "example"
+                 *       ],
+                 *       "properties": {},
+                 *       "visibility": "public",
+                 *       "protected": true,
+                 *       "minDiskGiB": 1,
+                 *       "minRamMiB": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateImageDto"];
             };
         };
@@ -2087,6 +2666,65 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "provider": "nhn-kr1",
+                     *       "providerKind": "openstack-glance",
+                     *       "region": "kr1",
+                     *       "nativeId": "example",
+                     *       "name": "example",
+                     *       "kind": "base-os",
+                     *       "visibility": "public",
+                     *       "status": "pending",
+                     *       "nativeStatus": "active",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "family": "debian",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "codename": "jammy",
+                     *         "architecture": "x86_64"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "550.54.15",
+                     *         "models": [
+                     *           "H100",
+                     *           "A100"
+                     *         ]
+                     *       },
+                     *       "softwareVersions": {
+                     *         "cuda": "12.4"
+                     *       },
+                     *       "sizeBytes": 1,
+                     *       "minDiskGiB": 1,
+                     *       "minRamMiB": 1,
+                     *       "diskFormat": "qcow2",
+                     *       "containerFormat": "bare",
+                     *       "checksums": {
+                     *         "md5": "example",
+                     *         "sha256": "example",
+                     *         "sha512": "example"
+                     *       },
+                     *       "tags": [
+                     *         "example"
+                     *       ],
+                     *       "properties": {},
+                     *       "versions": [
+                     *         {}
+                     *       ],
+                     *       "protected": true,
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *       "portalSync": {
+                     *         "state": "pending",
+                     *         "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *         "lastError": "example"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
@@ -2096,6 +2734,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2105,6 +2751,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2114,6 +2768,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2123,6 +2785,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2132,15 +2802,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2150,15 +2838,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2181,6 +2887,65 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "provider": "nhn-kr1",
+                     *       "providerKind": "openstack-glance",
+                     *       "region": "kr1",
+                     *       "nativeId": "example",
+                     *       "name": "example",
+                     *       "kind": "base-os",
+                     *       "visibility": "public",
+                     *       "status": "pending",
+                     *       "nativeStatus": "active",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "family": "debian",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "codename": "jammy",
+                     *         "architecture": "x86_64"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "550.54.15",
+                     *         "models": [
+                     *           "H100",
+                     *           "A100"
+                     *         ]
+                     *       },
+                     *       "softwareVersions": {
+                     *         "cuda": "12.4"
+                     *       },
+                     *       "sizeBytes": 1,
+                     *       "minDiskGiB": 1,
+                     *       "minRamMiB": 1,
+                     *       "diskFormat": "qcow2",
+                     *       "containerFormat": "bare",
+                     *       "checksums": {
+                     *         "md5": "example",
+                     *         "sha256": "example",
+                     *         "sha512": "example"
+                     *       },
+                     *       "tags": [
+                     *         "example"
+                     *       ],
+                     *       "properties": {},
+                     *       "versions": [
+                     *         {}
+                     *       ],
+                     *       "protected": true,
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *       "portalSync": {
+                     *         "state": "pending",
+                     *         "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *         "lastError": "example"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
@@ -2190,6 +2955,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2199,6 +2972,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2208,6 +2989,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2217,24 +3006,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description Valid request the broker cannot carry out */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2257,6 +3073,65 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "provider": "nhn-kr1",
+                     *       "providerKind": "openstack-glance",
+                     *       "region": "kr1",
+                     *       "nativeId": "example",
+                     *       "name": "example",
+                     *       "kind": "base-os",
+                     *       "visibility": "public",
+                     *       "status": "pending",
+                     *       "nativeStatus": "active",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "family": "debian",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "codename": "jammy",
+                     *         "architecture": "x86_64"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "550.54.15",
+                     *         "models": [
+                     *           "H100",
+                     *           "A100"
+                     *         ]
+                     *       },
+                     *       "softwareVersions": {
+                     *         "cuda": "12.4"
+                     *       },
+                     *       "sizeBytes": 1,
+                     *       "minDiskGiB": 1,
+                     *       "minRamMiB": 1,
+                     *       "diskFormat": "qcow2",
+                     *       "containerFormat": "bare",
+                     *       "checksums": {
+                     *         "md5": "example",
+                     *         "sha256": "example",
+                     *         "sha512": "example"
+                     *       },
+                     *       "tags": [
+                     *         "example"
+                     *       ],
+                     *       "properties": {},
+                     *       "versions": [
+                     *         {}
+                     *       ],
+                     *       "protected": true,
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *       "portalSync": {
+                     *         "state": "pending",
+                     *         "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *         "lastError": "example"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
@@ -2266,6 +3141,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2275,6 +3158,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2284,6 +3175,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2293,15 +3192,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2310,7 +3228,10 @@ export interface operations {
     listImageMembers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: string;
             };
@@ -2320,18 +3241,42 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "memberId": "example",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageMemberListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2341,6 +3286,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2350,15 +3303,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2367,7 +3339,10 @@ export interface operations {
     addImageMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -2375,15 +3350,30 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "memberId": "8989447062e04a818baf9e073fd04fa7"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AddMemberDto"];
             };
         };
         responses: {
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "memberId": "example",
+                     *       "status": "pending",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageMemberDto"];
                 };
             };
@@ -2393,6 +3383,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2402,6 +3400,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2411,6 +3417,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2420,6 +3434,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2429,15 +3451,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2447,15 +3487,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2464,7 +3522,10 @@ export interface operations {
     getImageMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: string;
                 memberId: string;
@@ -2475,18 +3536,36 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "memberId": "example",
+                     *       "status": "pending",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageMemberDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Invalid request; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2496,6 +3575,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2505,6 +3592,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2514,24 +3609,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description Valid request the broker cannot carry out */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2549,6 +3671,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "status": "pending"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateMemberDto"];
             };
         };
@@ -2558,6 +3685,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "memberId": "example",
+                     *       "status": "pending",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageMemberDto"];
                 };
             };
@@ -2567,6 +3702,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2576,6 +3719,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2585,6 +3736,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2594,15 +3753,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2612,15 +3789,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2651,6 +3846,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2660,6 +3863,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2669,6 +3880,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2678,15 +3897,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2695,7 +3933,10 @@ export interface operations {
     syncImageToPortal: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -2706,18 +3947,87 @@ export interface operations {
             /** @description The image, `portalSync.state` synced */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "provider": "nhn-kr1",
+                     *       "providerKind": "openstack-glance",
+                     *       "region": "kr1",
+                     *       "nativeId": "example",
+                     *       "name": "example",
+                     *       "kind": "base-os",
+                     *       "visibility": "public",
+                     *       "status": "pending",
+                     *       "nativeStatus": "active",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "family": "debian",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "codename": "jammy",
+                     *         "architecture": "x86_64"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "550.54.15",
+                     *         "models": [
+                     *           "H100",
+                     *           "A100"
+                     *         ]
+                     *       },
+                     *       "softwareVersions": {
+                     *         "cuda": "12.4"
+                     *       },
+                     *       "sizeBytes": 1,
+                     *       "minDiskGiB": 1,
+                     *       "minRamMiB": 1,
+                     *       "diskFormat": "qcow2",
+                     *       "containerFormat": "bare",
+                     *       "checksums": {
+                     *         "md5": "example",
+                     *         "sha256": "example",
+                     *         "sha512": "example"
+                     *       },
+                     *       "tags": [
+                     *         "example"
+                     *       ],
+                     *       "properties": {},
+                     *       "versions": [
+                     *         {}
+                     *       ],
+                     *       "protected": true,
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *       "portalSync": {
+                     *         "state": "pending",
+                     *         "syncedAt": "2026-12-01T09:30:00.000Z",
+                     *         "lastError": "example"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2727,6 +4037,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2736,6 +4054,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2745,15 +4071,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2763,6 +4108,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/push-failed",
+                     *       "title": "The push to the provider failed",
+                     *       "status": 502,
+                     *       "detail": "The provider failed the operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2772,6 +4125,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2780,7 +4141,10 @@ export interface operations {
     listProviders: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2788,18 +4152,59 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "name": "nhn-kr1",
+                     *           "kind": "openstack-glance",
+                     *           "regions": [
+                     *             "kr1"
+                     *           ],
+                     *           "capabilities": {
+                     *             "list": true,
+                     *             "get": true,
+                     *             "create": true,
+                     *             "upload": true,
+                     *             "download": true,
+                     *             "update": true,
+                     *             "delete": true,
+                     *             "tags": true,
+                     *             "members": true
+                     *           },
+                     *           "health": "ok",
+                     *           "lastSyncAt": "2026-12-01T09:30:00.000Z",
+                     *           "lastError": "example",
+                     *           "source": "file",
+                     *           "imageCount": 1
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProviderListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2809,20 +4214,65 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     createProvider: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "openstack-glance",
+                 *       "endpoint": "https://api.genesiscloud.com",
+                 *       "dialect": "nhn",
+                 *       "region": "example",
+                 *       "vpcId": "example",
+                 *       "regions": [
+                 *         "example"
+                 *       ],
+                 *       "organizationId": "example",
+                 *       "timeoutMs": 100,
+                 *       "maxRetries": 1,
+                 *       "maxConcurrentCalls": 1,
+                 *       "maxConcurrentJobs": 1,
+                 *       "auth": {
+                 *         "type": "token",
+                 *         "token": "example",
+                 *         "authUrl": "example",
+                 *         "username": "example",
+                 *         "password": "example",
+                 *         "projectId": "example",
+                 *         "projectName": "example",
+                 *         "domain": "example",
+                 *         "tokenUrl": "example",
+                 *         "clientId": "example",
+                 *         "clientSecret": "example",
+                 *         "scope": "example"
+                 *       },
+                 *       "name": "genesis-eu"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateProviderRequestDto"];
             };
         };
@@ -2830,9 +4280,36 @@ export interface operations {
             /** @description The connection; `Location` points at the provider list */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "nhn-kr1",
+                     *       "kind": "openstack-glance",
+                     *       "regions": [
+                     *         "kr1"
+                     *       ],
+                     *       "capabilities": {
+                     *         "list": true,
+                     *         "get": true,
+                     *         "create": true,
+                     *         "upload": true,
+                     *         "download": true,
+                     *         "update": true,
+                     *         "delete": true,
+                     *         "tags": true,
+                     *         "members": true
+                     *       },
+                     *       "health": "ok",
+                     *       "lastSyncAt": "2026-12-01T09:30:00.000Z",
+                     *       "lastError": "example",
+                     *       "source": "file",
+                     *       "imageCount": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProviderDto"];
                 };
             };
@@ -2842,6 +4319,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2851,6 +4336,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2860,6 +4353,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2869,24 +4370,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description A dependency is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2895,7 +4423,10 @@ export interface operations {
     syncProvider: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 name: string;
             };
@@ -2904,6 +4435,7 @@ export interface operations {
         /** @description Nothing to set yet; may be omitted */
         requestBody?: {
             content: {
+                /** @example {} */
                 "application/json": components["schemas"]["SyncRequestDto"];
             };
         };
@@ -2911,18 +4443,52 @@ export interface operations {
             /** @description The sync job; `Location` points at it */
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "type": "sync",
+                     *       "state": "queued",
+                     *       "provider": "example",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "progress": {
+                     *         "bytesDone": 1,
+                     *         "bytesTotal": 1
+                     *       },
+                     *       "attempts": 1,
+                     *       "error": {
+                     *         "code": "provider_unavailable",
+                     *         "message": "example"
+                     *       },
+                     *       "result": {},
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "startedAt": "2026-12-01T09:30:00.000Z",
+                     *       "finishedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2932,6 +4498,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2941,18 +4515,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     deleteProvider: {
@@ -2973,12 +4567,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2988,6 +4591,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -2997,6 +4608,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3006,9 +4625,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     updateProvider: {
@@ -3022,7 +4652,69 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "openstack-glance",
+                 *       "endpoint": "https://api.genesiscloud.com",
+                 *       "dialect": "nhn",
+                 *       "region": "example",
+                 *       "vpcId": "example",
+                 *       "regions": [
+                 *         "example"
+                 *       ],
+                 *       "organizationId": "example",
+                 *       "timeoutMs": 100,
+                 *       "maxRetries": 1,
+                 *       "maxConcurrentCalls": 1,
+                 *       "maxConcurrentJobs": 1,
+                 *       "auth": {
+                 *         "type": "token",
+                 *         "token": "example",
+                 *         "authUrl": "example",
+                 *         "username": "example",
+                 *         "password": "example",
+                 *         "projectId": "example",
+                 *         "projectName": "example",
+                 *         "domain": "example",
+                 *         "tokenUrl": "example",
+                 *         "clientId": "example",
+                 *         "clientSecret": "example",
+                 *         "scope": "example"
+                 *       }
+                 *     }
+                 */
                 "application/merge-patch+json": components["schemas"]["UpdateProviderRequestDto"];
+                /**
+                 * @example {
+                 *       "kind": "openstack-glance",
+                 *       "endpoint": "https://api.genesiscloud.com",
+                 *       "dialect": "nhn",
+                 *       "region": "example",
+                 *       "vpcId": "example",
+                 *       "regions": [
+                 *         "example"
+                 *       ],
+                 *       "organizationId": "example",
+                 *       "timeoutMs": 100,
+                 *       "maxRetries": 1,
+                 *       "maxConcurrentCalls": 1,
+                 *       "maxConcurrentJobs": 1,
+                 *       "auth": {
+                 *         "type": "token",
+                 *         "token": "example",
+                 *         "authUrl": "example",
+                 *         "username": "example",
+                 *         "password": "example",
+                 *         "projectId": "example",
+                 *         "projectName": "example",
+                 *         "domain": "example",
+                 *         "tokenUrl": "example",
+                 *         "clientId": "example",
+                 *         "clientSecret": "example",
+                 *         "scope": "example"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateProviderRequestDto"];
             };
         };
@@ -3032,6 +4724,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "nhn-kr1",
+                     *       "kind": "openstack-glance",
+                     *       "regions": [
+                     *         "kr1"
+                     *       ],
+                     *       "capabilities": {
+                     *         "list": true,
+                     *         "get": true,
+                     *         "create": true,
+                     *         "upload": true,
+                     *         "download": true,
+                     *         "update": true,
+                     *         "delete": true,
+                     *         "tags": true,
+                     *         "members": true
+                     *       },
+                     *       "health": "ok",
+                     *       "lastSyncAt": "2026-12-01T09:30:00.000Z",
+                     *       "lastError": "example",
+                     *       "source": "file",
+                     *       "imageCount": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProviderDto"];
                 };
             };
@@ -3041,6 +4758,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3050,6 +4775,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3059,6 +4792,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3068,6 +4809,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3077,24 +4826,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description A dependency is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3103,7 +4880,10 @@ export interface operations {
     downloadImageFile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description One byte range, `bytes=start-end` or `bytes=start-`; any other form is a 400 */
+                Range?: string;
+            };
             path: {
                 id: string;
             };
@@ -3111,13 +4891,51 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The bytes */
+            /** @description The whole image */
             200: {
                 headers: {
+                    /** @description The size in bytes, when the provider gives it */
+                    "Content-Length"?: number;
+                    /** @description Ranges are taken */
+                    "Accept-Ranges"?: "bytes";
+                    /** @description The provider's MD5 of the bytes, when it gives one */
+                    "Content-MD5"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": string;
+                };
+            };
+            /** @description The range asked for in `Range` */
+            206: {
+                headers: {
+                    /** @description The range sent and the whole size */
+                    "Content-Range"?: string;
+                    /** @description The size of the range in bytes */
+                    "Content-Length"?: number;
+                    /** @description Ranges are taken */
+                    "Accept-Ranges"?: "bytes";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Invalid request; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
             /** @description Missing or invalid API key */
@@ -3126,6 +4944,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3135,6 +4961,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3144,24 +4978,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description Valid request the broker cannot carry out */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3170,29 +5031,70 @@ export interface operations {
     uploadImageFile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The size of the body in bytes. With it (or a registered sizeBytes) the push to the provider starts while the body arrives; a chunked body without it is staged whole first. */
+                "Content-Length"?: number;
+            };
             path: {
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description The image's bytes, as they are */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
         responses: {
             /** @description The upload job; `Location` points at it */
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "type": "sync",
+                     *       "state": "queued",
+                     *       "provider": "example",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "progress": {
+                     *         "bytesDone": 1,
+                     *         "bytesTotal": 1
+                     *       },
+                     *       "attempts": 1,
+                     *       "error": {
+                     *         "code": "provider_unavailable",
+                     *         "message": "example"
+                     *       },
+                     *       "result": {},
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "startedAt": "2026-12-01T09:30:00.000Z",
+                     *       "finishedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3202,6 +5104,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3211,6 +5121,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3220,6 +5138,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/request-timeout",
+                     *       "title": "The request body stopped arriving",
+                     *       "status": 408,
+                     *       "detail": "Error"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3229,6 +5155,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            414: components["responses"]["PathParameterTooLong"];
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Error"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3238,15 +5190,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3256,6 +5226,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/push-failed",
+                     *       "title": "The push to the provider failed",
+                     *       "status": 502,
+                     *       "detail": "The provider failed the operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3265,6 +5243,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3273,7 +5259,10 @@ export interface operations {
     listUploadSessions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: string;
             };
@@ -3283,18 +5272,42 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "uploadId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "sizeBytes": 1,
+                     *           "partSizeBytes": 1,
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "stagedPartCount": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["UploadSessionListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3304,6 +5317,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3313,15 +5334,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     createUploadSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -3329,15 +5364,39 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "sizeBytes": 1,
+                 *       "partSizeBytes": 5242880
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateUploadSessionDto"];
             };
         };
         responses: {
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "uploadId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "sizeBytes": 1,
+                     *       "partSizeBytes": 1,
+                     *       "expiresAt": "2026-12-01T09:30:00.000Z",
+                     *       "parts": [
+                     *         {
+                     *           "partNumber": 1,
+                     *           "url": "example",
+                     *           "sizeBytes": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["UploadSessionDto"];
                 };
             };
@@ -3347,6 +5406,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3356,6 +5423,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3365,6 +5440,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3374,6 +5457,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3383,15 +5474,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3401,15 +5510,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3419,6 +5546,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3427,7 +5562,10 @@ export interface operations {
     getUploadSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: string;
                 uploadId: string;
@@ -3438,18 +5576,53 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "uploadId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "state": "receiving",
+                     *       "sizeBytes": 1,
+                     *       "partSizeBytes": 1,
+                     *       "expiresAt": "2026-12-01T09:30:00.000Z",
+                     *       "stagedParts": [
+                     *         {
+                     *           "partNumber": 1,
+                     *           "etag": "example",
+                     *           "sizeBytes": 1
+                     *         }
+                     *       ],
+                     *       "parts": [
+                     *         {
+                     *           "partNumber": 1,
+                     *           "url": "example",
+                     *           "sizeBytes": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["UploadSessionStatusDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3459,6 +5632,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3468,6 +5649,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3477,15 +5666,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3495,6 +5703,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3503,7 +5719,10 @@ export interface operations {
     completeUploadSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
                 uploadId: string;
@@ -3512,6 +5731,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "parts": [
+                 *         {
+                 *           "partNumber": 1,
+                 *           "etag": "\"9b2cf535f27731c974343645a3985328\""
+                 *         }
+                 *       ],
+                 *       "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CompleteUploadSessionDto"];
             };
         };
@@ -3519,9 +5749,34 @@ export interface operations {
             /** @description The upload job; `Location` points at it */
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "type": "sync",
+                     *       "state": "queued",
+                     *       "provider": "example",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "progress": {
+                     *         "bytesDone": 1,
+                     *         "bytesTotal": 1
+                     *       },
+                     *       "attempts": 1,
+                     *       "error": {
+                     *         "code": "provider_unavailable",
+                     *         "message": "example"
+                     *       },
+                     *       "result": {},
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "startedAt": "2026-12-01T09:30:00.000Z",
+                     *       "finishedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobDto"];
                 };
             };
@@ -3531,6 +5786,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3540,6 +5803,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3549,6 +5820,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3558,6 +5837,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3567,15 +5854,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3585,15 +5890,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3603,6 +5926,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3611,7 +5942,10 @@ export interface operations {
     importImage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -3619,6 +5953,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "https://cloud-images.ubuntu.com/jammy/current/jammy-server-cloudimg-amd64.img",
+                 *       "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ImportRequestDto"];
             };
         };
@@ -3626,9 +5966,34 @@ export interface operations {
             /** @description The import job; `Location` points at it */
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "type": "sync",
+                     *       "state": "queued",
+                     *       "provider": "example",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "progress": {
+                     *         "bytesDone": 1,
+                     *         "bytesTotal": 1
+                     *       },
+                     *       "attempts": 1,
+                     *       "error": {
+                     *         "code": "provider_unavailable",
+                     *         "message": "example"
+                     *       },
+                     *       "result": {},
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "startedAt": "2026-12-01T09:30:00.000Z",
+                     *       "finishedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobDto"];
                 };
             };
@@ -3638,6 +6003,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3647,6 +6020,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3656,6 +6037,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3665,6 +6054,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3674,15 +6071,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3692,15 +6107,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3709,7 +6142,10 @@ export interface operations {
     listReplications: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: string;
             };
@@ -3719,18 +6155,56 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "sourceImageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "targets": [
+                     *             {
+                     *               "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *               "provider": "example",
+                     *               "region": "example",
+                     *               "status": "queued",
+                     *               "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *               "jobId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *               "reused": true,
+                     *               "error": {
+                     *                 "code": "provider_unavailable",
+                     *                 "message": "example"
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReplicationListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3740,6 +6214,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3749,15 +6231,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     replicateImage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -3765,15 +6261,57 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "targets": [
+                 *         {
+                 *           "provider": "fpt-hcm",
+                 *           "region": "example",
+                 *           "name": "example",
+                 *           "visibility": "public",
+                 *           "os": {
+                 *             "type": "linux",
+                 *             "distro": "ubuntu",
+                 *             "version": "22.04",
+                 *             "architecture": "x86_64"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateReplicationDto"];
             };
         };
         responses: {
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "sourceImageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "targets": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "provider": "example",
+                     *           "region": "example",
+                     *           "status": "queued",
+                     *           "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "jobId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "reused": true,
+                     *           "error": {
+                     *             "code": "provider_unavailable",
+                     *             "message": "example"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReplicationDto"];
                 };
             };
@@ -3783,6 +6321,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3792,6 +6338,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3801,6 +6355,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3810,15 +6372,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3828,15 +6408,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     retryReplicationTarget: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
                 replicationId: string;
@@ -3848,18 +6441,51 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "sourceImageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "targets": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "provider": "example",
+                     *           "region": "example",
+                     *           "status": "queued",
+                     *           "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "jobId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "reused": true,
+                     *           "error": {
+                     *             "code": "provider_unavailable",
+                     *             "message": "example"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReplicationDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3869,6 +6495,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3878,6 +6512,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3887,9 +6529,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listFamilies: {
@@ -3899,7 +6552,10 @@ export interface operations {
                 /** @description Opaque cursor from a previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3907,18 +6563,63 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "name": "gpu-base",
+                     *           "description": "example",
+                     *           "os": {
+                     *             "type": "linux",
+                     *             "distro": "ubuntu",
+                     *             "version": "22.04",
+                     *             "architecture": "x86_64",
+                     *             "family": "ubuntu",
+                     *             "codename": "noble"
+                     *           },
+                     *           "gpu": {
+                     *             "vendor": "nvidia",
+                     *             "driver": "560.35",
+                     *             "models": [
+                     *               "H100"
+                     *             ]
+                     *           },
+                     *           "targets": [
+                     *             {
+                     *               "provider": "fpt-hcm",
+                     *               "region": "example"
+                     *             }
+                     *           ],
+                     *           "onDrift": "repair",
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Invalid request; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3928,6 +6629,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3937,29 +6646,102 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     createFamily: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "gpu-base",
+                 *       "description": "example",
+                 *       "os": {
+                 *         "type": "linux",
+                 *         "distro": "ubuntu",
+                 *         "version": "22.04",
+                 *         "architecture": "x86_64",
+                 *         "family": "ubuntu",
+                 *         "codename": "noble"
+                 *       },
+                 *       "gpu": {
+                 *         "vendor": "nvidia",
+                 *         "driver": "560.35",
+                 *         "models": [
+                 *           "H100"
+                 *         ]
+                 *       },
+                 *       "targets": [
+                 *         {
+                 *           "provider": "fpt-hcm",
+                 *           "region": "example"
+                 *         }
+                 *       ],
+                 *       "onDrift": "repair"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateFamilyDto"];
             };
         };
         responses: {
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "gpu-base",
+                     *       "description": "example",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "architecture": "x86_64",
+                     *         "family": "ubuntu",
+                     *         "codename": "noble"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "560.35",
+                     *         "models": [
+                     *           "H100"
+                     *         ]
+                     *       },
+                     *       "targets": [
+                     *         {
+                     *           "provider": "fpt-hcm",
+                     *           "region": "example"
+                     *         }
+                     *       ],
+                     *       "onDrift": "repair",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyDto"];
                 };
             };
@@ -3969,6 +6751,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3978,6 +6768,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3987,6 +6785,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3996,15 +6802,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4014,15 +6837,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getFamily: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 family: string;
             };
@@ -4032,18 +6868,59 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "gpu-base",
+                     *       "description": "example",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "architecture": "x86_64",
+                     *         "family": "ubuntu",
+                     *         "codename": "noble"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "560.35",
+                     *         "models": [
+                     *           "H100"
+                     *         ]
+                     *       },
+                     *       "targets": [
+                     *         {
+                     *           "provider": "fpt-hcm",
+                     *           "region": "example"
+                     *         }
+                     *       ],
+                     *       "onDrift": "repair",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4053,6 +6930,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4062,9 +6947,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     deleteFamily: {
@@ -4094,6 +6990,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4103,6 +7007,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4112,6 +7024,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4121,6 +7041,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4130,24 +7058,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description Valid request the broker cannot carry out */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4167,7 +7122,61 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "description": "example",
+                 *       "os": {
+                 *         "type": "linux",
+                 *         "distro": "ubuntu",
+                 *         "version": "22.04",
+                 *         "architecture": "x86_64",
+                 *         "family": "ubuntu",
+                 *         "codename": "noble"
+                 *       },
+                 *       "gpu": {
+                 *         "vendor": "nvidia",
+                 *         "driver": "560.35",
+                 *         "models": [
+                 *           "H100"
+                 *         ]
+                 *       },
+                 *       "targets": [
+                 *         {
+                 *           "provider": "fpt-hcm",
+                 *           "region": "example"
+                 *         }
+                 *       ],
+                 *       "onDrift": "repair"
+                 *     }
+                 */
                 "application/merge-patch+json": components["schemas"]["UpdateFamilyDto"];
+                /**
+                 * @example {
+                 *       "description": "example",
+                 *       "os": {
+                 *         "type": "linux",
+                 *         "distro": "ubuntu",
+                 *         "version": "22.04",
+                 *         "architecture": "x86_64",
+                 *         "family": "ubuntu",
+                 *         "codename": "noble"
+                 *       },
+                 *       "gpu": {
+                 *         "vendor": "nvidia",
+                 *         "driver": "560.35",
+                 *         "models": [
+                 *           "H100"
+                 *         ]
+                 *       },
+                 *       "targets": [
+                 *         {
+                 *           "provider": "fpt-hcm",
+                 *           "region": "example"
+                 *         }
+                 *       ],
+                 *       "onDrift": "repair"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateFamilyDto"];
             };
         };
@@ -4177,6 +7186,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "gpu-base",
+                     *       "description": "example",
+                     *       "os": {
+                     *         "type": "linux",
+                     *         "distro": "ubuntu",
+                     *         "version": "22.04",
+                     *         "architecture": "x86_64",
+                     *         "family": "ubuntu",
+                     *         "codename": "noble"
+                     *       },
+                     *       "gpu": {
+                     *         "vendor": "nvidia",
+                     *         "driver": "560.35",
+                     *         "models": [
+                     *           "H100"
+                     *         ]
+                     *       },
+                     *       "targets": [
+                     *         {
+                     *           "provider": "fpt-hcm",
+                     *           "region": "example"
+                     *         }
+                     *       ],
+                     *       "onDrift": "repair",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyDto"];
                 };
             };
@@ -4186,6 +7225,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4195,6 +7242,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4204,6 +7259,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4213,15 +7276,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4231,15 +7312,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The provider does not support this operation */
             501: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-implemented",
+                     *       "title": "Not implemented",
+                     *       "status": 501,
+                     *       "detail": "The provider does not support this operation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4252,7 +7351,10 @@ export interface operations {
                 /** @description Opaque cursor from a previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 family: string;
             };
@@ -4262,18 +7364,69 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "family": "gpu-base",
+                     *           "version": "2026.12",
+                     *           "sha256": "a3f…",
+                     *           "sizeBytes": 1,
+                     *           "sourceImageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "state": "active",
+                     *           "stateAt": "2026-12-01T09:30:00.000Z",
+                     *           "replacement": "example",
+                     *           "scheduled": {
+                     *             "state": "active",
+                     *             "at": "2026-12-01T09:30:00.000Z"
+                     *           },
+                     *           "channels": [
+                     *             "example"
+                     *           ],
+                     *           "placements": [
+                     *             {
+                     *               "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *               "provider": "fpt-hcm",
+                     *               "region": "example",
+                     *               "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *               "nativeId": "example",
+                     *               "status": "pending",
+                     *               "jobId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *               "error": {
+                     *                 "code": "provider_unavailable",
+                     *                 "message": "example"
+                     *               },
+                     *               "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyVersionListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Invalid request; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4283,6 +7436,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4292,6 +7453,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4301,15 +7470,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     publishFamilyVersion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 family: string;
             };
@@ -4317,15 +7500,59 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": "2026.12",
+                 *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PublishVersionDto"];
             };
         };
         responses: {
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "family": "gpu-base",
+                     *       "version": "2026.12",
+                     *       "sha256": "a3f…",
+                     *       "sizeBytes": 1,
+                     *       "sourceImageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "state": "active",
+                     *       "stateAt": "2026-12-01T09:30:00.000Z",
+                     *       "replacement": "example",
+                     *       "scheduled": {
+                     *         "state": "active",
+                     *         "at": "2026-12-01T09:30:00.000Z"
+                     *       },
+                     *       "channels": [
+                     *         "example"
+                     *       ],
+                     *       "placements": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "provider": "fpt-hcm",
+                     *           "region": "example",
+                     *           "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "nativeId": "example",
+                     *           "status": "pending",
+                     *           "jobId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "error": {
+                     *             "code": "provider_unavailable",
+                     *             "message": "example"
+                     *           },
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyVersionDto"];
                 };
             };
@@ -4335,6 +7562,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4344,6 +7579,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4353,6 +7596,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4362,6 +7613,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4371,15 +7630,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4389,15 +7666,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getFamilyVersion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 family: string;
                 version: string;
@@ -4408,18 +7698,65 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "family": "gpu-base",
+                     *       "version": "2026.12",
+                     *       "sha256": "a3f…",
+                     *       "sizeBytes": 1,
+                     *       "sourceImageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "state": "active",
+                     *       "stateAt": "2026-12-01T09:30:00.000Z",
+                     *       "replacement": "example",
+                     *       "scheduled": {
+                     *         "state": "active",
+                     *         "at": "2026-12-01T09:30:00.000Z"
+                     *       },
+                     *       "channels": [
+                     *         "example"
+                     *       ],
+                     *       "placements": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "provider": "fpt-hcm",
+                     *           "region": "example",
+                     *           "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "nativeId": "example",
+                     *           "status": "pending",
+                     *           "jobId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "error": {
+                     *             "code": "provider_unavailable",
+                     *             "message": "example"
+                     *           },
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyVersionDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4429,6 +7766,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4438,9 +7783,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     updateVersionState: {
@@ -4455,7 +7811,25 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "state": "active",
+                 *       "stateAt": "2026-12-01T09:30:00.000Z",
+                 *       "replacement": "2027.01",
+                 *       "moveChannelsTo": "2027.01",
+                 *       "force": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateVersionStateDto"];
+                /**
+                 * @example {
+                 *       "state": "active",
+                 *       "stateAt": "2026-12-01T09:30:00.000Z",
+                 *       "replacement": "2027.01",
+                 *       "moveChannelsTo": "2027.01",
+                 *       "force": true
+                 *     }
+                 */
                 "application/merge-patch+json": components["schemas"]["UpdateVersionStateDto"];
             };
         };
@@ -4465,6 +7839,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "family": "gpu-base",
+                     *       "version": "2026.12",
+                     *       "sha256": "a3f…",
+                     *       "sizeBytes": 1,
+                     *       "sourceImageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "state": "active",
+                     *       "stateAt": "2026-12-01T09:30:00.000Z",
+                     *       "replacement": "example",
+                     *       "scheduled": {
+                     *         "state": "active",
+                     *         "at": "2026-12-01T09:30:00.000Z"
+                     *       },
+                     *       "channels": [
+                     *         "example"
+                     *       ],
+                     *       "placements": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "provider": "fpt-hcm",
+                     *           "region": "example",
+                     *           "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "nativeId": "example",
+                     *           "status": "pending",
+                     *           "jobId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "error": {
+                     *             "code": "provider_unavailable",
+                     *             "message": "example"
+                     *           },
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyVersionDto"];
                 };
             };
@@ -4474,6 +7884,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4483,6 +7901,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4492,6 +7918,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4501,6 +7935,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4510,15 +7952,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4528,15 +7988,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     retryPlacement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 family: string;
                 version: string;
@@ -4548,18 +8021,65 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "family": "gpu-base",
+                     *       "version": "2026.12",
+                     *       "sha256": "a3f…",
+                     *       "sizeBytes": 1,
+                     *       "sourceImageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "state": "active",
+                     *       "stateAt": "2026-12-01T09:30:00.000Z",
+                     *       "replacement": "example",
+                     *       "scheduled": {
+                     *         "state": "active",
+                     *         "at": "2026-12-01T09:30:00.000Z"
+                     *       },
+                     *       "channels": [
+                     *         "example"
+                     *       ],
+                     *       "placements": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "provider": "fpt-hcm",
+                     *           "region": "example",
+                     *           "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "nativeId": "example",
+                     *           "status": "pending",
+                     *           "jobId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "error": {
+                     *             "code": "provider_unavailable",
+                     *             "message": "example"
+                     *           },
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FamilyVersionDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4569,6 +8089,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4578,6 +8106,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4587,24 +8123,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
             /** @description Valid request the broker cannot carry out */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listChannels: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 family: string;
             };
@@ -4614,18 +8172,39 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "channel": "stable",
+                     *           "version": "2026.12",
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ChannelListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Invalid request; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4635,6 +8214,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4644,6 +8231,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4653,15 +8248,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getChannel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 family: string;
                 channel: string;
@@ -4672,18 +8281,44 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "channel": "stable",
+                     *       "version": "2026.12",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "history": [
+                     *         {
+                     *           "from": "example",
+                     *           "to": "2026.12",
+                     *           "at": "2026-12-01T09:30:00.000Z",
+                     *           "by": "release-bot",
+                     *           "forced": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ChannelDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Invalid request; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4693,6 +8328,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4702,6 +8345,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4711,9 +8362,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     moveChannel: {
@@ -4728,6 +8390,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": "2026.12",
+                 *       "force": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["MoveChannelDto"];
             };
         };
@@ -4737,6 +8405,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "channel": "stable",
+                     *       "version": "2026.12",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "history": [
+                     *         {
+                     *           "from": "example",
+                     *           "to": "2026.12",
+                     *           "at": "2026-12-01T09:30:00.000Z",
+                     *           "by": "release-bot",
+                     *           "forced": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ChannelDto"];
                 };
             };
@@ -4746,6 +8430,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4755,6 +8447,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4764,6 +8464,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4773,6 +8481,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4782,18 +8498,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
+            414: components["responses"]["PathParameterTooLong"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     resolveFamily: {
@@ -4832,6 +8568,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "family": "gpu-base",
+                     *       "channel": "stable",
+                     *       "version": "2026.12",
+                     *       "provider": "fpt-hcm",
+                     *       "region": "example",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "nativeId": "example",
+                     *       "sha256": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ResolvedImageDto"];
                 };
             };
@@ -4848,6 +8596,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4857,6 +8613,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4866,6 +8630,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4875,6 +8647,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4884,9 +8664,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/gone",
+                     *       "title": "Gone",
+                     *       "status": 410,
+                     *       "detail": "Withdrawn for good"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listEvents: {
@@ -4898,7 +8689,10 @@ export interface operations {
                 type?: ("image.appeared" | "image.changed" | "image.vanished" | "job.succeeded" | "job.failed" | "version.published" | "placement.active" | "placement.failed" | "placement.drifted" | "channel.moved" | "version.deprecated" | "version.obsoleted" | "version.revoked")[];
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4906,18 +8700,42 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "example",
+                     *           "type": "image.appeared",
+                     *           "at": "2026-12-01T09:30:00.000Z",
+                     *           "subject": "example",
+                     *           "data": {}
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["EventListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Invalid request; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4927,6 +8745,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4936,15 +8762,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listWebhooks: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4952,18 +8791,44 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "url": "example",
+                     *           "events": [
+                     *             "image.appeared"
+                     *           ],
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "createdBy": "example"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4973,20 +8838,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     createWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "example",
+                 *       "events": [
+                 *         "image.appeared"
+                 *       ],
+                 *       "secret": "example"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateWebhookRequestDto"];
             };
         };
@@ -4994,9 +8881,23 @@ export interface operations {
             /** @description The webhook with its secret; `Location` points at it */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "url": "example",
+                     *       "events": [
+                     *         "image.appeared"
+                     *       ],
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "createdBy": "example",
+                     *       "secret": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreatedWebhookDto"];
                 };
             };
@@ -5006,6 +8907,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5015,6 +8924,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5024,15 +8941,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            413: components["responses"]["BodyTooLarge"];
             /** @description The body is of a media type the route does not take; `detail` names those it takes */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The body is of a media type the route does not take; `detail` names those it takes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5042,15 +8976,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unprocessable",
+                     *       "title": "Request cannot be processed",
+                     *       "status": 422,
+                     *       "detail": "Valid request the broker cannot carry out"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description A dependency is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5059,7 +9011,10 @@ export interface operations {
     getWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: string;
             };
@@ -5069,18 +9024,40 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "url": "example",
+                     *       "events": [
+                     *         "image.appeared"
+                     *       ],
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "createdBy": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5090,6 +9067,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5099,9 +9084,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     deleteWebhook: {
@@ -5122,12 +9118,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5137,6 +9142,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5146,9 +9159,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listWebhookDeliveries: {
@@ -5158,7 +9182,10 @@ export interface operations {
                 /** @description Opaque cursor from a previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: string;
             };
@@ -5168,18 +9195,54 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "eventId": "example",
+                     *           "eventType": "image.appeared",
+                     *           "orderingKey": "example",
+                     *           "state": "pending",
+                     *           "nextAttemptAt": "2026-12-01T09:30:00.000Z",
+                     *           "deliveredAt": "2026-12-01T09:30:00.000Z",
+                     *           "attempts": [
+                     *             {
+                     *               "attempt": 1,
+                     *               "at": "2026-12-01T09:30:00.000Z",
+                     *               "statusCode": 1,
+                     *               "error": "example",
+                     *               "durationMs": 1,
+                     *               "response": "example"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookDeliveryListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Invalid request; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5189,6 +9252,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5198,6 +9269,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5207,9 +9286,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listJobs: {
@@ -5224,7 +9314,10 @@ export interface operations {
                 provider?: string;
                 imageId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5232,18 +9325,56 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "type": "sync",
+                     *           "state": "queued",
+                     *           "provider": "example",
+                     *           "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *           "progress": {
+                     *             "bytesDone": 1,
+                     *             "bytesTotal": 1
+                     *           },
+                     *           "attempts": 1,
+                     *           "error": {
+                     *             "code": "provider_unavailable",
+                     *             "message": "example"
+                     *           },
+                     *           "result": {},
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *           "startedAt": "2026-12-01T09:30:00.000Z",
+                     *           "finishedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobListDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             /** @description Invalid request; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/validation-error",
+                     *       "title": "Request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request; `errors` names each field"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5253,6 +9384,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5262,15 +9401,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getJob: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a copy of this answer the caller holds: 304 without a body while it is unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: string;
             };
@@ -5280,18 +9432,52 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "type": "sync",
+                     *       "state": "queued",
+                     *       "provider": "example",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "progress": {
+                     *         "bytesDone": 1,
+                     *         "bytesTotal": 1
+                     *       },
+                     *       "attempts": 1,
+                     *       "error": {
+                     *         "code": "provider_unavailable",
+                     *         "message": "example"
+                     *       },
+                     *       "result": {},
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "startedAt": "2026-12-01T09:30:00.000Z",
+                     *       "finishedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5301,6 +9487,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5310,15 +9504,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     cancelJob: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer is stored per API key for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`) for a retry with the same body; the same key with another body is a 422, a retry while the first request still runs is a 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -5328,18 +9536,51 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "type": "sync",
+                     *       "state": "queued",
+                     *       "provider": "example",
+                     *       "imageId": "6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33",
+                     *       "progress": {
+                     *         "bytesDone": 1,
+                     *         "bytesTotal": 1
+                     *       },
+                     *       "attempts": 1,
+                     *       "error": {
+                     *         "code": "provider_unavailable",
+                     *         "message": "example"
+                     *       },
+                     *       "result": {},
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:30:00.000Z",
+                     *       "startedAt": "2026-12-01T09:30:00.000Z",
+                     *       "finishedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5349,6 +9590,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5358,6 +9607,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5367,16 +9624,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     jobEvents: {
         parameters: {
             query?: never;
             header?: {
-                /** @description The id of the last event received; an EventSource sends it when it reconnects */
+                /** @description The `id` of the last event received, which an EventSource sends when it reconnects */
                 "Last-Event-ID"?: string;
             };
             path: {
@@ -5386,12 +9654,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream */
+            /** @description A stream of server-sent events; `: keep-alive` comments keep an idle connection open */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example id: 1764927000000.2.1048576
+                     *     event: progress
+                     *     data: {"id":"6d7f0a1e-3c1b-4f7a-9d0e-2b9c5e1f4a33","type":"upload","state":"running","progress":{"bytesDone":1048576,"bytesTotal":4194304}}
+                     */
                     "text/event-stream": string;
                 };
             };
@@ -5402,12 +9675,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing or invalid API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing or invalid API key"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5417,6 +9699,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "The API key lacks the scope"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5426,9 +9716,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://image-broker.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Not found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            414: components["responses"]["PathParameterTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
 }

@@ -3,7 +3,9 @@ import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import type { Image } from '../../client';
+import type { Image, Schemas } from '../../client';
+
+type CreateImage = Schemas['CreateImageDto'];
 import type { UploadOptions } from '../../uploads';
 import { clearUploadState, readUploadState, writeUploadState } from '../config';
 import { action, positiveInt } from '../context';
@@ -105,8 +107,33 @@ export function imagesCommand(): Command {
     .requiredOption('--provider <name>', 'provider connection')
     .requiredOption('--name <name>', 'image name')
     .option('--region <region>')
-    .option('--disk-format <format>', 'qcow2, raw, …')
-    .option('--container-format <format>', 'bare, …')
+    .addOption(
+      new Option('--disk-format <format>').choices([
+        'ami',
+        'ari',
+        'aki',
+        'vhd',
+        'vhdx',
+        'vmdk',
+        'raw',
+        'qcow2',
+        'vdi',
+        'iso',
+        'ploop',
+      ]),
+    )
+    .addOption(
+      new Option('--container-format <format>').choices([
+        'ami',
+        'ari',
+        'aki',
+        'bare',
+        'ovf',
+        'ova',
+        'docker',
+        'compressed',
+      ]),
+    )
     .addOption(new Option('--visibility <v>').choices(['public', 'private', 'shared', 'community']))
     .addOption(new Option('--os-type <type>').choices(['linux', 'windows']))
     .option('--os-distro <distro>')
@@ -135,8 +162,8 @@ export function imagesCommand(): Command {
               provider: flags.provider as string,
               name: flags.name as string,
               region: flags.region as string | undefined,
-              diskFormat: flags.diskFormat as string | undefined,
-              containerFormat: flags.containerFormat as string | undefined,
+              diskFormat: flags.diskFormat as CreateImage['diskFormat'],
+              containerFormat: flags.containerFormat as CreateImage['containerFormat'],
               visibility: flags.visibility as 'public' | 'private' | 'shared' | 'community' | undefined,
               tags: flags.tag as string[] | undefined,
               os: Object.values(os).some((v) => v !== undefined) ? os : undefined,
