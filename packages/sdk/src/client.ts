@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import createClient, { type Client } from 'openapi-fetch';
 import type { components, paths } from './generated/openapi';
 import { ImageBrokerError, parseRetryAfter, type Problem } from './errors';
-import { retryingFetch, streamedBodies, type RetryOptions } from './retrying-fetch';
+import { httpPut } from './http-put';
+import { retryingFetch, type RetryOptions } from './retrying-fetch';
 
 export type Schemas = components['schemas'];
 export type Job = Schemas['JobDto'];
@@ -82,10 +84,26 @@ export class BrokerTransport {
     );
   }
 
+  /**
+   * A streamed body PUT to a route (the image's bytes): sent once, never
+   * retried, read only as fast as the broker takes it. Answers the JSON of a
+   * 2xx; a failed answer is thrown as its problem.
+   */
+  async putStream<T>(path: string, body: Readable, headers: Record<string, string>, signal?: AbortSignal): Promise<T> {
+    let answer;
+    try {
+      answer = await httpPut(`${this.baseUrl}${path}`, body, { ...this.headers, ...headers }, signal);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw ImageBrokerError.fromTransport(`PUT ${path}`, error);
+    }
+    if (answer.status >= 200 && answer.status < 300) return JSON.parse(answer.text) as T;
+    throw ImageBrokerError.fromText(answer.status, answer.text, answer.headers['retry-after']);
+  }
+
   /** A raw request on a streaming route, with the client's headers; a failed answer is thrown. */
   async send(path: string, init: RequestInit & { headers?: Record<string, string> }): Promise<Response> {
     const request = new Request(`${this.baseUrl}${path}`, { ...init, headers: { ...this.headers, ...init.headers } });
-    if (init.body instanceof ReadableStream) streamedBodies.add(request);
     let response: Response;
     try {
       response = await this.fetcher(request);

@@ -41,6 +41,11 @@ export class ImageBrokerError extends Error {
   /** The broker's problem of a failed answer, or one made from its status line when the body is not a problem. */
   static async fromResponse(response: Response): Promise<ImageBrokerError> {
     const text = await response.text().catch(() => '');
+    return ImageBrokerError.fromText(response.status, text, response.headers.get('retry-after'), response.statusText);
+  }
+
+  /** The problem a failed answer's body holds, or one made from its status when the body is not a problem. */
+  static fromText(status: number, text: string, retryAfter?: string | null, statusText = ''): ImageBrokerError {
     let problem: Problem | null = null;
     try {
       const parsed = JSON.parse(text) as Partial<Problem>;
@@ -48,7 +53,7 @@ export class ImageBrokerError extends Error {
         problem = {
           type: parsed.type ?? 'about:blank',
           title: parsed.title,
-          status: typeof parsed.status === 'number' ? parsed.status : response.status,
+          status: typeof parsed.status === 'number' ? parsed.status : status,
           detail: parsed.detail ?? '',
           instance: parsed.instance,
           errors: Array.isArray(parsed.errors) ? parsed.errors : undefined,
@@ -57,13 +62,8 @@ export class ImageBrokerError extends Error {
     } catch {
       // Not JSON: a proxy or a load balancer answered; the status line is all there is.
     }
-    problem ??= {
-      type: 'about:blank',
-      title: response.statusText || `HTTP ${response.status}`,
-      status: response.status,
-      detail: text.slice(0, 500),
-    };
-    return new ImageBrokerError(problem, parseRetryAfter(response.headers.get('retry-after')));
+    problem ??= { type: 'about:blank', title: statusText || `HTTP ${status}`, status, detail: text.slice(0, 500) };
+    return new ImageBrokerError(problem, parseRetryAfter(retryAfter));
   }
 
   static fromTransport(target: string, cause: unknown): ImageBrokerError {

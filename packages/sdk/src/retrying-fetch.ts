@@ -17,9 +17,6 @@ export interface RetryOptions {
   maxDelayMs?: number;
 }
 
-/** Requests whose body is a stream: it is read once, so they are never sent again. */
-export const streamedBodies = new WeakSet<Request>();
-
 /** Answers that did no work: the broker's rate limit and a replica or proxy that could not answer. */
 const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
@@ -28,31 +25,21 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
  * A fetch that retries what is safe to retry, with exponential backoff and
  * full jitter from cockatiel, waiting what a 429 or 503's Retry-After asks
  * (capped). A POST is sent again only when it carries an Idempotency-Key (the
- * client gives every POST one), so a retry never does the work twice. A body
- * that is a stream is sent once: it cannot be read again.
+ * client gives every POST one), so a retry never does the work twice. The
+ * SDK sends no streamed body through fetch (see http-put.ts).
  */
 export function retryingFetch(
   options: RetryOptions = {},
   send: (request: Request) => Promise<Response> = (request) => fetch(request),
 ): (request: Request) => Promise<Response> {
   const maxRetries = options.maxRetries ?? 4;
-  const maxDelayMs = options.maxDelayMs ?? 30_000;
   return async (request: Request) => {
-    const replayable =
-      (IDEMPOTENT_METHODS.has(request.method) || request.headers.has('idempotency-key')) &&
-      !streamedBodies.has(request);
+    const replayable = IDEMPOTENT_METHODS.has(request.method) || request.headers.has('idempotency-key');
     if (!replayable || maxRetries === 0) return send(request);
-    const policy = retry(
-      handleWhen((error) => isTransportError(error)).orWhenResult(
-        (value) => value instanceof Response && TRANSIENT_STATUSES.has(value.status),
-      ),
-      {
-        maxAttempts: maxRetries,
-        backoff: new RetryAfterBackoff(
-          new ExponentialBackoff({ initialDelay: options.baseDelayMs ?? 250, maxDelay: maxDelayMs }),
-          maxDelayMs,
-        ),
-      },
+    const policy = transientRetry(
+      options,
+      (value) => value instanceof Response && TRANSIENT_STATUSES.has(value.status),
+      (value) => (value instanceof Response ? parseRetryAfter(value.headers.get('retry-after')) : null),
     );
     return policy.execute(async ({ attempt }) => {
       const answer = await send(request.clone());
@@ -63,9 +50,41 @@ export function retryingFetch(
   };
 }
 
-/** fetch rejects with a TypeError for a failure of the network; an abort is the caller's own doing. */
+/**
+ * The retry policy of every request the SDK may send again (cockatiel):
+ * exponential backoff, or what the answer's Retry-After asks (capped), for a
+ * failure of the network or an answer `transientAnswer` accepts.
+ */
+export function transientRetry(
+  options: RetryOptions,
+  transientAnswer: (value: unknown) => boolean,
+  retryAfterMs: (value: unknown) => number | null,
+) {
+  const maxDelayMs = options.maxDelayMs ?? 30_000;
+  return retry(handleWhen(isTransportError).orWhenResult(transientAnswer), {
+    maxAttempts: options.maxRetries ?? 4,
+    backoff: new RetryAfterBackoff(
+      new ExponentialBackoff({ initialDelay: options.baseDelayMs ?? 250, maxDelay: maxDelayMs }),
+      maxDelayMs,
+      retryAfterMs,
+    ),
+  });
+}
+
+const TRANSIENT_ERROR_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+]);
+
+/** fetch rejects with a TypeError for a failure of the network, node:http with a coded error; an abort is the caller's. */
 function isTransportError(error: unknown): boolean {
-  return error instanceof TypeError;
+  if (error instanceof TypeError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && TRANSIENT_ERROR_CODES.has(code);
 }
 
 /**
@@ -77,15 +96,15 @@ class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>
   constructor(
     private readonly steps: IBackoffFactory<unknown>,
     private readonly capMs: number,
+    private readonly retryAfterMs: (value: unknown) => number | null,
   ) {}
 
   next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
     const step = this.steps.next(context);
-    const answer = 'value' in context.result ? context.result.value : null;
-    const asked = answer instanceof Response ? parseRetryAfter(answer.headers.get('retry-after')) : null;
+    const asked = 'value' in context.result ? this.retryAfterMs(context.result.value) : null;
     return {
       duration: asked === null ? step.duration : Math.min(asked, this.capMs),
-      next: (following) => new RetryAfterBackoff(step, this.capMs).next(following),
+      next: (following) => new RetryAfterBackoff(step, this.capMs, this.retryAfterMs).next(following),
     };
   }
 }

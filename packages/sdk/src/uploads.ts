@@ -1,10 +1,11 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pathOf, type BrokerTransport, type Job } from './client';
-import { ImageBrokerError } from './errors';
-import { retryingFetch } from './retrying-fetch';
+import { ImageBrokerError, parseRetryAfter } from './errors';
+import { httpPut, type PutAnswer } from './http-put';
+import { transientRetry } from './retrying-fetch';
 import type { components } from './generated/openapi';
 
 type UploadSessionStatus = components['schemas']['UploadSessionStatusDto'];
@@ -56,8 +57,12 @@ export interface UploadResult {
 
 /** Uploads an image's bytes, streamed with bounded memory, through the route that suits the source. */
 export class ImageUploader {
-  /** Presigned part URLs carry their own credentials: no broker headers, its own retries. */
-  private readonly partFetch = retryingFetch({ maxRetries: 5 });
+  /** Presigned part URLs carry their own credentials: no broker headers, and retries of their own. */
+  private readonly partRetry = transientRetry(
+    { maxRetries: 5 },
+    (answer) => (answer as PutAnswer).status >= 500,
+    (answer) => parseRetryAfter((answer as PutAnswer).headers['retry-after']),
+  );
 
   constructor(private readonly transport: BrokerTransport) {}
 
@@ -91,14 +96,12 @@ export class ImageUploader {
     source.once('error', (error) => counter.destroy(error));
     const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
     if (size !== null) headers['content-length'] = String(size);
-    const response = await this.transport.send(pathOf('/v1/images/{id}/file', { id: imageId }), {
-      method: 'PUT',
+    const job = await this.transport.putStream<Job>(
+      pathOf('/v1/images/{id}/file', { id: imageId }),
+      body,
       headers,
-      body: Readable.toWeb(body) as ReadableStream<Uint8Array>,
-      duplex: 'half',
-      signal: options.signal,
-    } as RequestInit & { headers: Record<string, string> });
-    const job = (await response.json()) as Job;
+      options.signal,
+    );
     return {
       job,
       method: 'file',
@@ -243,7 +246,10 @@ export class ImageUploader {
     );
   }
 
-  /** One part to its presigned URL; an expired URL (403) is signed afresh once. */
+  /**
+   * One part to its presigned URL, retried (cockatiel) through failures of
+   * the network and the store's 5xx; an expired URL (403) is signed afresh once.
+   */
   private async putPart(
     number: number,
     bytes: Buffer,
@@ -254,31 +260,24 @@ export class ImageUploader {
     for (let attempt = 0; ; attempt++) {
       const target = url();
       if (!target) throw usage(`The session has no URL for part ${number}`);
-      const response = await this.partFetch(
-        new Request(target, {
-          method: 'PUT',
-          body: bytes as Uint8Array<ArrayBuffer>,
-          headers: { 'content-length': String(bytes.length) },
-          signal,
-        }),
+      const answer = await this.partRetry.execute(
+        () => httpPut(target, bytes, { 'content-length': String(bytes.length) }, signal),
+        signal,
       );
-      if (response.ok) {
-        await response.body?.cancel();
-        const etag = response.headers.get('etag');
+      if (answer.status >= 200 && answer.status < 300) {
+        const etag = answer.headers.etag;
         if (!etag) throw usage(`The staging store answered part ${number} without an ETag`);
         return etag;
       }
-      if (response.status === 403 && attempt === 0) {
-        await response.body?.cancel();
+      if (answer.status === 403 && attempt === 0) {
         await refreshUrls();
         continue;
       }
-      const detail = (await response.text().catch(() => '')).slice(0, 300);
       throw new ImageBrokerError({
         type: 'about:blank',
         title: 'The staging store refused a part',
-        status: response.status,
-        detail: `part ${number}: ${detail}`,
+        status: answer.status,
+        detail: `part ${number}: ${answer.text.slice(0, 300)}`,
       });
     }
   }

@@ -13,6 +13,8 @@ import {
   type GlanceEmulator,
 } from '../../../test/support/glance-fixtures';
 import { waitFor } from '../../../test/support/wait-for';
+import type { Command } from 'commander';
+import { program } from '../src/cli/main';
 import { runCli, runCliInTerminal, startCli } from './cli-harness';
 
 const MiB = 1024 * 1024;
@@ -192,6 +194,21 @@ describe('the image-broker CLI, run as a user runs it', () => {
     expect(missing.code).toBe(4);
     expect(JSON.parse(missing.stderr)).toMatchObject({ error: { status: 404 } });
     expect((await runCli(['--help'], env)).code).toBe(0);
+  });
+
+  it('answers --help with examples on every command', async () => {
+    const paths: string[][] = [];
+    const walk = (command: Command, path: string[]): void => {
+      paths.push(path);
+      for (const sub of command.commands) walk(sub, [...path, sub.name()]);
+    };
+    walk(program(), []);
+    expect(paths.length).toBeGreaterThan(20);
+    for (const path of paths) {
+      const help = await runCli([...path, '--help'], env);
+      expect({ path, code: help.code }).toEqual({ path, code: 0 });
+      expect({ path, example: /Examples?:\n {2}image-broker /.test(help.stdout) }).toEqual({ path, example: true });
+    }
   });
 
   it('logs in once and uses the stored URL and key, read by the key it was given', async () => {

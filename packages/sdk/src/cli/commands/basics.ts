@@ -33,7 +33,9 @@ export function loginCommand(): Command {
 }
 
 export function providersCommand(): Command {
-  const providers = new Command('providers').description('Provider connections');
+  const providers = new Command('providers')
+    .description('Provider connections')
+    .addHelpText('after', '\nExample:\n  image-broker providers ls');
   providers
     .command('ls')
     .description('List provider connections with their capabilities and health')
@@ -60,7 +62,9 @@ export function providersCommand(): Command {
 }
 
 export function jobsCommand(): Command {
-  const jobs = new Command('jobs').description('Long-running work: list, watch, cancel');
+  const jobs = new Command('jobs')
+    .description('Long-running work: list, watch, cancel')
+    .addHelpText('after', '\nExamples:\n  image-broker jobs ls --state running\n  image-broker jobs watch 7d1e…');
   jobs
     .command('ls')
     .description('List jobs, newest first')

@@ -4,9 +4,12 @@ import { exitCodeOfJobs, followJobs } from '../job-follow';
 import { table } from '../output';
 
 export function familiesCommand(): Command {
-  const families = new Command('families').description(
-    'One image across clouds: publish versions, promote channels, resolve',
-  );
+  const families = new Command('families')
+    .description('One image across clouds: publish versions, promote channels, resolve')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  image-broker families publish gpu-base 2026.12 --image 3f0c… --wait\n  image-broker families resolve gpu-base --channel stable --provider fpt-hcm',
+    );
 
   families
     .command('publish')

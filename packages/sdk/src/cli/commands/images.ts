@@ -36,7 +36,12 @@ function kebab(name: string): string {
 }
 
 export function imagesCommand(): Command {
-  const images = new Command('images').description('The catalogue: list, show, register, upload, download, delete');
+  const images = new Command('images')
+    .description('The catalogue: list, show, register, upload, download, delete')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  image-broker images ls --provider nhn-kr1\n  image-broker images upload ./ubuntu.qcow2 --image 3f0c…',
+    );
 
   const ls = images
     .command('ls')
