@@ -6,6 +6,14 @@ const layer = (name) => `^src/${name}/`;
 module.exports = {
   forbidden: [
     {
+      name: 'the-sdk-is-a-client',
+      comment:
+        'packages/sdk reaches the broker over HTTP, through the types generated from openapi.json; never through src/.',
+      severity: 'error',
+      from: { path: '^packages/sdk/' },
+      to: { path: '^(src|sandbox|harness|test|bench)/' },
+    },
+    {
       name: 'no-folder-cycles',
       comment: 'No import cycle, inside a folder or between folders.',
       severity: 'error',
