@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerProcess, READER_SECRET, WRITER_SECRET } from '../../../harness/broker-process';
@@ -28,6 +30,8 @@ describe('the image-broker CLI, run as a user runs it', () => {
   let file: string;
   let fileSha256: string;
   let env: Record<string, string>;
+  let gone: Server;
+  let goneUrl: string;
 
   async function register(name: string): Promise<string> {
     const run = await runCli(
@@ -57,10 +61,14 @@ describe('the image-broker CLI, run as a user runs it', () => {
     // Every part the CLI PUTs to a presigned URL passes here, so the test sees which parts were sent, and how often.
     proxy = await CountingProxy.start(s3.env.STAGING_S3_ENDPOINT);
     glance = await startGlancePair({ nhn: 2, standard: 2 });
+    // An import source that answers 404 to everything: its import job fails for good.
+    gone = createServer((_req, res) => res.writeHead(404).end('no such image'));
+    await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
+    goneUrl = `http://127.0.0.1:${(gone.address() as AddressInfo).port}/image.raw`;
     broker = await BrokerProcess.start({
       label: 'cli',
       providersYaml: glanceProvidersYaml(glance.nhnUrl, glance.standardUrl),
-      env: { NHN_TOKEN, ...s3.env, STAGING_S3_ENDPOINT: proxy.url },
+      env: { NHN_TOKEN, ...s3.env, STAGING_S3_ENDPOINT: proxy.url, IMPORT_ALLOWED_ADDRESSES: new URL(goneUrl).host },
     });
     dir = mkdtempSync(join(tmpdir(), 'image-broker-cli-'));
     file = join(dir, 'gpu-base.raw');
@@ -76,6 +84,7 @@ describe('the image-broker CLI, run as a user runs it', () => {
     await Promise.all([glance?.nhn.close(), glance?.standard.close()]);
     await proxy?.close();
     await s3?.close();
+    await new Promise((resolve) => gone?.close(resolve));
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -185,7 +194,17 @@ describe('the image-broker CLI, run as a user runs it', () => {
     expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(fileSha256);
   });
 
-  it('answers with meaningful exit codes: 2 for usage, 3 for auth, 4 for not found', async () => {
+  it('answers with meaningful exit codes: 1 for a failed job, 2 for usage, 3 for auth, 4 for not found', async () => {
+    const imageId = await register('cli-import-gone');
+    const started = await broker.api<{ id: string }>(`/v1/images/${imageId}/import`, {
+      method: 'POST',
+      body: { url: goneUrl },
+      secret: WRITER_SECRET,
+    });
+    expect(started.status).toBe(202);
+    const watched = await runCli(['jobs', 'watch', started.body.id], env);
+    expect(watched.code).toBe(1);
+    expect(watched.stdout).toContain('failed');
     expect((await runCli(['images', 'ls', '--no-such-flag'], env)).code).toBe(2);
     expect((await runCli(['providers', 'ls'], { ...env, IMAGE_BROKER_TOKEN: 'wrong-key-0123456789abcdef' })).code).toBe(
       3,

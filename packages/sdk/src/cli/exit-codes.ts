@@ -5,7 +5,7 @@ export const ExitCode = {
   ok: 0,
   /** A job failed or was cancelled, or the broker could not do what was asked. */
   failed: 1,
-  /** The command line was wrong. */
+  /** The command line was wrong (or the broker could not read what it said: 400). */
   usage: 2,
   /** No key, or the key may not do this (401, 403). */
   auth: 3,
@@ -28,7 +28,8 @@ export function exitCodeOf(error: unknown): number {
   if (error instanceof ImageBrokerError) {
     if (error.status === 401 || error.status === 403) return ExitCode.auth;
     if (error.status === 404 || error.status === 410) return ExitCode.notFound;
-    if (error.status === 400 || error.status === 422) return ExitCode.usage;
+    // A 400 names a flag the broker cannot read; a 422 is a well-formed ask it refused (bytes that differ, a target that cannot take it).
+    if (error.status === 400) return ExitCode.usage;
   }
   return ExitCode.failed;
 }
