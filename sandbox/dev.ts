@@ -78,8 +78,11 @@ image-broker sandbox is up
 
   families    gpu-base on vietnix-hcm, nhn-kr1 and fpt-hcm: stable = 2026.11, beta = 2026.12
 
-  try: curl -H "Authorization: Bearer ${process.env.API_KEYS ? '<secret>' : adminSecret}" "${url}/v1/images?osDistro=ubuntu&limit=5"
-  and: ${resolveCommand}
+  cli:  export IMAGE_BROKER_URL=${url} IMAGE_BROKER_TOKEN=${process.env.API_KEYS ? '<secret>' : adminSecret}
+        npx image-broker images ls --os-distro ubuntu --limit 5
+        npx image-broker families resolve gpu-base --channel stable --provider fpt-hcm
+  curl: curl -H "Authorization: Bearer ${process.env.API_KEYS ? '<secret>' : adminSecret}" "${url}/v1/images?osDistro=ubuntu&limit=5"
+        ${resolveCommand}
 `);
 }
 
