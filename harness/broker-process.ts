@@ -130,10 +130,17 @@ export class BrokerProcess {
     this.signalled = false;
     this.ready = false;
     const main = resolve(REPO_ROOT, this.entry);
-    const child = spawn(process.execPath, [main], {
-      env: { PATH: process.env.PATH ?? '', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        ...(process.env.BROKER_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BROKER_CPU_PROF_DIR}`] : []),
+        main,
+      ],
+      {
+        env: { PATH: process.env.PATH ?? '', ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
     this.exited = new Promise((res) => child.once('exit', (code) => res(code)));
