@@ -100,13 +100,29 @@ describe('the image-broker CLI, run as a user runs it', () => {
     expect(image.body).toMatchObject({ status: 'active', checksums: { sha256: fileSha256 } });
   });
 
-  it('prints no bar and no colour when stdout is not a terminal, and --json output parses', async () => {
-    const imageId = await register('cli-pipe');
-    const run = await runCli(['images', 'upload', file, '--image', imageId, '--json'], env);
+  it('registers and uploads in one command, printing no bar and no colour when stdout is not a terminal, and --json output parses', async () => {
+    const run = await runCli(
+      [
+        'images',
+        'upload',
+        file,
+        '--provider',
+        'vietnix-hcm',
+        '--name',
+        'cli-pipe',
+        '--disk-format',
+        'raw',
+        '--container-format',
+        'bare',
+        '--json',
+      ],
+      env,
+    );
     expect(run.code).toBe(0);
     expect(run.stderr).not.toContain('%');
     expect(run.stderr).not.toContain(String.fromCharCode(27));
     const result = JSON.parse(run.stdout) as {
+      imageId: string;
       method: string;
       sha256: string;
       sizeBytes: number;
@@ -118,6 +134,8 @@ describe('the image-broker CLI, run as a user runs it', () => {
       sizeBytes: 200 * MiB,
       job: { state: 'succeeded' },
     });
+    const image = await broker.api<{ name: string; status: string; sizeBytes: number }>(`/v1/images/${result.imageId}`);
+    expect(image.body).toMatchObject({ name: 'cli-pipe', status: 'active', sizeBytes: 200 * MiB });
   });
 
   it('finishes an upload with --resume after the CLI was killed mid-upload, without re-sending a staged part', async () => {
@@ -206,6 +224,7 @@ describe('the image-broker CLI, run as a user runs it', () => {
     expect(watched.code).toBe(1);
     expect(watched.stdout).toContain('failed');
     expect((await runCli(['images', 'ls', '--no-such-flag'], env)).code).toBe(2);
+    expect((await runCli(['images', 'upload', file], env)).code).toBe(2);
     expect((await runCli(['providers', 'ls'], { ...env, IMAGE_BROKER_TOKEN: 'wrong-key-0123456789abcdef' })).code).toBe(
       3,
     );

@@ -3,9 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import type { Image, Schemas } from '../../client';
-
-type CreateImage = Schemas['CreateImageDto'];
+import type { Image } from '../../client';
 import type { UploadOptions } from '../../uploads';
 import { clearUploadState, readUploadState, writeUploadState } from '../config';
 import { action, positiveInt } from '../context';
@@ -13,6 +11,7 @@ import { CliError, ExitCode } from '../exit-codes';
 import { exitCodeOfJobs, followJobs } from '../job-follow';
 import { bytes, table } from '../output';
 import { BytesBar } from '../progress';
+import { registerImage, withRegistrationOptions } from './registration';
 
 const MiB = 1024 * 1024;
 const FILTERS = [
@@ -106,89 +105,32 @@ export function imagesCommand(): Command {
       }),
     );
 
-  images
-    .command('register')
-    .description('Register an image on a provider (then upload or import its bytes)')
-    .requiredOption('--provider <name>', 'provider connection')
-    .requiredOption('--name <name>', 'image name')
-    .option('--region <region>')
-    .addOption(
-      new Option('--disk-format <format>').choices([
-        'ami',
-        'ari',
-        'aki',
-        'vhd',
-        'vhdx',
-        'vmdk',
-        'raw',
-        'qcow2',
-        'vdi',
-        'iso',
-        'ploop',
-      ]),
-    )
-    .addOption(
-      new Option('--container-format <format>').choices([
-        'ami',
-        'ari',
-        'aki',
-        'bare',
-        'ovf',
-        'ova',
-        'docker',
-        'compressed',
-      ]),
-    )
-    .addOption(new Option('--visibility <v>').choices(['public', 'private', 'shared', 'community']))
-    .addOption(new Option('--os-type <type>').choices(['linux', 'windows']))
-    .option('--os-distro <distro>')
-    .option('--os-version <version>')
-    .option('--architecture <arch>')
-    .option('--tag <tag...>', 'tags')
+  withRegistrationOptions(
+    images.command('register').description('Register an image on a provider (then upload or import its bytes)'),
+    true,
+  )
     .option('--file <path>', 'take sizeBytes and sha256 from this file (read once)')
     .addHelpText(
       'after',
       '\nExample:\n  image-broker images register --provider nhn-kr1 --name ubuntu-24.04-gpu --disk-format qcow2 --os-type linux --file ./ubuntu.qcow2',
     )
     .action(
-      action(async ({ broker, output }, flags: Record<string, string | string[] | undefined>) => {
-        let sizeBytes: number | undefined;
-        let sha256: string | undefined;
-        if (typeof flags.file === 'string') ({ sizeBytes, sha256 } = await fileDigest(flags.file));
-        const os = {
-          type: flags.osType as 'linux' | 'windows' | undefined,
-          distro: flags.osDistro as string | undefined,
-          version: flags.osVersion as string | undefined,
-          architecture: flags.architecture as string | undefined,
-        };
-        const image = await broker.transport.data(
-          broker.api.POST('/v1/images', {
-            body: {
-              provider: flags.provider as string,
-              name: flags.name as string,
-              region: flags.region as string | undefined,
-              diskFormat: flags.diskFormat as CreateImage['diskFormat'],
-              containerFormat: flags.containerFormat as CreateImage['containerFormat'],
-              visibility: flags.visibility as 'public' | 'private' | 'shared' | 'community' | undefined,
-              tags: flags.tag as string[] | undefined,
-              os: Object.values(os).some((v) => v !== undefined) ? os : undefined,
-              sizeBytes,
-              sha256,
-            },
-          }),
-          'POST /v1/images',
-        );
+      action(async ({ broker, output }, flags: Record<string, unknown>) => {
+        if (typeof flags.name !== 'string') throw new CliError('register needs --name', ExitCode.usage);
+        const declared = typeof flags.file === 'string' ? await fileDigest(flags.file) : {};
+        const image = await registerImage(broker, flags, declared);
         output.result(image, () => image.id);
       }),
     );
 
-  images
-    .command('upload')
+  const upload = images.command('upload');
+  withRegistrationOptions(upload, false);
+  upload
     .description(
       "Upload an image's bytes, with progress; large files go straight to the staging store in resumable parts",
     )
     .argument('<file>', 'the image file')
-    .requiredOption('--image <id>', 'the registered image to upload to')
+    .option('--image <id>', 'the registered image to upload to (or register one with --provider and --name)')
     .option('--resume', 'continue an interrupted upload of this file: staged parts are not sent again')
     .addOption(
       new Option('--method <method>', 'how the bytes travel').choices(['auto', 'file', 'session']).default('auto'),
@@ -198,14 +140,19 @@ export function imagesCommand(): Command {
     .option('--no-wait', 'return once the broker has the bytes, without following the push to the provider')
     .addHelpText(
       'after',
-      '\nThe file is read once: its sha256 is computed on the way and checked by the broker.\n\nExamples:\n  image-broker images upload ./ubuntu.qcow2 --image 3f0c…\n  image-broker images upload ./ubuntu.qcow2 --image 3f0c… --resume',
+      '\nThe file is read once: its sha256 is computed on the way and checked by the broker.\n\nExamples:\n  image-broker images upload ./ubuntu.qcow2 --image 3f0c…\n  image-broker images upload ./ubuntu.qcow2 --image 3f0c… --resume\n  image-broker images upload ./ubuntu.raw --provider vietnix-hcm --name ubuntu-gpu --disk-format raw --container-format bare',
     )
     .action(
       action(async ({ broker, output }, file: string, flags: Record<string, string | number | boolean | undefined>) => {
-        const imageId = flags.image as string;
         const { size } = await stat(file).catch(() => {
           throw new CliError(`No such file: ${file}`, ExitCode.usage);
         });
+        if (typeof flags.image !== 'string' && (typeof flags.provider !== 'string' || typeof flags.name !== 'string')) {
+          throw new CliError('upload needs --image, or --provider and --name to register one', ExitCode.usage);
+        }
+        // Registered with its size: the broker refuses bytes of another length before pushing them anywhere.
+        const imageId =
+          typeof flags.image === 'string' ? flags.image : (await registerImage(broker, flags, { sizeBytes: size })).id;
         const options: UploadOptions = {
           method: flags.method as UploadOptions['method'],
           partSizeBytes: Number(flags.partSize) * MiB,
@@ -251,7 +198,7 @@ export function imagesCommand(): Command {
             );
           }
         }
-        output.result({ ...result, job }, () => `${job.id} ${job.state}`);
+        output.result({ imageId, ...result, job }, () => `${imageId} ${job.state}`);
         return flags.wait === false ? ExitCode.ok : exitCodeOfJobs([job]);
       }),
     );
