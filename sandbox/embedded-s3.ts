@@ -120,12 +120,14 @@ function answerListParts(server: S3rver): void {
     const match = /^\/([^/]+)\/(.+)$/.exec(ctx.path);
     if (ctx.method !== 'GET' || typeof uploadId !== 'string' || !match) return next();
     const [, bucket, key] = match;
+    // s3rver's upload ids are 32 hex digits; anything else names no upload (and never a folder elsewhere).
+    if (!/^[0-9a-f]{32}$/.test(uploadId)) throw new S3rverError('NoSuchUpload', 'The specified upload does not exist.');
     const folder = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
     if (!existsSync(join(folder, 'key'))) {
       throw new S3rverError('NoSuchUpload', 'The specified upload does not exist.');
     }
-    const marker = Number(ctx.query['part-number-marker'] ?? 0);
-    const maxParts = Math.min(1000, Number(ctx.query['max-parts'] ?? 1000));
+    const marker = wholeNumber(ctx.query['part-number-marker'], 0, 'part-number-marker');
+    const maxParts = Math.min(1000, wholeNumber(ctx.query['max-parts'], 1000, 'max-parts'));
     const numbers = (await readdir(folder))
       .filter((name) => /^\d+\.md5$/.test(name))
       .map((name) => Number(name.slice(0, -4)))
@@ -149,7 +151,7 @@ function answerListParts(server: S3rver): void {
     ctx.body =
       '<?xml version="1.0" encoding="UTF-8"?>\n' +
       '<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
-      `<Bucket>${bucket}</Bucket><Key>${decodeURIComponent(key)}</Key><UploadId>${uploadId}</UploadId>` +
+      `<Bucket>${xmlText(bucket)}</Bucket><Key>${xmlText(decodeURIComponent(key))}</Key><UploadId>${uploadId}</UploadId>` +
       `<PartNumberMarker>${marker}</PartNumberMarker>` +
       (page.length > 0 ? `<NextPartNumberMarker>${page[page.length - 1]}</NextPartNumberMarker>` : '') +
       `<MaxParts>${maxParts}</MaxParts><IsTruncated>${truncated}</IsTruncated>` +
@@ -158,4 +160,17 @@ function answerListParts(server: S3rver): void {
   };
   // Before the router (the last middleware), after the logger, XML encoder and vhost ones.
   app.middleware.splice(app.middleware.length - 1, 0, listParts);
+}
+
+/** A query parameter S3 reads as a whole number; S3 answers InvalidArgument to anything else. */
+function wholeNumber(value: string | string[] | undefined, absent: number, name: string): number {
+  if (value === undefined) return absent;
+  if (typeof value !== 'string' || !/^\d{1,9}$/.test(value)) {
+    throw new S3rverError('InvalidArgument', `${name} must be a whole number`);
+  }
+  return Number(value);
+}
+
+function xmlText(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
