@@ -2,15 +2,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BrokerProcess, WRITER_SECRET } from '../harness/broker-process';
-import { createGlanceEmulator } from '../src/providers/kinds/openstack-glance/emulator/glance.emulator';
+import { WRITER_SECRET } from '../harness/broker-process';
+import { startGlanceUploadRig } from './glance-upload-rig';
 import { curlPutImageFile } from './curl-put';
 import { RssSampler } from './rss-sampler';
-import { startS3Child } from './s3-child';
 import { timed, writeTestFile } from './test-file';
 
 const GiB = 1024 * 1024 * 1024;
-const TOKEN = 'bench-token';
 const CLI = resolve(__dirname, '../../packages/sdk/bin/image-broker.js');
 
 /**
@@ -24,20 +22,8 @@ export async function cliBenchmark(): Promise<string> {
   const gib = Number(process.env.BENCH_CLI_GIB ?? 1);
   const size = gib * GiB;
   const dir = mkdtempSync(join(tmpdir(), 'ib-bench-cli-'));
-  const s3 = await startS3Child();
-  const glance = createGlanceEmulator({
-    dialect: 'standard',
-    tokens: [TOKEN],
-    owner: 'bench0000000000000000000000000003',
-  });
-  const glanceUrl = await glance.listen();
-  const api = await BrokerProcess.start({
-    label: 'bench-cli',
-    role: 'api',
-    providersYaml: `providers:\n  - name: glance\n    kind: openstack-glance\n    dialect: standard\n    endpoint: ${glanceUrl}\n    auth: { type: token, token: ${TOKEN} }\n`,
-    env: { ...s3.env },
-  });
-  const worker = await BrokerProcess.start({ label: 'bench-cli-worker', role: 'worker', shareWith: api });
+  const rig = await startGlanceUploadRig('bench-cli', 'bench0000000000000000000000000003');
+  const { api } = rig;
   const file = join(dir, 'image.bin');
   await writeTestFile(file, size);
   const register = async (name: string): Promise<string> =>
@@ -114,10 +100,7 @@ export async function cliBenchmark(): Promise<string> {
       `cli: peak RSS of the CLI ${Math.max(peakFile, peakSession).toFixed(0)} MiB (through PUT …/file ${peakFile.toFixed(0)} MiB, as a session ${peakSession.toFixed(0)} MiB; aim < 128 MiB)`,
     ].join('\n');
   } finally {
-    await worker.stop();
-    await api.stop();
-    await glance.close();
-    await s3.close();
+    await rig.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

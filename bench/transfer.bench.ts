@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BrokerProcess, WRITER_SECRET } from '../harness/broker-process';
-import { startS3Child } from './s3-child';
-import { createGlanceEmulator } from '../src/providers/kinds/openstack-glance/emulator/glance.emulator';
+import { WRITER_SECRET } from '../harness/broker-process';
+import { startGlanceUploadRig } from './glance-upload-rig';
 import { curlPutImageFile, curlPutToGlance } from './curl-put';
 import { RssSampler } from './rss-sampler';
 import { CpuMeter, formatCpu } from './cpu-meter';
@@ -11,7 +10,6 @@ import { measureHashingFloor } from './hashing-floor';
 import { timed, writeTestFile } from './test-file';
 
 const GiB = 1024 * 1024 * 1024;
-const TOKEN = 'bench-token';
 
 /**
  * Transfer benchmark: a 1 GiB and a 4 GiB file through PUT /v1/images/{id}/file
@@ -29,20 +27,8 @@ const TOKEN = 'bench-token';
 export async function transferBenchmark(): Promise<string> {
   const sizes = (process.env.BENCH_TRANSFER_GIB ?? '1,4').split(',').map(Number);
   const dir = mkdtempSync(join(tmpdir(), 'ib-bench-transfer-'));
-  const s3 = await startS3Child();
-  const glance = createGlanceEmulator({
-    dialect: 'standard',
-    tokens: [TOKEN],
-    owner: 'bench0000000000000000000000000002',
-  });
-  const glanceUrl = await glance.listen();
-  const api = await BrokerProcess.start({
-    label: 'bench-transfer',
-    role: 'api',
-    providersYaml: `providers:\n  - name: glance\n    kind: openstack-glance\n    dialect: standard\n    endpoint: ${glanceUrl}\n    auth: { type: token, token: ${TOKEN} }\n`,
-    env: { ...s3.env },
-  });
-  const worker = await BrokerProcess.start({ label: 'bench-transfer-worker', role: 'worker', shareWith: api });
+  const rig = await startGlanceUploadRig('bench-transfer', 'bench0000000000000000000000000002');
+  const { api, worker, s3, glanceUrl } = rig;
   const lines: string[] = [];
   try {
     for (const gib of sizes) {
@@ -75,7 +61,7 @@ export async function transferBenchmark(): Promise<string> {
       const brokerCpuUsed = brokerCpu.stop();
 
       const directCpu = new CpuMeter({});
-      const direct = await timed(() => curlPutToGlance(glanceUrl, TOKEN, file, `curl-${gib}g`));
+      const direct = await timed(() => curlPutToGlance(glanceUrl, rig.token, file, `curl-${gib}g`));
       const directCpuUsed = directCpu.stop();
       const floor = await measureHashingFloor(file);
       rmSync(file, { force: true });
@@ -106,10 +92,7 @@ export async function transferBenchmark(): Promise<string> {
     }
     return `transfer: ${lines.join('; ')} (goals: ratio ≥ 0.8, peak RSS < 256 MiB and flat with size, CPU ratio ≤ 1.5)`;
   } finally {
-    await worker.stop();
-    await api.stop();
-    await glance.close();
-    await s3.close();
+    await rig.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
