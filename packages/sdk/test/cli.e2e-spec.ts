@@ -4,27 +4,20 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BrokerProcess, READER_SECRET, WRITER_SECRET } from '../../../harness/broker-process';
+import { READER_SECRET, WRITER_SECRET, type BrokerProcess } from '../../../harness/broker-process';
 import { writeTestFile } from '../../../bench/test-file';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../../sandbox/embedded-s3';
-import { CountingProxy } from '../../../test/support/counting-proxy';
-import {
-  glanceProvidersYaml,
-  NHN_TOKEN,
-  startGlancePair,
-  type GlanceEmulator,
-} from '../../../test/support/glance-fixtures';
+import type { CountingProxy } from '../../../test/support/counting-proxy';
 import { waitFor } from '../../../test/support/wait-for';
 import type { Command } from 'commander';
 import { program } from '../src/cli/main';
+import { startBrokerWithEmulators, type BrokerWithEmulators } from './broker-with-emulators';
 import { runCli, runCliInTerminal, startCli } from './cli-harness';
 
 const MiB = 1024 * 1024;
 
 describe('the image-broker CLI, run as a user runs it', () => {
-  let s3: EmbeddedS3;
+  let rig: BrokerWithEmulators;
   let proxy: CountingProxy;
-  let glance: { nhn: GlanceEmulator; standard: GlanceEmulator; nhnUrl: string; standardUrl: string };
   let broker: BrokerProcess;
   let dir: string;
   let file: string;
@@ -57,19 +50,13 @@ describe('the image-broker CLI, run as a user runs it', () => {
   }
 
   beforeAll(async () => {
-    s3 = await startEmbeddedS3();
-    // Every part the CLI PUTs to a presigned URL passes here, so the test sees which parts were sent, and how often.
-    proxy = await CountingProxy.start(s3.env.STAGING_S3_ENDPOINT);
-    glance = await startGlancePair({ nhn: 2, standard: 2 });
     // An import source that answers 404 to everything: its import job fails for good.
     gone = createServer((_req, res) => res.writeHead(404).end('no such image'));
     await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
     goneUrl = `http://127.0.0.1:${(gone.address() as AddressInfo).port}/image.raw`;
-    broker = await BrokerProcess.start({
-      label: 'cli',
-      providersYaml: glanceProvidersYaml(glance.nhnUrl, glance.standardUrl),
-      env: { NHN_TOKEN, ...s3.env, STAGING_S3_ENDPOINT: proxy.url, IMPORT_ALLOWED_ADDRESSES: new URL(goneUrl).host },
-    });
+    // Every part the CLI PUTs to a presigned URL passes the rig's proxy: the test sees which parts were sent, and how often.
+    rig = await startBrokerWithEmulators('cli', { IMPORT_ALLOWED_ADDRESSES: new URL(goneUrl).host });
+    ({ broker, parts: proxy } = rig);
     dir = mkdtempSync(join(tmpdir(), 'image-broker-cli-'));
     file = join(dir, 'gpu-base.raw');
     fileSha256 = await writeTestFile(file, 200 * MiB);
@@ -80,10 +67,7 @@ describe('the image-broker CLI, run as a user runs it', () => {
     };
   });
   afterAll(async () => {
-    await broker?.stop();
-    await Promise.all([glance?.nhn.close(), glance?.standard.close()]);
-    await proxy?.close();
-    await s3?.close();
+    await rig?.stop();
     await new Promise((resolve) => gone?.close(resolve));
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

@@ -2,25 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { BrokerProcess, READER_SECRET, WRITER_SECRET } from '../../../harness/broker-process';
+import { READER_SECRET, WRITER_SECRET, type BrokerProcess } from '../../../harness/broker-process';
 import { writeTestFile } from '../../../bench/test-file';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../../sandbox/embedded-s3';
-import { CountingProxy } from '../../../test/support/counting-proxy';
-import {
-  glanceProvidersYaml,
-  NHN_TOKEN,
-  startGlancePair,
-  type GlanceEmulator,
-} from '../../../test/support/glance-fixtures';
+import type { CountingProxy } from '../../../test/support/counting-proxy';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
+import { startBrokerWithEmulators, type BrokerWithEmulators } from './broker-with-emulators';
 import { ImageBroker, ImageBrokerError, type JobEvent } from '../src';
 
 const MiB = 1024 * 1024;
 
 describe('the TypeScript SDK against a broker with emulators', () => {
-  let s3: EmbeddedS3;
+  let rig: BrokerWithEmulators;
   let parts: CountingProxy;
-  let glance: { nhn: GlanceEmulator; standard: GlanceEmulator; nhnUrl: string; standardUrl: string };
   let broker: BrokerProcess;
   let sdk: ImageBroker;
   let dir: string;
@@ -38,24 +31,15 @@ describe('the TypeScript SDK against a broker with emulators', () => {
     ).id;
 
   beforeAll(async () => {
-    s3 = await startEmbeddedS3();
-    parts = await CountingProxy.start(s3.env.STAGING_S3_ENDPOINT);
-    glance = await startGlancePair({ nhn: 2, standard: 2 });
-    broker = await BrokerProcess.start({
-      label: 'sdk',
-      providersYaml: glanceProvidersYaml(glance.nhnUrl, glance.standardUrl),
-      env: { NHN_TOKEN, ...s3.env, STAGING_S3_ENDPOINT: parts.url },
-    });
+    rig = await startBrokerWithEmulators('sdk');
+    ({ broker, parts } = rig);
     sdk = new ImageBroker({ baseUrl: broker.url, token: WRITER_SECRET });
     dir = mkdtempSync(join(tmpdir(), 'image-broker-sdk-'));
     file = join(dir, 'image.raw');
     sha256 = await writeTestFile(file, 48 * MiB);
   });
   afterAll(async () => {
-    await broker?.stop();
-    await Promise.all([glance?.nhn.close(), glance?.standard.close()]);
-    await parts?.close();
-    await s3?.close();
+    await rig?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -192,20 +176,14 @@ describe('the TypeScript SDK against a broker with emulators', () => {
 });
 
 describe('the SDK under the rate limit', () => {
+  let rig: BrokerWithEmulators;
   let broker: BrokerProcess;
   beforeAll(async () => {
-    const glance = await startGlancePair({ nhn: 1, standard: 1 });
-    broker = await BrokerProcess.start({
-      label: 'sdk-429',
-      providersYaml: glanceProvidersYaml(glance.nhnUrl, glance.standardUrl),
-      env: { NHN_TOKEN, RATE_LIMIT_REQUESTS: '3', RATE_LIMIT_WINDOW_SECONDS: '2' },
-    });
-    afterAllClose.push(() => Promise.all([glance.nhn.close(), glance.standard.close()]));
+    rig = await startBrokerWithEmulators('sdk-429', { RATE_LIMIT_REQUESTS: '3', RATE_LIMIT_WINDOW_SECONDS: '2' });
+    broker = rig.broker;
   });
-  const afterAllClose: Array<() => Promise<unknown>> = [];
   afterAll(async () => {
-    await broker?.stop();
-    for (const close of afterAllClose) await close();
+    await rig?.stop();
   });
 
   it('waits what a 429 Retry-After asks and then succeeds', async () => {
