@@ -79,7 +79,9 @@ export class ImageBrokerError extends Error {
 
 /**
  * Milliseconds a `Retry-After` header asks for (RFC 9110 §10.2.3: delta
- * seconds or an HTTP-date), or null when absent or unreadable.
+ * seconds or an HTTP-date), or null when absent or unreadable. The same rule
+ * as the broker's (src/platform/outbound-http/retry-policy.ts), which the SDK
+ * may not import.
  */
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | null {
   if (value == null) return null;

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { BrokerTransport, type ImageBrokerOptions, type Job, type ResolvedImage } from './client';
 import { downloadImageFile, type Download, type DownloadOptions } from './downloads';
 import { ImageBrokerError } from './errors';
-import { watchJobEvents, type JobEvent, type WatchOptions } from './job-watch';
+import { hasEnded, watchJobEvents, type JobEvent, type WatchOptions } from './job-watch';
 import { ImageUploader, type UploadOptions, type UploadResult } from './uploads';
 
 export interface ResolveOptions {
@@ -74,7 +74,7 @@ export class ImageBroker {
       options.onEvent?.(event);
       last = event.job;
     }
-    if (last && ['succeeded', 'failed', 'cancelled'].includes(last.state)) return last;
+    if (last && hasEnded(last.state)) return last;
     return this.getJob(jobId);
   }
 

@@ -21,6 +21,11 @@ export interface WatchOptions {
 
 const ENDED = new Set(['succeeded', 'failed', 'cancelled']);
 
+/** Whether a job in this state has ended (succeeded, failed or cancelled). */
+export function hasEnded(state: string): boolean {
+  return ENDED.has(state);
+}
+
 /**
  * The job's server-sent events as an async iterator, until the job ends. A
  * dropped connection is reopened with `Last-Event-ID` after the wait the
@@ -65,7 +70,7 @@ export async function* watchJobEvents(
           failuresInRow = 0;
           if (event.id) lastEventId = event.id;
           yield event;
-          if (event.type === 'end' || ENDED.has(event.job.state)) return;
+          if (event.type === 'end' || hasEnded(event.job.state)) return;
         }
       }
     } catch (error) {

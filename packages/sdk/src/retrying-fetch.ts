@@ -90,7 +90,9 @@ function isTransportError(error: unknown): boolean {
 /**
  * The next wait: what the failed answer's Retry-After asks (capped) when it
  * has one, else the next backoff step. cockatiel's backoffs do not see the
- * answer, hence this wrapper.
+ * answer, hence this wrapper. The broker's outbound client has its twin
+ * (src/platform/outbound-http/connection-policy.ts); the SDK is a package of
+ * its own and may import nothing from src/ (.dependency-cruiser.cjs).
  */
 class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
   constructor(

@@ -1,10 +1,9 @@
 import type { Job } from '../client';
 import type { ImageBroker } from '../image-broker';
+import { hasEnded } from '../job-watch';
 import { ExitCode } from './exit-codes';
 import { JobBars } from './progress';
 import type { Output } from './output';
-
-const ENDED = new Set(['succeeded', 'failed', 'cancelled']);
 
 /** Follows jobs to their end, one bar each; answers the ended jobs. */
 export async function followJobs(
@@ -19,7 +18,7 @@ export async function followJobs(
         const job = await broker.waitForJob(id, {
           onEvent: ({ job }) => {
             bars.update(id, label, job.progress.bytesDone, job.progress.bytesTotal ?? 0, job.state);
-            if (!output.interactive && ENDED.has(job.state)) output.info(`${label}: ${job.state}`);
+            if (!output.interactive && hasEnded(job.state)) output.info(`${label}: ${job.state}`);
           },
         });
         bars.update(id, label, job.progress.bytesDone, job.progress.bytesTotal ?? 0, job.state);

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { createWriteStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -287,8 +288,6 @@ async function sessionToResume(
 }
 
 async function fileDigest(path: string): Promise<{ sizeBytes: number; sha256: string }> {
-  const { createHash } = await import('node:crypto');
-  const { createReadStream } = await import('node:fs');
   const hash = createHash('sha256');
   let sizeBytes = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: MiB })) {
